@@ -1,0 +1,39 @@
+package io.pid1.injector.catalog;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What an argv starts, as far as the catalog can tell.
+ *
+ * @param init            an init already in front ({@code tini}, {@code dumb-init}, {@code catatonit},
+ *                        {@code docker-init}, s6 {@code /init}); empty when none
+ * @param processManager  a process manager that supervises several programs ({@code supervisord},
+ *                        {@code s6-svscan}, {@code runsvdir}); empty when none
+ * @param server          the master-worker server it starts; empty when none is recognised
+ * @param wrappers        launchers passed on the way, in order ({@code env}, {@code bundle exec}, …)
+ * @param direct          true when every launcher on the way replaces itself with the next program
+ *                        (exec) or forwards signals to it, so the server would be the init's child
+ * @param serverArgs      the server's own arguments (after its executable or module name)
+ * @param bindHost        host of its listen address when a flag names one ({@code 127.0.0.1})
+ * @param port            its listen port from flags (or the catalog default)
+ * @param portFromFlags   whether {@code port} came from its flags rather than the default
+ * @param workers         number of workers from its flags
+ * @param gracefulTimeout its graceful timeout in seconds, from flags or the catalog default
+ * @param termIsGraceful  whether SIGTERM stops it gracefully as run (its graceful signal, or a flag)
+ */
+public record Launch(
+        Optional<String> init,
+        Optional<String> processManager,
+        Optional<Server> server,
+        List<String> wrappers,
+        boolean direct,
+        List<String> serverArgs,
+        Optional<String> bindHost,
+        OptionalInt port,
+        boolean portFromFlags,
+        OptionalInt workers,
+        OptionalInt gracefulTimeout,
+        boolean termIsGraceful) {
+}
