@@ -111,7 +111,7 @@ public final class Certificates {
                             extensions.createSubjectKeyIdentifier(servingKeys.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(ca.getPublicKey()));
-            return new TlsMaterial(ca, sign(servingBuilder, servingKeys.getPrivate()), servingKeys.getPrivate());
+            return new TlsMaterial(ca, sign(servingBuilder, caKeys.getPrivate()), servingKeys.getPrivate());
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create TLS material: " + e.getMessage(), e);
         }
