@@ -40,7 +40,7 @@ final class TlsCheck {
         return keyMismatch(material)
                 .or(() -> chainProblem(material, now))
                 .or(() -> missingNames(material.certificate(), requiredNames))
-                .or(() -> endsTooSoon(material, now.plus(minRemaining)));
+                .or(() -> endsTooSoon(material, now, minRemaining));
     }
 
     /** When the first of the serving certificate and the CA stops being valid. */
@@ -119,10 +119,10 @@ final class TlsCheck {
                 : Optional.of(TlsMaterial.CERT_FILE + " lacks the names " + String.join(", ", missing));
     }
 
-    private static Optional<String> endsTooSoon(TlsMaterial material, Instant deadline) {
+    private static Optional<String> endsTooSoon(TlsMaterial material, Instant now, Duration minRemaining) {
         Instant end = end(material);
-        return end.isBefore(deadline)
-                ? Optional.of("the certificates end on " + end + ", before " + deadline)
+        return end.isBefore(now.plus(minRemaining))
+                ? Optional.of("the certificates end on " + end + ", within " + minRemaining.toDays() + " days")
                 : Optional.empty();
     }
 }

@@ -1,0 +1,111 @@
+package io.pid1.injector.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReuseTest {
+
+    @TempDir
+    Path dir;
+
+    /** Spoils a freshly written set in a directory. */
+    @FunctionalInterface
+    interface Breakage {
+        void apply(Path dir) throws IOException;
+    }
+
+    @Test
+    void reusesAFreshSet() throws Exception {
+        TlsMaterial material = Certificates.create("web", "ns");
+        material.writeTo(dir);
+
+        Certificates.Existing existing = Certificates.inspect(dir, "web", "ns");
+
+        assertTrue(existing.material().isPresent(), existing.reason());
+        assertEquals(material.certificate(), existing.material().get().certificate());
+        assertEquals(material.certificate(), Certificates.reuse(dir, "web", "ns").orElseThrow().certificate());
+    }
+
+    static Stream<Arguments> breakages() {
+        return Stream.of(
+                Arguments.of("missing ca.crt", (Breakage) d -> Files.delete(d.resolve("ca.crt")), "ca.crt"),
+                Arguments.of("missing tls.crt", (Breakage) d -> Files.delete(d.resolve("tls.crt")), "tls.crt"),
+                Arguments.of("missing tls.key", (Breakage) d -> Files.delete(d.resolve("tls.key")), "tls.key"),
+                Arguments.of("garbage ca.crt", (Breakage) d -> Files.writeString(d.resolve("ca.crt"), "garbage"), "ca.crt"),
+                Arguments.of("garbage tls.crt", (Breakage) d -> Files.write(d.resolve("tls.crt"), new byte[] {0, -1, 42}), "tls.crt"),
+                Arguments.of("broken PEM tls.key", (Breakage) d -> Files.writeString(d.resolve("tls.key"),
+                        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), "tls.key"),
+                Arguments.of("key of another set", (Breakage) d -> copy(Certificates.create("web", "ns"), d, "tls.key"), "tls.key"),
+                Arguments.of("CA of another set", (Breakage) d -> copy(Certificates.create("web", "ns"), d, "ca.crt"), "ca.crt"),
+                Arguments.of("ends within 30 days", (Breakage) d -> Certificates.create("web", "ns", Duration.ofDays(29)).writeTo(d),
+                        "within 30 days"),
+                Arguments.of("made for another service", (Breakage) d -> Certificates.create("api", "ns").writeTo(d), "web.ns"),
+                Arguments.of("made for another namespace", (Breakage) d -> Certificates.create("web", "other").writeTo(d), "web.ns"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("breakages")
+    void rejectsABrokenSetAndSaysWhy(String name, Breakage breakage, String reasonMentions) throws Exception {
+        Certificates.create("web", "ns").writeTo(dir);
+        breakage.apply(dir);
+
+        Certificates.Existing existing = Certificates.inspect(dir, "web", "ns");
+
+        assertTrue(existing.material().isEmpty(), name);
+        assertTrue(existing.reason().contains(reasonMentions), existing.reason());
+        assertTrue(Certificates.reuse(dir, "web", "ns").isEmpty());
+    }
+
+    @Test
+    void acceptsASetThatEndsJustAfterThirtyDays() throws Exception {
+        Certificates.create("web", "ns", Duration.ofDays(31)).writeTo(dir);
+        assertTrue(Certificates.reuse(dir, "web", "ns").isPresent());
+    }
+
+    @Test
+    void ensureCreatesOnceAndThenReuses() throws Exception {
+        Certificates.Ensured first = Certificates.ensure(dir, "web", "ns");
+        Certificates.Ensured second = Certificates.ensure(dir, "web", "ns");
+
+        assertTrue(first.created());
+        assertFalse(second.created());
+        assertEquals(first.material().certificate(), second.material().certificate());
+        assertEquals(first.material().ca(), second.material().ca());
+        assertEquals(first.material().certificate(), TlsMaterial.readFrom(dir).certificate());
+    }
+
+    @Test
+    void ensureReplacesASetThatCannotBeReused() throws Exception {
+        TlsMaterial old = Certificates.create("web", "ns", Duration.ofDays(5));
+        old.writeTo(dir);
+
+        Certificates.Ensured ensured = Certificates.ensure(dir, "web", "ns");
+
+        assertTrue(ensured.created());
+        assertNotEquals(old.certificate(), ensured.material().certificate());
+        assertEquals(ensured.material().certificate(), TlsMaterial.readFrom(dir).certificate());
+        assertTrue(Certificates.reuse(dir, "web", "ns").isPresent());
+    }
+
+    private static void copy(TlsMaterial other, Path dir, String file) throws IOException {
+        Files.writeString(dir.resolve(file), switch (file) {
+            case "ca.crt" -> other.caPem();
+            case "tls.key" -> other.keyPem();
+            default -> throw new IllegalArgumentException(file);
+        });
+    }
+}
