@@ -69,7 +69,7 @@ final class Pem {
             return converter.getPrivateKey(info);
         }
         if (first instanceof PEMKeyPair pair) {
-            return converter.getKeyPair(pair).getPrivate();
+            return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         throw new IOException(file.getFileName() + ": no unencrypted PEM private key");
     }
