@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -81,37 +82,26 @@ public final class Certificates {
         return create(service, namespace, SERVING_VALIDITY);
     }
 
-    /** A new CA and serving certificate for Service {@code service} in {@code namespace}. */
+    /**
+     * A new CA and serving certificate for Service {@code service} in {@code namespace}; the serving
+     * certificate is valid for {@code validity}, the CA for {@link #CA_VALIDITY} or longer.
+     *
+     * @throws IllegalArgumentException when a name is not a DNS label or the validity is not positive
+     */
     public static TlsMaterial create(String service, String namespace, Duration validity) {
         List<String> names = serverNames(service, namespace);
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("validity must be positive: " + validity);
+        }
         Instant now = Instant.now();
-        Date notBefore = Date.from(now.minus(CLOCK_SKEW));
         Duration caValidity = validity.compareTo(CA_VALIDITY) > 0 ? validity : CA_VALIDITY;
         try {
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             KeyPair caKeys = newKeyPair();
-            X500Name caName = new X500Name(CA_SUBJECT);
-            X509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, newSerial(),
-                    notBefore, Date.from(now.plus(caValidity)), caName, caKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
-            X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
-
+            X509Certificate ca = newCa(caKeys, now, caValidity);
             KeyPair servingKeys = newKeyPair();
-            X509v3CertificateBuilder servingBuilder = new JcaX509v3CertificateBuilder(ca, newSerial(),
-                    notBefore, Date.from(now.plus(validity)), new X500Name("CN=" + service + "." + namespace + ".svc"),
-                    servingKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, generalNames(names))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            extensions.createSubjectKeyIdentifier(servingKeys.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            extensions.createAuthorityKeyIdentifier(ca.getPublicKey()));
-            return new TlsMaterial(ca, sign(servingBuilder, caKeys.getPrivate()), servingKeys.getPrivate());
+            X509Certificate serving = newServing(servingKeys.getPublic(), ca, caKeys.getPrivate(),
+                    "CN=" + service + "." + namespace + ".svc", names, now, validity);
+            return new TlsMaterial(ca, serving, servingKeys.getPrivate());
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create TLS material: " + e.getMessage(), e);
         }
@@ -175,8 +165,37 @@ public final class Certificates {
 
     private static void requireLabel(String what, String value) {
         if (value == null || !DNS_LABEL.matcher(value).matches()) {
-            throw new IllegalArgumentException(what + " must be a DNS label (lower-case letters, digits, '-'): " + value);
+            throw new IllegalArgumentException(
+                    what + " must be a DNS label (lower-case letters, digits, '-'): " + value);
         }
+    }
+
+    private static X509Certificate newCa(KeyPair keys, Instant now, Duration validity)
+            throws GeneralSecurityException, CertIOException, OperatorCreationException {
+        X500Name name = new X500Name(CA_SUBJECT);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, newSerial(),
+                Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), name, keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                .addExtension(Extension.subjectKeyIdentifier, false,
+                        new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+        return sign(builder, keys.getPrivate());
+    }
+
+    private static X509Certificate newServing(PublicKey key, X509Certificate ca, PrivateKey caKey, String subject,
+                                              List<String> names, Instant now, Duration validity)
+            throws GeneralSecurityException, CertIOException, OperatorCreationException {
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, newSerial(),
+                Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), new X500Name(subject), key)
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.subjectAlternativeName, false, generalNames(names))
+                .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key))
+                .addExtension(Extension.authorityKeyIdentifier, false,
+                        extensions.createAuthorityKeyIdentifier(ca.getPublicKey()));
+        return sign(builder, caKey);
     }
 
     private static KeyPair newKeyPair() throws GeneralSecurityException {

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -96,7 +97,7 @@ class CertificatesTest {
         SubjectKeyIdentifier leafKeyId = SubjectKeyIdentifier.fromExtensions(
                 new JcaX509CertificateHolder(material.certificate()).getExtensions());
         assertArrayEquals(caKeyId, authorityKeyId);
-        assertFalse(java.util.Arrays.equals(caKeyId, leafKeyId.getKeyIdentifier()));
+        assertFalse(Arrays.equals(caKeyId, leafKeyId.getKeyIdentifier()));
     }
 
     @Test
@@ -145,6 +146,12 @@ class CertificatesTest {
     @CsvSource({"'', ns", "web, ''", "Web, ns", "web, ns.x", "-web, ns", "web_1, ns", "web, ns-"})
     void rejectsNamesThatAreNotDnsLabels(String service, String namespace) {
         assertThrows(IllegalArgumentException.class, () -> Certificates.create(service, namespace));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT0S", "-PT1H"})
+    void rejectsAValidityThatIsNotPositive(Duration validity) {
+        assertThrows(IllegalArgumentException.class, () -> Certificates.create("web", "ns", validity));
     }
 
     @Test

@@ -82,8 +82,8 @@ class HandshakeTest {
         try (SSLSocket socket = connect(TlsMaterial.readFrom(dir).ca(), host)) {
             socket.startHandshake();
             assertEquals('!', socket.getInputStream().read());
-            assertEquals("CN=web.ns.svc",
-                    ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName());
+            X509Certificate peer = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            assertEquals("CN=web.ns.svc", peer.getSubjectX500Principal().getName());
         }
         serving.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }

@@ -42,19 +42,27 @@ class ReuseTest {
 
     static Stream<Arguments> breakages() {
         return Stream.of(
-                Arguments.of("missing ca.crt", (Breakage) d -> Files.delete(d.resolve("ca.crt")), "ca.crt"),
-                Arguments.of("missing tls.crt", (Breakage) d -> Files.delete(d.resolve("tls.crt")), "tls.crt"),
-                Arguments.of("missing tls.key", (Breakage) d -> Files.delete(d.resolve("tls.key")), "tls.key"),
-                Arguments.of("garbage ca.crt", (Breakage) d -> Files.writeString(d.resolve("ca.crt"), "garbage"), "ca.crt"),
-                Arguments.of("garbage tls.crt", (Breakage) d -> Files.write(d.resolve("tls.crt"), new byte[] {0, -1, 42}), "tls.crt"),
-                Arguments.of("broken PEM tls.key", (Breakage) d -> Files.writeString(d.resolve("tls.key"),
+                broken("missing ca.crt", d -> Files.delete(d.resolve("ca.crt")), "ca.crt"),
+                broken("missing tls.crt", d -> Files.delete(d.resolve("tls.crt")), "tls.crt"),
+                broken("missing tls.key", d -> Files.delete(d.resolve("tls.key")), "tls.key"),
+                broken("garbage ca.crt", d -> Files.writeString(d.resolve("ca.crt"), "garbage"), "ca.crt"),
+                broken("binary tls.crt", d -> Files.write(d.resolve("tls.crt"), new byte[] {0, -1, 42}), "tls.crt"),
+                broken("broken PEM tls.key", d -> Files.writeString(d.resolve("tls.key"),
                         "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), "tls.key"),
-                Arguments.of("key of another set", (Breakage) d -> copy(Certificates.create("web", "ns"), d, "tls.key"), "tls.key"),
-                Arguments.of("CA of another set", (Breakage) d -> copy(Certificates.create("web", "ns"), d, "ca.crt"), "ca.crt"),
-                Arguments.of("ends within 30 days", (Breakage) d -> Certificates.create("web", "ns", Duration.ofDays(29)).writeTo(d),
-                        "within 30 days"),
-                Arguments.of("made for another service", (Breakage) d -> Certificates.create("api", "ns").writeTo(d), "web.ns"),
-                Arguments.of("made for another namespace", (Breakage) d -> Certificates.create("web", "other").writeTo(d), "web.ns"));
+                broken("key of another set",
+                        d -> Files.writeString(d.resolve("tls.key"), Certificates.create("web", "ns").keyPem()),
+                        "tls.key"),
+                broken("CA of another set",
+                        d -> Files.writeString(d.resolve("ca.crt"), Certificates.create("web", "ns").caPem()),
+                        "ca.crt"),
+                broken("ends within 30 days",
+                        d -> Certificates.create("web", "ns", Duration.ofDays(29)).writeTo(d), "within 30 days"),
+                broken("made for another service", d -> Certificates.create("api", "ns").writeTo(d), "web.ns"),
+                broken("made for another namespace", d -> Certificates.create("web", "other").writeTo(d), "web.ns"));
+    }
+
+    private static Arguments broken(String name, Breakage breakage, String reasonMentions) {
+        return Arguments.of(name, breakage, reasonMentions);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -99,13 +107,5 @@ class ReuseTest {
         assertNotEquals(old.certificate(), ensured.material().certificate());
         assertEquals(ensured.material().certificate(), TlsMaterial.readFrom(dir).certificate());
         assertTrue(Certificates.reuse(dir, "web", "ns").isPresent());
-    }
-
-    private static void copy(TlsMaterial other, Path dir, String file) throws IOException {
-        Files.writeString(dir.resolve(file), switch (file) {
-            case "ca.crt" -> other.caPem();
-            case "tls.key" -> other.keyPem();
-            default -> throw new IllegalArgumentException(file);
-        });
     }
 }
