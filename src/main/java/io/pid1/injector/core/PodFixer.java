@@ -17,7 +17,7 @@ import java.util.Map;
  * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
  * findings. No I/O; the webhook, the CLI and the shim are thin shells around it.
  */
-public final class PodFixer {
+public class PodFixer {
 
     private static final List<Fix> FIXES = List.of(
             new ExecFix(), new InitFix(), new SignalFix(), new ProbesFix(), new PreStopFix());

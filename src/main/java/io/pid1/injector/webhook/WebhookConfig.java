@@ -12,6 +12,7 @@ import jakarta.enterprise.inject.Produces;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The webhook's {@code pid1.*} settings (SPEC's {@code PID1_*} environment variables). */
@@ -28,6 +29,34 @@ public interface WebhookConfig {
     int drainSeconds();
 
     List<String> fixes();
+
+    /** HTTPS port of {@code /mutate} and {@code /audit}. */
+    int webhookPort();
+
+    /** Plain-HTTP port of health and metrics. */
+    int managementPort();
+
+    /** Address both ports listen on. */
+    @WithDefault("0.0.0.0")
+    String listenHost();
+
+    Tls tls();
+
+    /** The serving certificate, reloaded when the files change. */
+    interface Tls {
+
+        /** PEM certificate; {@code serve} points it at {@code dir} when unset. */
+        String certFile();
+
+        /** PEM private key. */
+        String keyFile();
+
+        /** Where {@code serve} writes self-signed material when no files are given. */
+        Optional<String> dir();
+
+        @WithDefault("10s")
+        String reloadPeriod();
+    }
 
     /** Makes the engine from this configuration. */
     @ApplicationScoped
