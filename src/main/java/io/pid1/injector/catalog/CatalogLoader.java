@@ -6,16 +6,20 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Reads catalog YAML into entries, checks each entry, and merges a user file over the built-in one. */
 final class CatalogLoader {
@@ -44,7 +48,7 @@ final class CatalogLoader {
         }
         if (!root.isObject()) {
             throw new InvalidCatalogException(source + ": expected sections " + SECTIONS + ", found "
-                    + root.getNodeType().name().toLowerCase());
+                    + root.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -121,11 +125,23 @@ final class CatalogLoader {
             return YAML.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidCatalogException(where + ": unknown field \"" + e.getPropertyName() + "\"", e);
+        } catch (InvalidFormatException e) {
+            throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": " + problem(e), e);
         } catch (JsonMappingException e) {
             throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": " + oneLine(e.getOriginalMessage()), e);
         } catch (JacksonException e) {
             throw new InvalidCatalogException(where + ": " + oneLine(e.getOriginalMessage()), e);
         }
+    }
+
+    private static String problem(InvalidFormatException e) {
+        Class<?> type = e.getTargetType();
+        if (type != null && type.isEnum()) {
+            return "must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(constant -> constant.toString().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", ")) + ", was " + e.getValue();
+        }
+        return oneLine(e.getOriginalMessage());
     }
 
     private static String field(JsonMappingException e) {
