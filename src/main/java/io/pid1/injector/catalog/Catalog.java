@@ -55,22 +55,27 @@ public final class Catalog {
         return new Catalog(CatalogLoader.checkReferences(merged, source));
     }
 
+    /** The master-worker servers, built-in ones first, in file order. */
     public List<Server> servers() {
         return entries.servers();
     }
 
+    /** The wrappers that start another program. */
     public List<Launcher> launchers() {
         return entries.launchers();
     }
 
+    /** The inits that may already run in front of the program. */
     public List<Init> inits() {
         return entries.inits();
     }
 
+    /** The process managers that supervise several programs. */
     public List<ProcessManager> processManagers() {
         return entries.processManagers();
     }
 
+    /** The project commands that start one of the servers. */
     public List<ProjectCli> projects() {
         return entries.projects();
     }

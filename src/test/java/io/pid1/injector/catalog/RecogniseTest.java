@@ -193,6 +193,14 @@ class RecogniseTest {
                 argv("dumb-init -- gosu celery newrelic-admin run-program celery -A proj worker").init("dumb-init")
                         .wrappers("gosu", "newrelic-admin run-program").server("celery").termIsGraceful(),
                 argv("python -c 'import app; app.run()'").wrappers("python"),
+                argv("python3 -u -W ignore -mgunicorn app").wrappers("python")
+                        .server("gunicorn").defaultPort(8000).timeout(30).termIsGraceful().http(),
+                argv("env -u DEBUG WEB_CONCURRENCY=6 gunicorn app").wrappers("env")
+                        .server("gunicorn").defaultPort(8000).workers(6).timeout(30).termIsGraceful().http(),
+                argv("dumb-init -c gunicorn app").init("dumb-init")
+                        .server("gunicorn").defaultPort(8000).timeout(30).termIsGraceful().http(),
+                argv("sudo -u app uv run gunicorn app").wrappers("sudo", "uv run")
+                        .server("gunicorn").defaultPort(8000).timeout(30).termIsGraceful().http(),
                 argv("uv pip install gunicorn"));
     }
 
