@@ -48,9 +48,7 @@ public final class ShellReader {
         try {
             commands = parser.parse();
         } catch (Unreadable unreadable) {
-            List<Word> partial = withoutExec(parser.partialCommand());
-            boolean cd = !partial.isEmpty() && "cd".equals(partial.get(0).plainText());
-            return new Reading.Refused(unreadable.reason(), cd ? List.of() : describe(partial, words, script));
+            return new Reading.Refused(unreadable.reason(), describe(withoutExec(parser.partialCommand()), words, script));
         }
         List<Word> program = withoutExec(commands.get(commands.size() - 1).words());
         List<String> lastCommand = describe(program, words, script);
@@ -112,7 +110,11 @@ public final class ShellReader {
         return exec ? words.subList(1, words.size()) : words;
     }
 
+    /** The words for messages: as proved, else as written; none for a {@code cd}, which is no program. */
     private static List<String> describe(List<Word> words, KubernetesWords renderer, String script) {
+        if (!words.isEmpty() && "cd".equals(words.get(0).plainText())) {
+            return List.of();
+        }
         return words.stream().map(word -> renderer.describe(word, script)).toList();
     }
 }
