@@ -46,7 +46,7 @@ final class ExecFormProof {
 
     /** The directory after the {@code cd} commands (empty when there are none), or empty when unprovable. */
     private Optional<Optional<String>> workingDir(List<Command> cds) {
-        String dir = null;
+        StringBuilder dir = new StringBuilder();
         for (Command cd : cds) {
             Optional<String> target = cdTarget(cd);
             if (target.isEmpty()) {
@@ -54,14 +54,15 @@ final class ExecFormProof {
             }
             String path = target.get();
             if (path.startsWith("/")) {
-                dir = path;
-            } else if (dir == null || env.containsKey("CDPATH")) {
+                dir.setLength(0);
+                dir.append(path);
+            } else if (dir.length() == 0 || env.containsKey("CDPATH")) {
                 return Optional.empty();
             } else {
-                dir = join(dir, path);
+                appendRelative(dir, path);
             }
         }
-        return Optional.of(Optional.ofNullable(dir));
+        return Optional.of(dir.length() == 0 ? Optional.empty() : Optional.of(dir.toString()));
     }
 
     /** The literal directory of {@code cd DIR}, refusing options, {@code ..} and anything expanded. */
@@ -84,14 +85,16 @@ final class ExecFormProof {
         return dir;
     }
 
-    private static String join(String base, String relative) {
-        StringBuilder joined = new StringBuilder(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    /** Appends a relative path without {@code .} segments, as {@code cd} would resolve it. */
+    private static void appendRelative(StringBuilder dir, String relative) {
         for (String segment : relative.split("/")) {
             if (!segment.isEmpty() && !segment.equals(".")) {
-                joined.append('/').append(segment);
+                if (dir.charAt(dir.length() - 1) != '/') {
+                    dir.append('/');
+                }
+                dir.append(segment);
             }
         }
-        return joined.length() == 0 ? "/" : joined.toString();
     }
 
     private Optional<List<Reading.Assignment>> assignments(List<Word> prefixes, List<Word> program) {
