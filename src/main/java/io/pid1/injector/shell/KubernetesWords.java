@@ -19,6 +19,12 @@ final class KubernetesWords {
     /** Characters an unquoted expansion must not yield: field splitting and globbing would act on them. */
     private static final String UNSAFE_EXPANDED = " \t\n*?[\\";
 
+    /** Variables the shell sets itself, whatever the env says ({@code cd} sets {@code PWD}, …). */
+    private static final Set<String> SET_BY_SHELL = Set.of(
+            "PWD", "OLDPWD", "PPID", "LINENO", "RANDOM", "SRANDOM", "SECONDS", "SHLVL", "IFS", "OPTIND",
+            "OPTARG", "PS1", "PS2", "PS4", "UID", "EUID", "GROUPS", "HOSTNAME", "HOSTTYPE", "MACHTYPE",
+            "OSTYPE", "HISTCMD", "EPOCHSECONDS", "EPOCHREALTIME", "COLUMNS", "LINES", "_");
+
     private final Map<String, String> env;
 
     KubernetesWords(Map<String, String> env) {
@@ -86,7 +92,7 @@ final class KubernetesWords {
 
     private boolean isProvable(WordPart.Parameter parameter) {
         String name = parameter.name();
-        if (!isName(name) || !env.containsKey(name)) {
+        if (!isName(name) || !env.containsKey(name) || SET_BY_SHELL.contains(name) || name.startsWith("BASH")) {
             return false;
         }
         String value = env.get(name);

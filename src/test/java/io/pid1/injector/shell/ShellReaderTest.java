@@ -176,6 +176,16 @@ class ShellReaderTest {
     }
 
     @Test
+    void variablesTheShellSetsItselfAreNotProved() {
+        Map<String, String> env = env("PWD", "/x", "SHLVL", "1", "BASH_ENV", "/e", "HOSTNAME", "h");
+        assertEquals("prefixed: cd /app && exec gunicorn \"$PWD\" | last [gunicorn, \"$PWD\"]",
+                describe(ShellReader.read("cd /app && gunicorn \"$PWD\"", env)));
+        assertEquals("prefixed: exec gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\""
+                + " | last [gunicorn, \"$SHLVL$BASH_ENV\", \"$HOSTNAME\"]",
+                describe(ShellReader.read("gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\"", env)));
+    }
+
+    @Test
     void relativeCdIsNotJoinedWhenTheEnvSetsCdpath() {
         assertEquals("prefixed: cd /srv && cd app && exec gunicorn | last [gunicorn]",
                 describe(ShellReader.read("cd /srv && cd app && gunicorn", env("CDPATH", "/opt"))));
