@@ -134,7 +134,7 @@ final class KubernetesWords {
             for (int j = 0; j < text.length(); j++) {
                 char c = text.charAt(j);
                 out.append(c);
-                if (c == '$' && isSyntaxAfterDollar(j + 1 < text.length() ? text.charAt(j + 1) : firstChar(segments, i + 1))) {
+                if (c == '$' && isSyntaxAfterDollar(charAfter(segments, i, j))) {
                     out.append('$');
                 }
             }
@@ -146,8 +146,13 @@ final class KubernetesWords {
         return next == '$' || next == '(';
     }
 
-    private static char firstChar(List<Segment> segments, int from) {
-        for (int i = from; i < segments.size(); i++) {
+    /** The character after position {@code index} of segment {@code segment}, or 0 at the end. */
+    private static char charAfter(List<Segment> segments, int segment, int index) {
+        String text = segments.get(segment).text();
+        if (index + 1 < text.length()) {
+            return text.charAt(index + 1);
+        }
+        for (int i = segment + 1; i < segments.size(); i++) {
             if (!segments.get(i).text().isEmpty()) {
                 return segments.get(i).text().charAt(0);
             }

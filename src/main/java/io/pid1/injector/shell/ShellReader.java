@@ -69,7 +69,8 @@ public final class ShellReader {
         try {
             commands = parser.parse();
         } catch (Unreadable unreadable) {
-            return new Reading.Refused(unreadable.reason(), describe(withoutExec(parser.partialCommand()), words, script));
+            List<Word> partial = withoutExec(parser.partialCommand());
+            return new Reading.Refused(unreadable.reason(), describe(partial, words, script));
         }
         List<Word> program = withoutExec(commands.get(commands.size() - 1).words());
         List<String> lastCommand = describe(program, words, script);
