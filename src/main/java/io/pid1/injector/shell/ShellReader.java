@@ -63,7 +63,8 @@ public final class ShellReader {
         if (script.indexOf('\0') >= 0) {
             return new Reading.Refused("has a NUL character", List.of());
         }
-        KubernetesWords words = new KubernetesWords(env == null ? Map.of() : env);
+        Map<String, String> knownEnv = env == null ? Map.of() : env;
+        KubernetesWords words = new KubernetesWords(knownEnv);
         Parser parser = new Parser(script);
         List<Command> commands;
         try {
@@ -75,7 +76,7 @@ public final class ShellReader {
         List<Word> program = withoutExec(commands.get(commands.size() - 1).words());
         List<String> lastCommand = describe(program, words, script);
         try {
-            return judge(script, commands, env == null ? Map.of() : env, program, lastCommand);
+            return judge(script, commands, knownEnv, program, lastCommand);
         } catch (Unreadable unreadable) {
             return new Reading.Refused(unreadable.reason(), lastCommand);
         }
