@@ -33,8 +33,12 @@ final class InitFix implements Fix {
         }
         if (!c.serverIsDirect()) {
             String between = c.shell().isPresent() ? "a shell" : String.join(", ", c.launch().wrappers());
-            pod.report(c, kind(), between + " would stay between tini and " + c.subject()
-                    + " and cut its drain; no init added (pid1.io/init: shim can supervise it)");
+            pod.report(c, kind(), "no init: " + between + " would stay between tini and " + c.subject()
+                    + " and cut its drain");
+            return;
+        }
+        if (c.unknownScript()) {
+            pod.report(c, kind(), "no init: " + c.subject() + " may be a script without exec; tini would cut the drain");
             return;
         }
         List<String> tini = pod.options.enabled(FixKind.PIDNS) && !pod.hostPid()

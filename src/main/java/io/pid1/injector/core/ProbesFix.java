@@ -31,14 +31,15 @@ final class ProbesFix implements Fix {
         if (liveness != null && !tcpLiveness) {
             return;
         }
-        String risk = tcpLiveness ? "its tcpSocket liveness probe passes while workers hang; " : "";
         if (!c.launch().http()) {
-            pod.report(c, kind(), risk + server.name() + " serves no HTTP; no probe added (" + server.note() + ")");
+            pod.report(c, kind(), (tcpLiveness ? "tcpSocket liveness passes while workers hang; " : "") + server.name()
+                    + " serves no HTTP (try " + server.note() + ")");
             return;
         }
         Optional<String> path = pod.options.healthPath(c.name);
         if (path.isEmpty()) {
-            pod.report(c, kind(), risk + "no health path known; set " + PodOptions.HEALTH_PATH + " to add HTTP probes");
+            pod.report(c, kind(), (tcpLiveness ? "tcpSocket liveness passes while workers hang" : "no health path known")
+                    + "; set " + PodOptions.HEALTH_PATH + " for HTTP probes");
             return;
         }
         Optional<String> annotatedPort = pod.options.healthPort(c.name);
