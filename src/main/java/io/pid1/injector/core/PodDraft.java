@@ -83,7 +83,7 @@ final class PodDraft {
     void mountBinaries(ContainerDraft container) {
         ArrayNode initContainers = Json.arrayAt(spec, "initContainers");
         if (!Json.hasNamed(initContainers, INIT_CONTAINER)) {
-            initContainers.insert(0, InitContainer.node(settings.initImage()));
+            initContainers.insert(0, InitContainer.node(settings.initImage(), spec.path("securityContext")));
         }
         ArrayNode volumes = Json.arrayAt(spec, "volumes");
         if (!Json.hasNamed(volumes, VOLUME)) {
