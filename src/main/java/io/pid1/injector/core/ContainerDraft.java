@@ -43,6 +43,8 @@ final class ContainerDraft {
     private ShellCall shell;
     private Launch launch;
     private String subject;
+    private List<String> serverArgv;
+    private boolean supervised;
     private boolean shellExecs;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
@@ -106,6 +108,20 @@ final class ContainerDraft {
     /** Records that the shell now execs its last command (it did already, or {@code exec} was added). */
     void shellNowExecs() {
         shellExecs = true;
+    }
+
+    /** The argv of the program the container runs, past any {@code sh -c} (what the shim looks for). */
+    List<String> serverArgv() {
+        return serverArgv;
+    }
+
+    /** Whether {@code pid1-shim} supervises this container (its liveness, drain and signal). */
+    boolean supervised() {
+        return supervised;
+    }
+
+    void superviseWithShim() {
+        supervised = true;
     }
 
     /** Whether the spec sets {@code command} (else the image ENTRYPOINT applies). */
@@ -199,7 +215,7 @@ final class ContainerDraft {
     private void recognise(Catalog catalog) {
         shell = argvKnown ? findShell() : null;
         shellExecs = shell != null && shell.reading() instanceof Reading.AlreadyExec;
-        List<String> serverArgv = shell != null ? shell.reading().lastCommand() : argv;
+        serverArgv = shell != null ? shell.reading().lastCommand() : argv;
         launch = catalog.recognise(serverArgv, effectiveEnv());
         subject = launch.server().map(Server::name)
                 .orElse(serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0)));

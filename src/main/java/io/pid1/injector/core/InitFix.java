@@ -16,11 +16,7 @@ final class InitFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (pod.options.init() == InitMode.NONE || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
-            return;
-        }
-        if (pod.options.init() == InitMode.SHIM) {
-            pod.report(c, kind(), "pid1.io/init: shim is not available in this version; no init added");
+        if (pod.options.init() != InitMode.TINI || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
             return;
         }
         if (c.launch().processManager().isPresent()) {

@@ -23,6 +23,8 @@ final class PodDraft {
     final PodOptions options;
     final Settings settings;
     private final List<Finding> findings = new ArrayList<>();
+    /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
+    final List<ObjectNode> shimEntries = new ArrayList<>();
 
     PodDraft(ObjectNode pod, PodOptions options, Settings settings) {
         this.pod = pod;

@@ -17,8 +17,8 @@ import java.util.Map;
 public class PodFixer {
 
     private static final List<Fix> FIXES = List.of(
-            new ExecFix(), new InitFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
-    private static final ObjectMapper JSON = new ObjectMapper();
+            new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Catalog catalog;
     private final Settings settings;
@@ -66,6 +66,7 @@ public class PodFixer {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
+        ShimFix.writeConfig(draft);
         if (!servers.isEmpty() && PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }

@@ -54,7 +54,8 @@ final class PreStopFix implements Fix {
         if (preStop.has("sleep")) {
             return preStop.path("sleep").path("seconds").asInt(0);
         }
-        return c.applied.contains(FixKind.SIGNAL) && preStop.has("exec") ? pod.options.drainSeconds() : 0;
+        boolean ours = c.applied.contains(FixKind.SIGNAL) && preStop.has("exec") || c.supervised();
+        return ours ? pod.options.drainSeconds() : 0;
     }
 
     private static boolean listens(ContainerDraft c) {

@@ -28,7 +28,7 @@ final class ProbesFix implements Fix {
         Server server = c.server().get();
         JsonNode liveness = c.node.get("livenessProbe");
         boolean tcpLiveness = liveness != null && liveness.has("tcpSocket");
-        if (liveness != null && !tcpLiveness) {
+        if (liveness != null && !tcpLiveness && !c.supervised()) {
             return;
         }
         if (!c.launch().http()) {
@@ -53,15 +53,17 @@ final class ProbesFix implements Fix {
             pod.report(c, kind(), "no port known; set " + PodOptions.HEALTH_PORT + " to add HTTP probes");
             return;
         }
-        c.node.set("livenessProbe", probe(path.get(), port.get(), 10, 3));
+        if (!c.supervised()) {
+            c.node.set("livenessProbe", probe(path.get(), port.get(), 10, 3));
+        }
         if (!c.node.has("readinessProbe")) {
             c.node.set("readinessProbe", probe(path.get(), port.get(), 5, 2));
         }
         if (server.slowStart() && !c.node.has("startupProbe")) {
             c.node.set("startupProbe", probe(path.get(), port.get(), 2, 60));
         }
-        pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "") + "HTTP probes on port "
-                + port.get().asText() + " " + path.get());
+        pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "")
+                + (c.supervised() ? "HTTP readiness probe" : "HTTP probes") + " on port " + port.get().asText() + " " + path.get());
     }
 
     /** The server's listen port from its flags, else the first {@code containerPort}, else its default. */
