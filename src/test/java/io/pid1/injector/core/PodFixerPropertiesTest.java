@@ -87,6 +87,7 @@ class PodFixerPropertiesTest {
                     () -> annotations.put("pid1.io/drain-seconds", random.nextBoolean() ? "10" : "x"),
                     () -> annotations.put("pid1.io/fixes", "exec,init,pidns"),
                     () -> annotations.put("pid1.io/init", "none"),
+                    () -> annotations.put("pid1.io/init", "shim"),
                     () -> annotations.put("pid1.io/inject", "audit"),
                     () -> annotations.put("other.example/keep", "yes"))).run();
         }
