@@ -96,8 +96,4 @@ final class PodDraft {
             mounts.addObject().put("name", VOLUME).put("mountPath", MOUNT_PATH).put("readOnly", true);
         }
     }
-
-    boolean binariesMounted(ContainerDraft container) {
-        return Json.hasNamed(container.node.get("volumeMounts"), VOLUME);
-    }
 }

@@ -28,10 +28,6 @@ public class PodFixer {
         this.settings = settings;
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     public Outcome fix(JsonNode pod, ImageFacts images) {
         if (!(pod instanceof ObjectNode)) {
             throw new IllegalArgumentException("the object is not a JSON object");
