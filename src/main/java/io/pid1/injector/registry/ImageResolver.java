@@ -1,0 +1,173 @@
+package io.pid1.injector.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.pid1.injector.core.ImageConfig;
+import io.pid1.injector.core.ImageFacts;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Resolves the images a pod relies on (containers without {@code command}) to their configuration, from their
+ * registries, within one deadline per pod.
+ *
+ * <p>Results are cached: by digest for good, by tag for {@link #TAG_TTL}. Concurrent lookups of one image share
+ * one fetch. Failures are remembered for {@link #FAILURE_TTL}: per registry host when the registry itself fails
+ * (timeout, unreachable, 5xx), so an outage does not slow every admission, else per image.
+ *
+ * <p>Thread-safe; make one per process and reuse it.
+ */
+public final class ImageResolver {
+
+    /** How long an image looked up by tag is trusted. */
+    public static final Duration TAG_TTL = Duration.ofMinutes(5);
+    /** How long a failure is remembered. */
+    public static final Duration FAILURE_TTL = Duration.ofSeconds(30);
+    private static final long MAX_ENTRIES = 10_000;
+
+    private record Key(ImageReference reference, String architecture) {
+    }
+
+    private final RegistrySettings settings;
+    private final ImageLookup lookup;
+    private final AsyncCache<Key, ImageConfig> configs;
+    private final Cache<String, String> failedRegistries;
+    private final Cache<Key, String> failedImages;
+
+    ImageResolver(RegistrySettings settings, Duration tagTtl, Duration failureTtl) {
+        this.settings = settings;
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        RegistryClient client = new RegistryClient(http, new DockerCredentials(settings.authFile()),
+                settings.insecureHosts());
+        this.lookup = new ImageLookup(client, MAX_ENTRIES);
+        this.configs = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfter(Expiry.<Key, ImageConfig>writing(
+                        (key, config) -> key.reference().pinned() ? Duration.ofNanos(Long.MAX_VALUE) : tagTtl))
+                .buildAsync();
+        this.failedRegistries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(failureTtl).build();
+        this.failedImages = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(failureTtl).build();
+    }
+
+    /** A resolver with the standard cache lifetimes. */
+    public static ImageResolver create(RegistrySettings settings) {
+        return new ImageResolver(settings, TAG_TTL, FAILURE_TTL);
+    }
+
+    /** {@link #resolve(JsonNode, Duration)} within the configured timeout. */
+    public ImageFacts resolve(JsonNode pod) {
+        return resolve(pod, settings.timeout());
+    }
+
+    /**
+     * Looks up, in parallel, every image a container of {@code spec.containers} relies on: one without
+     * {@code command} (only {@code args} counts too). Each distinct image is asked once. Returns within
+     * {@code budget} (and a few milliseconds); images not resolved by then, or whose lookup failed, are in
+     * {@link ImageFacts#failures()} with a short reason. Lookup switched off: no facts.
+     *
+     * @param pod a Pod object (its {@code spec} is read)
+     */
+    public ImageFacts resolve(JsonNode pod, Duration budget) {
+        if (!settings.lookup()) {
+            return ImageFacts.none();
+        }
+        Deadline deadline = Deadline.after(budget);
+        String architecture = NodeArchitecture.of(pod, settings.defaultArchitecture());
+        Map<String, String> failures = new LinkedHashMap<>();
+        Map<String, Key> keys = new LinkedHashMap<>();
+        for (JsonNode container : pod.path("spec").path("containers")) {
+            String image = container.path("image").asText("").strip();
+            if (image.isEmpty() || !reliesOnImage(container)) {
+                continue;
+            }
+            try {
+                keys.put(container.path("image").asText(), new Key(ImageReference.parse(image), architecture));
+            } catch (IllegalArgumentException e) {
+                failures.put(container.path("image").asText(), "invalid image reference: " + e.getMessage());
+            }
+        }
+        Map<Key, CompletableFuture<ImageConfig>> pending = new HashMap<>();
+        keys.values().forEach(key -> pending.computeIfAbsent(key, k -> lookup(k, deadline)));
+        await(pending, deadline);
+        Map<String, ImageConfig> resolved = new LinkedHashMap<>();
+        keys.forEach((image, key) -> {
+            CompletableFuture<ImageConfig> future = pending.get(key);
+            if (!future.isDone()) {
+                failedRegistries.put(key.reference().registry(), deadline.timeoutReason());
+                failures.put(image, deadline.timeoutReason());
+            } else if (future.isCompletedExceptionally()) {
+                failures.put(image, LookupFailure.of(failure(future), key.reference().registry(), deadline).reason());
+            } else {
+                resolved.put(image, future.join());
+            }
+        });
+        return new ImageFacts(resolved, failures);
+    }
+
+    /** A container runs its image's ENTRYPOINT when it sets no {@code command} (an empty one is none). */
+    static boolean reliesOnImage(JsonNode container) {
+        JsonNode command = container.path("command");
+        return command.isMissingNode() || command.isNull() || (command.isArray() && command.isEmpty());
+    }
+
+    private CompletableFuture<ImageConfig> lookup(Key key, Deadline deadline) {
+        CompletableFuture<ImageConfig> cached = configs.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        String registry = key.reference().registry();
+        String down = failedRegistries.getIfPresent(registry);
+        if (down != null) {
+            return CompletableFuture.failedFuture(
+                    LookupFailure.registry("registry " + registry + " failed recently (" + down + ")"));
+        }
+        String failed = failedImages.getIfPresent(key);
+        if (failed != null) {
+            return CompletableFuture.failedFuture(LookupFailure.image(failed));
+        }
+        return configs.get(key, (k, executor) -> lookup.fetch(k.reference(), k.architecture(), deadline)
+                .orTimeout(deadline.budget().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((config, error) -> {
+                    if (error != null) {
+                        remember(k, LookupFailure.of(error, registry, deadline));
+                    }
+                }));
+    }
+
+    private void remember(Key key, LookupFailure failure) {
+        if (failure.registryDown()) {
+            failedRegistries.put(key.reference().registry(), failure.reason());
+        } else {
+            failedImages.put(key, failure.reason());
+        }
+    }
+
+    private static void await(Map<Key, CompletableFuture<ImageConfig>> pending, Deadline deadline) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new));
+        try {
+            all.get(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // each future is inspected on its own
+        }
+    }
+
+    private static Throwable failure(CompletableFuture<?> future) {
+        return future.handle((value, error) -> error).join();
+    }
+}
