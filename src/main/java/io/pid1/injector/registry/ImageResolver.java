@@ -35,15 +35,19 @@ public final class ImageResolver {
     /** How long a failure is remembered. */
     public static final Duration FAILURE_TTL = Duration.ofSeconds(30);
     private static final long MAX_ENTRIES = 10_000;
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
     private record Key(ImageReference reference, String architecture) {
     }
 
+    /** A lookup's outcome, kept in the cache either way (a failure for a short while). */
+    private record Result(ImageConfig config, LookupFailure failure) {
+    }
+
     private final RegistrySettings settings;
     private final ImageLookup lookup;
-    private final AsyncCache<Key, ImageConfig> configs;
+    private final AsyncCache<Key, Result> results;
     private final Cache<String, String> failedRegistries;
-    private final Cache<Key, String> failedImages;
 
     ImageResolver(RegistrySettings settings, Duration tagTtl, Duration failureTtl) {
         this.settings = settings;
@@ -54,13 +58,12 @@ public final class ImageResolver {
         RegistryClient client = new RegistryClient(http, new DockerCredentials(settings.authFile()),
                 settings.insecureHosts());
         this.lookup = new ImageLookup(client, MAX_ENTRIES);
-        this.configs = Caffeine.newBuilder()
+        this.results = Caffeine.newBuilder()
                 .maximumSize(MAX_ENTRIES)
-                .expireAfter(Expiry.<Key, ImageConfig>writing(
-                        (key, config) -> key.reference().pinned() ? Duration.ofNanos(Long.MAX_VALUE) : tagTtl))
+                .expireAfter(Expiry.<Key, Result>writing((key, result) -> result.failure() != null ? failureTtl
+                        : key.reference().pinned() ? FOREVER : tagTtl))
                 .buildAsync();
         this.failedRegistries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(failureTtl).build();
-        this.failedImages = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(failureTtl).build();
     }
 
     /** A resolver with the standard cache lifetimes. */
@@ -100,19 +103,19 @@ public final class ImageResolver {
                 failures.put(container.path("image").asText(), "invalid image reference: " + e.getMessage());
             }
         }
-        Map<Key, CompletableFuture<ImageConfig>> pending = new HashMap<>();
+        Map<Key, CompletableFuture<Result>> pending = new HashMap<>();
         keys.values().forEach(key -> pending.computeIfAbsent(key, k -> lookup(k, deadline)));
         await(pending, deadline);
         Map<String, ImageConfig> resolved = new LinkedHashMap<>();
         keys.forEach((image, key) -> {
-            CompletableFuture<ImageConfig> future = pending.get(key);
-            if (!future.isDone()) {
+            Result result = pending.get(key).getNow(null);
+            if (result == null) {
                 failedRegistries.put(key.reference().registry(), deadline.timeoutReason());
                 failures.put(image, deadline.timeoutReason());
-            } else if (future.isCompletedExceptionally()) {
-                failures.put(image, LookupFailure.of(failure(future), key.reference().registry(), deadline).reason());
+            } else if (result.failure() != null) {
+                failures.put(image, result.failure().reason());
             } else {
-                resolved.put(image, future.join());
+                resolved.put(image, result.config());
             }
         });
         return new ImageFacts(resolved, failures);
@@ -124,50 +127,39 @@ public final class ImageResolver {
         return command.isMissingNode() || command.isNull() || (command.isArray() && command.isEmpty());
     }
 
-    private CompletableFuture<ImageConfig> lookup(Key key, Deadline deadline) {
-        CompletableFuture<ImageConfig> cached = configs.getIfPresent(key);
+    private CompletableFuture<Result> lookup(Key key, Deadline deadline) {
+        CompletableFuture<Result> cached = results.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
         String registry = key.reference().registry();
         String down = failedRegistries.getIfPresent(registry);
         if (down != null) {
-            return CompletableFuture.failedFuture(
-                    LookupFailure.registry("registry " + registry + " failed recently (" + down + ")"));
+            return CompletableFuture.completedFuture(new Result(null,
+                    LookupFailure.registry("registry " + registry + " failed recently (" + down + ")")));
         }
-        String failed = failedImages.getIfPresent(key);
-        if (failed != null) {
-            return CompletableFuture.failedFuture(LookupFailure.image(failed));
-        }
-        return configs.get(key, (k, executor) -> lookup.fetch(k.reference(), k.architecture(), deadline)
+        return results.get(key, (k, executor) -> lookup.fetch(k.reference(), k.architecture(), deadline)
                 .orTimeout(deadline.budget().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((config, error) -> {
-                    if (error != null) {
-                        remember(k, LookupFailure.of(error, registry, deadline));
+                .handle((config, error) -> {
+                    if (error == null) {
+                        return new Result(config, null);
                     }
+                    LookupFailure failure = LookupFailure.of(error, registry, deadline);
+                    if (failure.registryDown()) {
+                        failedRegistries.put(registry, failure.reason());
+                    }
+                    return new Result(null, failure);
                 }));
     }
 
-    private void remember(Key key, LookupFailure failure) {
-        if (failure.registryDown()) {
-            failedRegistries.put(key.reference().registry(), failure.reason());
-        } else {
-            failedImages.put(key, failure.reason());
-        }
-    }
-
-    private static void await(Map<Key, CompletableFuture<ImageConfig>> pending, Deadline deadline) {
+    private static void await(Map<Key, CompletableFuture<Result>> pending, Deadline deadline) {
         CompletableFuture<Void> all = CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new));
         try {
             all.get(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // each future is inspected on its own
+            // the lookups still running are reported as timed out
         }
-    }
-
-    private static Throwable failure(CompletableFuture<?> future) {
-        return future.handle((value, error) -> error).join();
     }
 }
