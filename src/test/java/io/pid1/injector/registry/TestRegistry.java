@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Debian's {@code docker-registry} on 127.0.0.1 with a free port and its own storage, access log on; images are
@@ -125,10 +126,20 @@ final class TestRegistry implements AutoCloseable {
 
     /** GETs of the resolver whose path starts with {@code pathPrefix} (e.g. {@code /v2/app/manifests/}). */
     long requests(String pathPrefix) throws IOException, InterruptedException {
-        long seen = count(pathPrefix);
+        return settled(line -> true, pathPrefix);
+    }
+
+    /** Those of {@link #requests} answered with 401. */
+    long unauthorized(String pathPrefix) throws IOException, InterruptedException {
+        return settled(line -> line.contains("\" 401 "), pathPrefix);
+    }
+
+    /** Counts access-log lines until the count stops moving (a line is written as its answer is sent). */
+    private long settled(Predicate<String> filter, String pathPrefix) throws IOException, InterruptedException {
+        long seen = count(filter, pathPrefix);
         while (true) {
             Thread.sleep(30);
-            long again = count(pathPrefix);
+            long again = count(filter, pathPrefix);
             if (again == seen) {
                 return seen;
             }
@@ -136,10 +147,11 @@ final class TestRegistry implements AutoCloseable {
         }
     }
 
-    private long count(String pathPrefix) throws IOException {
+    private long count(Predicate<String> filter, String pathPrefix) throws IOException {
         String needle = "\"GET " + pathPrefix;
         return Files.readAllLines(log).stream()
-                .filter(line -> line.contains(needle) && line.contains("\"pid1-injector\"")).count();
+                .filter(line -> line.contains(needle) && line.contains("\"pid1-injector\""))
+                .filter(filter).count();
     }
 
     @Override
