@@ -108,11 +108,12 @@ public final class ImageResolver {
         await(pending, deadline);
         Map<String, ImageConfig> resolved = new LinkedHashMap<>();
         keys.forEach((image, key) -> {
-            Result result = pending.get(key).getNow(null);
-            if (result == null) {
+            CompletableFuture<Result> future = pending.get(key);
+            if (future.complete(new Result(null, LookupFailure.registry(deadline.timeoutReason())))) {
                 failedRegistries.put(key.reference().registry(), deadline.timeoutReason());
-                failures.put(image, deadline.timeoutReason());
-            } else if (result.failure() != null) {
+            }
+            Result result = future.join();
+            if (result.failure() != null) {
                 failures.put(image, result.failure().reason());
             } else {
                 resolved.put(image, result.config());
@@ -139,7 +140,7 @@ public final class ImageResolver {
                     LookupFailure.registry("registry " + registry + " failed recently (" + down + ")")));
         }
         return results.get(key, (k, executor) -> lookup.fetch(k.reference(), k.architecture(), deadline)
-                .orTimeout(deadline.budget().toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS)
                 .handle((config, error) -> {
                     if (error == null) {
                         return new Result(config, null);
