@@ -139,7 +139,8 @@ public final class ImageResolver {
             return CompletableFuture.completedFuture(new Result(null,
                     LookupFailure.registry("registry " + registry + " failed recently (" + down + ")")));
         }
-        return results.get(key, (k, executor) -> lookup.fetch(k.reference(), k.architecture(), deadline)
+        return results.get(key, (k, executor) -> CompletableFuture.completedFuture(k)
+                .thenCompose(started -> lookup.fetch(k.reference(), k.architecture(), deadline))
                 .orTimeout(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS)
                 .handle((config, error) -> {
                     if (error == null) {

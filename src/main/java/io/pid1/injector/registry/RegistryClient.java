@@ -37,7 +37,6 @@ final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
     private static final long TOKEN_LIMIT = 1 << 20;
-    private static final long ERROR_LIMIT = 64 * 1024;
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
     private static final Duration BASIC_LIFETIME = Duration.ofMinutes(10);
 
@@ -80,7 +79,7 @@ final class RegistryClient {
                 }
                 return second;
             });
-        }).thenApply(response -> fetched(response, limit));
+        }).thenApply(RegistryClient::fetched);
     }
 
     private String scheme(String registry) {
@@ -96,7 +95,7 @@ final class RegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(remaining)
                 .header("Accept", accept).header("User-Agent", "pid1-injector");
         authorization.ifPresent(value -> request.header("Authorization", value));
-        return http.sendAsync(request.build(), BoundedBody.handler(Math.max(limit, ERROR_LIMIT)))
+        return http.sendAsync(request.build(), BoundedBody.handler(limit))
                 .thenCompose(response -> {
                     Optional<String> location = response.headers().firstValue("location");
                     if (!isRedirect(response.statusCode()) || location.isEmpty()) {
@@ -171,12 +170,9 @@ final class RegistryClient {
         return new Authorization("Bearer " + token, lifetime);
     }
 
-    private static Fetched fetched(HttpResponse<byte[]> response, long limit) {
+    private static Fetched fetched(HttpResponse<byte[]> response) {
         int status = response.statusCode();
         if (status / 100 == 2) {
-            if (response.body().length > limit) {
-                throw LookupFailure.image("response larger than " + limit / 1024 + " KiB");
-            }
             return new Fetched(response.body(), response.headers().firstValue("content-type"));
         }
         String reason = status + " from registry";
