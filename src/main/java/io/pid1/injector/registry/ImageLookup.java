@@ -43,7 +43,8 @@ final class ImageLookup {
             Deadline deadline) {
         return client.get(image, "manifests/" + reference, Manifests.ACCEPT, MANIFEST_LIMIT, deadline)
                 .thenApply(fetched -> {
-                    if (reference.contains(":")) {
+                    boolean digest = reference.contains(":");
+                    if (digest) {
                         Manifests.verify(fetched.body(), reference);
                     }
                     return Manifests.read(fetched);
