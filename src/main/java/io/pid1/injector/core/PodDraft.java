@@ -42,6 +42,11 @@ final class PodDraft {
         findings.add(Finding.reported(container.name, fix, message));
     }
 
+    /** A finding about a container that belongs to no fix: its image could not be read. */
+    void reportImage(ContainerDraft container, String message) {
+        findings.add(new Finding(Optional.of(container.name), Optional.empty(), false, message));
+    }
+
     void reportPod(FixKind fix, String message) {
         findings.add(new Finding(Optional.empty(), Optional.of(fix), false, message));
     }

@@ -47,12 +47,11 @@ public class PodFixer {
             }
             String image = container.path("image").asText("");
             ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
+            images.failure(image).ifPresent(reason -> draft.reportImage(c, "image " + image + " unreadable: " + reason));
             if (!c.inScope()) {
                 continue;
             }
             servers.put(c.name, c.subject());
-            images.failure(image).ifPresent(reason -> draft.report(c, FixKind.INIT,
-                    "image " + image + " could not be read (" + reason + "); fixes that need its ENTRYPOINT skipped"));
             for (Fix fix : FIXES) {
                 if (options.enabled(fix.kind())) {
                     fix.apply(draft, c);

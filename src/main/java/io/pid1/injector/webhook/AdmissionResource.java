@@ -1,5 +1,6 @@
 package io.pid1.injector.webhook;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -7,8 +8,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** {@code POST /mutate} and {@code POST /audit} (AdmissionReview {@code admission.k8s.io/v1}). */
+/**
+ * {@code POST /mutate} and {@code POST /audit} (AdmissionReview {@code admission.k8s.io/v1}). They
+ * run on worker threads: a pod that relies on its image waits for a registry lookup.
+ */
 @Path("/")
+@Blocking
 public class AdmissionResource {
 
     private final AdmissionService service;

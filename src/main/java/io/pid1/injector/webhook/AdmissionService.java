@@ -11,9 +11,9 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pid1.injector.core.Finding;
-import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
+import io.pid1.injector.registry.ImageResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -36,12 +36,14 @@ public class AdmissionService {
     static final String INTERNAL_ERROR = "pid1: internal error while analysing this pod; admitted unchanged";
 
     private final PodFixer fixer;
+    private final ImageResolver images;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final boolean auditMode;
 
-    AdmissionService(PodFixer fixer, ObjectMapper json, MeterRegistry metrics, WebhookConfig config) {
+    AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config) {
         this.fixer = fixer;
+        this.images = images;
         this.json = json;
         this.metrics = metrics;
         this.auditMode = config.mode().trim().equalsIgnoreCase("audit");
@@ -76,7 +78,7 @@ public class AdmissionService {
         }
         Outcome outcome;
         try {
-            outcome = fixer.fix(review.pod(), ImageFacts.none());
+            outcome = fixer.fix(review.pod(), images.resolve(review.pod()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "analysis failed for pod %s/%s (uid %s); admitted unchanged", review.namespace(),
                     review.podName(), review.uid());

@@ -5,6 +5,8 @@ import io.pid1.injector.core.FixKind;
 import io.pid1.injector.core.InitMode;
 import io.pid1.injector.core.PodFixer;
 import io.pid1.injector.core.Settings;
+import io.pid1.injector.registry.ImageResolver;
+import io.pid1.injector.registry.RegistrySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,6 +39,9 @@ public interface WebhookConfig {
 
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
+
+    /** {@code pid1.registry.*}: image lookups ({@code lookup}, {@code timeout-ms}, {@code auth-file}, …). */
+    Map<String, String> registry();
 
     /** HTTPS port of {@code /mutate} and {@code /audit}. */
     int webhookPort();
@@ -81,6 +87,14 @@ public interface WebhookConfig {
                     Settings.defaults().version());
             Catalog catalog = config.catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
             return new PodFixer(catalog, settings);
+        }
+
+        @Produces
+        @ApplicationScoped
+        ImageResolver imageResolver(WebhookConfig config) {
+            String prefix = "pid1.registry.";
+            return ImageResolver.create(RegistrySettings.from(property -> Optional.ofNullable(
+                    config.registry().get(property.substring(prefix.length()))).filter(v -> !v.isBlank())));
         }
     }
 }
