@@ -44,6 +44,8 @@ final class ContainerDraft {
     private Launch launch;
     private String subject;
     private List<String> serverArgv;
+    /** An entrypoint script in front of the server ({@code docker-entrypoint.sh gunicorn …}). */
+    private String script;
     private boolean supervised;
     private boolean shellExecs;
 
@@ -89,12 +91,19 @@ final class ContainerDraft {
     }
 
     /**
-     * An unrecognised program that looks like a script (an entrypoint, {@code *.sh}, a shell
-     * running a file): it may start the real server without {@code exec}.
+     * A program that looks like a script (an entrypoint, {@code *.sh}, a shell running a file) in
+     * front of the server or in place of it: it may start the server without {@code exec}.
      */
-    boolean unknownScript() {
-        return launch.server().isEmpty() && (subject.endsWith(".sh") || subject.contains("entrypoint")
-                || SHELLS.contains(subject) || subject.equals("busybox"));
+    Optional<String> script() {
+        if (script != null) {
+            return Optional.of(script);
+        }
+        return launch.server().isEmpty() && looksLikeScript(subject) ? Optional.of(subject) : Optional.empty();
+    }
+
+    private static boolean looksLikeScript(String program) {
+        return program.endsWith(".sh") || program.contains("entrypoint") || SHELLS.contains(program)
+                || program.equals("busybox");
     }
 
     /**
@@ -217,8 +226,15 @@ final class ContainerDraft {
         shellExecs = shell != null && shell.reading() instanceof Reading.AlreadyExec;
         serverArgv = shell != null ? shell.reading().lastCommand() : argv;
         launch = catalog.recognise(serverArgv, effectiveEnv());
-        subject = launch.server().map(Server::name)
-                .orElse(serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0)));
+        String program = serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0));
+        if (launch.server().isEmpty() && looksLikeScript(program) && serverArgv.size() > 1) {
+            Launch behind = catalog.recognise(serverArgv.subList(1, serverArgv.size()), effectiveEnv());
+            if (behind.server().isPresent()) {
+                launch = behind;
+                script = program;
+            }
+        }
+        subject = launch.server().map(Server::name).orElse(program);
     }
 
     private ShellCall findShell() {

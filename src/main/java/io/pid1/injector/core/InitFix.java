@@ -27,14 +27,14 @@ final class InitFix implements Fix {
             pod.report(c, kind(), c.subject() + " runs from the image ENTRYPOINT, which is unknown; no init added");
             return;
         }
+        if (c.script().isPresent()) {
+            pod.report(c, kind(), "no init: " + c.script().get() + " may be a script without exec; tini would cut the drain");
+            return;
+        }
         if (!c.serverIsDirect()) {
             String between = c.shell().isPresent() ? "a shell" : String.join(", ", c.launch().wrappers());
             pod.report(c, kind(), "no init: " + between + " would stay between tini and " + c.subject()
                     + " and cut its drain");
-            return;
-        }
-        if (c.unknownScript()) {
-            pod.report(c, kind(), "no init: " + c.subject() + " may be a script without exec; tini would cut the drain");
             return;
         }
         List<String> tini = pod.options.enabled(FixKind.PIDNS) && !pod.hostPid()

@@ -40,8 +40,26 @@ public interface WebhookConfig {
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
 
-    /** {@code pid1.registry.*}: image lookups ({@code lookup}, {@code timeout-ms}, {@code auth-file}, …). */
-    Map<String, String> registry();
+    Registry registry();
+
+    /** Image lookups ({@code PID1_REGISTRY_*}). */
+    interface Registry {
+
+        @WithDefault("true")
+        boolean lookup();
+
+        @WithDefault("1500")
+        int timeoutMs();
+
+        /** A Docker {@code config.json} with registry credentials. */
+        Optional<String> authFile();
+
+        /** Comma list of {@code host:port} reached over plain HTTP. */
+        Optional<String> insecure();
+
+        @WithDefault("amd64")
+        String defaultArch();
+    }
 
     /** HTTPS port of {@code /mutate} and {@code /audit}. */
     int webhookPort();
@@ -92,9 +110,14 @@ public interface WebhookConfig {
         @Produces
         @ApplicationScoped
         ImageResolver imageResolver(WebhookConfig config) {
-            String prefix = "pid1.registry.";
-            return ImageResolver.create(RegistrySettings.from(property -> Optional.ofNullable(
-                    config.registry().get(property.substring(prefix.length()))).filter(v -> !v.isBlank())));
+            Registry registry = config.registry();
+            Map<String, Optional<String>> properties = Map.of(
+                    RegistrySettings.LOOKUP, Optional.of(String.valueOf(registry.lookup())),
+                    RegistrySettings.TIMEOUT_MS, Optional.of(String.valueOf(registry.timeoutMs())),
+                    RegistrySettings.AUTH_FILE, registry.authFile(),
+                    RegistrySettings.INSECURE, registry.insecure(),
+                    RegistrySettings.DEFAULT_ARCH, Optional.of(registry.defaultArch()));
+            return ImageResolver.create(RegistrySettings.from(p -> properties.getOrDefault(p, Optional.empty())));
         }
     }
 }
