@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -133,9 +135,13 @@ public final class ManifestReader {
             return new Document(source, piece.firstLine(), piece.text(),
                     tree == null || tree.isMissingNode() || tree.isNull() ? null : tree, lines);
         } catch (JsonProcessingException e) {
+            String kind = factory == JSON ? "JSON" : "YAML";
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+                throw new BadInputException(source, yaml.getProblemMark().getLine() + 1 + offset,
+                        "invalid YAML: " + yaml.getProblem() + (yaml.getContext() == null ? "" : " " + yaml.getContext()));
+            }
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + offset;
-            throw new BadInputException(source, line, "invalid " + (factory == JSON ? "JSON" : "YAML") + ": "
-                    + e.getOriginalMessage());
+            throw new BadInputException(source, line, "invalid " + kind + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new BadInputException(source, piece.firstLine(), "cannot read: " + e.getMessage());
         }

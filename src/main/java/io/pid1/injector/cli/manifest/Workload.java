@@ -30,12 +30,12 @@ public record Workload(Document document, JsonPointer object, JsonPointer templa
         return document.lines().of(object);
     }
 
-    /** The line of the container named {@code container}, else of the pod template. */
+    /** The line of the {@code name} of the container named {@code container}, else of the pod template. */
     public int lineOf(String container) {
         JsonNode containers = document.tree().at(template).path("spec").path("containers");
         for (int i = 0; i < containers.size(); i++) {
             if (container.equals(containers.path(i).path("name").asText(null))) {
-                return document.lines().of(template.append(JsonPointer.compile("/spec/containers/" + i)));
+                return document.lines().of(template.append(JsonPointer.compile("/spec/containers/" + i + "/name")));
             }
         }
         return document.lines().of(template);
