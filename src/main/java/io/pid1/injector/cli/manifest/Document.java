@@ -12,9 +12,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param lines     where each of its objects starts
  */
 public record Document(String source, int firstLine, String text, JsonNode tree, Lines lines) {
-
-    /** The line where the document's content starts (after leading comments). */
-    public int line() {
-        return lines.of(com.fasterxml.jackson.core.JsonPointer.empty());
-    }
 }

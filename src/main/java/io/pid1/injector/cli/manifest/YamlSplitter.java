@@ -13,11 +13,6 @@ final class YamlSplitter {
 
     /** One document's text as written, starting with its own {@code ---} line when it had one. */
     record Piece(String text, int firstLine) {
-
-        /** The {@code ---} line (with its comment) when the document began with one. */
-        boolean hasMarker() {
-            return START.matcher(text).lookingAt();
-        }
     }
 
     private static final Pattern START = Pattern.compile("---(?=[ \\t\\r\\n]|$)");
