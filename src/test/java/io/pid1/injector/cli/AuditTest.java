@@ -2,17 +2,21 @@ package io.pid1.injector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -42,7 +46,7 @@ class AuditTest {
     @Test
     void theSchemaCatchesWhatItMust() throws IOException {
         JsonNode sarif = JSON.readTree(CliRun.of("audit", "-o", "sarif", "-f", DEPLOYMENT).out());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) sarif.at("/runs/0/results/0")).put("level", "info");
+        ((ObjectNode) sarif.at("/runs/0/results/0")).put("level", "info");
         assertFalse(sarifSchema().validate(sarif).isEmpty(), "a level outside the SARIF enum must fail");
     }
 
@@ -69,7 +73,7 @@ class AuditTest {
             if (container == null) {
                 continue;
             }
-            String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of(finding.get("file").asText()))
+            String line = Files.readAllLines(Path.of(finding.get("file").asText()))
                     .get(finding.get("line").asInt() - 1);
             assertTrue(line.matches("\\s*(- )?\\{?\"?name\"?\\s*:\\s*\"?" + container + "\"?,?.*"),
                     finding + " points at: " + line);
@@ -105,6 +109,19 @@ class AuditTest {
         assertEquals("", CliRun.with(many, false, "audit", "-f", "-").err(), "quiet when piped");
         String few = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n".repeat(300);
         assertEquals("", CliRun.with(few, true, "audit", "-f", "-").err(), "quiet for a few documents");
+    }
+
+    @Test
+    void catalogFileAddsServers(@TempDir Path dir) throws IOException {
+        Path catalog = dir.resolve("extra.yaml");
+        Files.writeString(catalog, "servers:\n  - name: openresty\n    executables: [openresty]\n"
+                + "    gracefulSignal: SIGQUIT\n    defaultPort: 8080\n    http: true\n");
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+                + "spec: {containers: [{name: edge, image: x, command: [openresty, -g, 'daemon off;']}]}\n";
+        assertEquals("0 findings in 0 workloads (0 would be fixed); 1 workload in 1 document analysed\n",
+                CliRun.with(pod, false, "audit", "-f", "-").out());
+        CliRun withCatalog = CliRun.with(pod, false, "audit", "-o", "json", "--catalog", catalog.toString(), "-f", "-");
+        assertEquals("openresty", JSON.readTree(withCatalog.out()).at("/workloads/0/servers/edge").asText(), withCatalog.err());
     }
 
     private static JsonSchema sarifSchema() throws IOException {
