@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @QuarkusMain
 @Command(name = "pid1-injector", mixinStandardHelpOptions = true, version = "pid1-injector 0.1.0",
         description = "Fixes PID 1 of pre-fork master-worker servers in Kubernetes pods.",
-        subcommands = {ServeCommand.class, CertsCommand.class})
+        subcommands = {ServeCommand.class, CertsCommand.class, MutateCommand.class, AuditCommand.class})
 public final class Main {
 
     /** Exit code for bad usage or unreadable input (SPEC). */
@@ -19,12 +19,21 @@ public final class Main {
 
     public static void main(String... args) {
         String[] effective = args.length == 0 ? new String[] {"serve"} : args;
-        CommandLine cli = new CommandLine(new Main())
+        System.exit(commandLine().execute(effective));
+    }
+
+    /** The command line with SPEC's exit codes: any failure is one line on stderr and exit 2. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println("pid1-injector: " + oneLine(e)
+                            + " (see " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+                    return USAGE;
+                })
                 .setExecutionExceptionHandler((e, line, parsed) -> {
                     line.getErr().println("pid1-injector: " + oneLine(e));
                     return USAGE;
                 });
-        System.exit(cli.execute(effective));
     }
 
     static String oneLine(Throwable e) {

@@ -1,0 +1,50 @@
+package io.pid1.injector.cli;
+
+import io.pid1.injector.catalog.Catalog;
+import io.pid1.injector.cli.manifest.BadInputException;
+import io.pid1.injector.cli.manifest.Document;
+import io.pid1.injector.cli.manifest.ManifestFixer;
+import io.pid1.injector.cli.manifest.ManifestReader;
+import io.pid1.injector.cli.manifest.Progress;
+import io.pid1.injector.core.PodFixer;
+import io.pid1.injector.core.Settings;
+import picocli.CommandLine.Option;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** The input options of {@code mutate} and {@code audit}, and the engine run over it. */
+final class ManifestInput {
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR|-",
+            description = "Manifests to read: a file, a directory (*.yaml, *.yml, *.json, recursively) or - for stdin. Repeatable.")
+    List<String> inputs;
+
+    @Option(names = "--catalog", paramLabel = "FILE",
+            description = "YAML with catalog entries added to (or replacing) the built-in ones.")
+    Path catalog;
+
+    /** Where {@code -} reads from. */
+    InputStream stdin = System.in;
+
+    /** Whether stderr is a terminal (progress is shown only there). */
+    BooleanSupplier terminal = () -> System.console() != null;
+
+    /** Every document of the input after the engine, in order. */
+    List<ManifestFixer.Fixed> analyse(PrintWriter err) throws BadInputException {
+        List<Document> documents = new ManifestReader(stdin, Path.of("")).read(inputs);
+        ManifestFixer fixer = new ManifestFixer(new PodFixer(catalog == null ? Catalog.builtin() : Catalog.load(catalog),
+                Settings.defaults()));
+        Progress progress = new Progress(err, documents.size(), terminal.getAsBoolean());
+        List<ManifestFixer.Fixed> fixed = new ArrayList<>(documents.size());
+        for (Document document : documents) {
+            fixed.add(fixer.fix(document));
+            progress.update(fixed.size());
+        }
+        return fixed;
+    }
+}

@@ -1,0 +1,33 @@
+package io.pid1.injector.cli;
+
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+/** One run of {@code pid1-injector} in this JVM with captured stdout and stderr. */
+record CliRun(int exit, String out, String err) {
+
+    static CliRun of(String... args) {
+        return with("", false, args);
+    }
+
+    /** A run whose stdin holds {@code stdin} and whose stderr is a terminal when {@code terminal}. */
+    static CliRun with(String stdin, boolean terminal, String... args) {
+        CommandLine cli = Main.commandLine();
+        for (String name : new String[] {"mutate", "audit"}) {
+            Object command = cli.getSubcommands().get(name).getCommand();
+            ManifestInput input = command instanceof MutateCommand m ? m.input : ((AuditCommand) command).input;
+            input.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+            input.terminal = () -> terminal;
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new CliRun(exit, out.toString(), err.toString());
+    }
+}
