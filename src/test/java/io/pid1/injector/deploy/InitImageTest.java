@@ -9,11 +9,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,7 +62,7 @@ class InitImageTest {
 
     /** Every entry of the layer by name, with its bytes. */
     private static Map<TarArchiveEntry, byte[]> entries() throws IOException {
-        Map<TarArchiveEntry, byte[]> entries = new java.util.LinkedHashMap<>();
+        Map<TarArchiveEntry, byte[]> entries = new LinkedHashMap<>();
         try (var tar = new TarArchiveInputStream(new ByteArrayInputStream(layerTar()))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 entries.put(entry, tar.readAllBytes());
@@ -153,7 +155,7 @@ class InitImageTest {
         String manifest = Run.of("skopeo", "inspect", "--raw", "oci-archive:" + archive + ":" + TAG).ok().stdout();
 
         assertEquals(layout.manifestDescriptor(TAG).path("digest").asText(),
-                "sha256:" + OciLayout.sha256(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                "sha256:" + OciLayout.sha256(manifest.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -115,7 +116,7 @@ class MakeCertsTest {
 
     @SuppressWarnings("unchecked")
     private static List<X509Certificate> certificates(byte[] pem) throws Exception {
-        return List.copyOf((java.util.Collection<X509Certificate>) CertificateFactory.getInstance("X.509")
+        return List.copyOf((Collection<X509Certificate>) CertificateFactory.getInstance("X.509")
                 .generateCertificates(new ByteArrayInputStream(pem)));
     }
 }

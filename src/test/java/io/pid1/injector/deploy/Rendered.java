@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -40,7 +41,7 @@ final class Rendered {
             "v1/Namespace", Namespace.class,
             "v1/ServiceAccount", ServiceAccount.class,
             "v1/Service", Service.class,
-            "v1/Secret", io.fabric8.kubernetes.api.model.Secret.class,
+            "v1/Secret", Secret.class,
             "apps/v1/Deployment", Deployment.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration", MutatingWebhookConfiguration.class);

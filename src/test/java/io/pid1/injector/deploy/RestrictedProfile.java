@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.SELinuxOptions;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -169,7 +170,7 @@ final class RestrictedProfile {
         add.stream().filter(c -> !c.equals("NET_BIND_SERVICE")).forEach(c -> found.add(name + " adds capability " + c));
     }
 
-    private static void seLinux(String name, io.fabric8.kubernetes.api.model.SELinuxOptions options, List<String> found) {
+    private static void seLinux(String name, SELinuxOptions options, List<String> found) {
         if (options.getType() != null && !options.getType().isEmpty() && !SELINUX_TYPES.contains(options.getType())) {
             found.add(name + " SELinux type is " + options.getType());
         }

@@ -19,12 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The MutatingWebhookConfiguration of every deploy/ directory obeys SPEC's "Deployment" rules. */
 class WebhookConfigurationTest {
 
-    static java.util.stream.Stream<Path> directories() {
-        return Rendered.deployDirectories();
-    }
+    private static final String DIRECTORIES = "io.pid1.injector.deploy.Rendered#deployDirectories";
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void hasTheTwoWebhooksOfSpec(Path directory) {
         List<MutatingWebhook> webhooks = Rendered.of(directory).webhooks().getWebhooks();
 
@@ -32,7 +30,7 @@ class WebhookConfigurationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void neverBlocksAPodAndHasNoSideEffects(Path directory) {
         for (MutatingWebhook webhook : Rendered.of(directory).webhooks().getWebhooks()) {
             String name = directory + " " + webhook.getName();
@@ -47,7 +45,7 @@ class WebhookConfigurationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void seesOnlyPodCreation(Path directory) {
         for (MutatingWebhook webhook : Rendered.of(directory).webhooks().getWebhooks()) {
             assertEquals(1, webhook.getRules().size(), webhook.getName());
@@ -61,7 +59,7 @@ class WebhookConfigurationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void callsTheServiceOnAnEndpointOfSpec(Path directory) {
         Rendered rendered = Rendered.of(directory);
         for (MutatingWebhook webhook : rendered.webhooks().getWebhooks()) {
@@ -74,7 +72,7 @@ class WebhookConfigurationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void leavesTheCaBundleToItsInjector(Path directory) {
         Set<String> bundles = Rendered.of(directory).webhooks().getWebhooks().stream()
                 .map(w -> w.getClientConfig().getCaBundle()).filter(b -> b != null).collect(Collectors.toSet());

@@ -3,6 +3,7 @@ package io.pid1.injector.deploy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -32,12 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The webhook's own pod, in every deploy/ directory: restricted, hardened, available, drained. */
 class WebhookPodTest {
 
+    private static final String DIRECTORIES = "io.pid1.injector.deploy.Rendered#deployDirectories";
+
     private static final int SHUTDOWN_SECONDS = shutdownSeconds();
     private static final Set<String> RBAC_KINDS = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
-
-    static java.util.stream.Stream<Path> directories() {
-        return Rendered.deployDirectories();
-    }
 
     private static Container webhook(Rendered rendered) {
         List<Container> containers = rendered.podSpec().getContainers();
@@ -50,17 +49,17 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void passesPodSecurityRestricted(Path directory) {
         Rendered rendered = Rendered.of(directory);
 
         assertEquals(List.of(), RestrictedProfile.violations(rendered.deployment().getSpec().getTemplate()));
-        assertEquals("restricted", rendered.only(io.fabric8.kubernetes.api.model.Namespace.class)
+        assertEquals("restricted", rendered.only(Namespace.class)
                 .getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void writesOnlyToItsTmpVolume(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = webhook(rendered);
@@ -72,7 +71,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void readsItsCertificateFromTheMountedSecret(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = webhook(rendered);
@@ -89,7 +88,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void hasRequestsAndLimits(Path directory) {
         Map<String, Quantity> requests = webhook(Rendered.of(directory)).getResources().getRequests();
         Map<String, Quantity> limits = webhook(Rendered.of(directory)).getResources().getLimits();
@@ -101,7 +100,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void probesTheManagementPort(Path directory) {
         Container container = webhook(Rendered.of(directory));
 
@@ -118,7 +117,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void drainsBeforeItStopsWithinItsGracePeriod(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = webhook(rendered);
@@ -130,7 +129,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void staysAvailableThroughDisruptions(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Deployment deployment = rendered.deployment();
@@ -152,7 +151,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void talksToNoApiServer(Path directory) {
         Rendered rendered = Rendered.of(directory);
         ServiceAccount account = rendered.only(ServiceAccount.class);
@@ -164,7 +163,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void optsItsOwnPodsOut(Path directory) {
         Map<String, String> annotations = Rendered.of(directory).deployment().getSpec().getTemplate().getMetadata().getAnnotations();
 

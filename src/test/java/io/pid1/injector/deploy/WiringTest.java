@@ -18,9 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Webhook configuration → Service → container port → the port the server listens on, in every directory. */
 class WiringTest {
 
-    static java.util.stream.Stream<Path> directories() {
-        return Rendered.deployDirectories();
-    }
+    private static final String DIRECTORIES = "io.pid1.injector.deploy.Rendered#deployDirectories";
 
     private static ServicePort servicePort(Service service, String name) {
         return service.getSpec().getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
@@ -28,7 +26,7 @@ class WiringTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void serviceSelectsTheWebhookPods(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Map<String, String> podLabels = rendered.deployment().getSpec().getTemplate().getMetadata().getLabels();
@@ -39,7 +37,7 @@ class WiringTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void webhookCallsReachTheHttpsPort(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = rendered.podSpec().getContainers().get(0);
@@ -56,7 +54,7 @@ class WiringTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void metricsAreServedFromTheManagementPort(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = rendered.podSpec().getContainers().get(0);
@@ -68,7 +66,7 @@ class WiringTest {
     }
 
     @ParameterizedTest
-    @MethodSource("directories")
+    @MethodSource(DIRECTORIES)
     void everyServicePortTargetsAContainerPort(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = rendered.podSpec().getContainers().get(0);
