@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --days) days=$2; shift 2 ;;
     --also-trust) also_trust=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "make-certs.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -41,16 +41,20 @@ if [ -n "$also_trust" ] && [ ! -f "$also_trust" ]; then
   exit 2
 fi
 
+if [ -n "${PID1_INJECTOR:-}" ]; then
+  injector=("$PID1_INJECTOR")
+elif [ -f target/quarkus-app/quarkus-run.jar ]; then
+  injector=(java -jar target/quarkus-app/quarkus-run.jar)
+else
+  echo "make-certs.sh: run it from the project directory after mvn package, or set PID1_INJECTOR" >&2
+  exit 2
+fi
+
 mkdir -p "$out"
 chmod 0700 "$out"
 if [ -n "$also_trust" ]; then
   # Read it now: it may be the ca.crt that is about to be replaced.
   previous_ca=$(cat "$also_trust")
-fi
-if [ -n "${PID1_INJECTOR:-}" ]; then
-  injector=("$PID1_INJECTOR")
-else
-  injector=(java -jar target/quarkus-app/quarkus-run.jar)
 fi
 "${injector[@]}" certs --service "$service" --namespace "$namespace" --out "$out" --days "$days" >/dev/null
 
