@@ -163,7 +163,7 @@ class InitImageTest {
         assumeTrue(Run.of("id", "-u").ok().stdout().trim().equals("0"), "chroot needs root");
         JsonNode config = layout.config(TAG).path("config");
         String user = config.path("User").asText();
-        Path layer = rootfs.resolveSibling(rootfs.getFileName() + "-layer.tar");
+        Path layer = build.resolve("layer.tar");
         Files.write(layer, layerTar());
         Run.of("tar", "-xf", layer.toString(), "-C", rootfs.toString()).ok();
         Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
