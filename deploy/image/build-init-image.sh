@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds the pid1-init image without a container daemon: an OCI image layout "from scratch" with
+# exactly two files, /tini (a static tini) and /busybox (a static busybox, used as the copier).
+# Its command copies both into the pid1-bin volume at /.pid1; it runs as 65532:65532.
+# The build is reproducible: the same two binaries always give the same manifest digest.
+#
+# usage: build-init-image.sh [--out DIR] [--tag TAG]
+#   --out DIR   where to write DIR/oci (the OCI layout) and, if skopeo is installed,
+#               DIR/pid1-init-TAG.tar (an OCI archive); default target/pid1-init
+#   --tag TAG   the reference name inside the layout; default 0.1.0
+# environment: TINI (default /usr/bin/tini-static, Debian package tini) and
+#              BUSYBOX (default /bin/busybox, Debian package busybox-static)
+set -euo pipefail
+
+out=target/pid1-init
+tag=0.1.0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out=$2; shift 2 ;;
+    --tag) tag=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "build-init-image.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+tini=${TINI:-/usr/bin/tini-static}
+busybox=${BUSYBOX:-/bin/busybox}
+for binary in "$tini" "$busybox"; do
+  if [ ! -x "$binary" ]; then
+    echo "build-init-image.sh: $binary is missing (apt-get install tini busybox-static)" >&2
+    exit 1
+  fi
+done
+
+case "$(uname -m)" in
+  x86_64) arch=amd64 ;;
+  aarch64) arch=arm64 ;;
+  *) echo "build-init-image.sh: unsupported machine $(uname -m)" >&2; exit 1 ;;
+esac
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/rootfs"
+install -m 0755 "$tini" "$work/rootfs/tini"
+install -m 0755 "$busybox" "$work/rootfs/busybox"
+
+# One layer, two root-owned files, fixed order, owner and time: the same bytes on every build.
+tar --create --file="$work/layer.tar" --directory="$work/rootfs" --format=ustar --sort=name \
+  --owner=0 --group=0 --numeric-owner --mtime=@0 busybox tini
+gzip --no-name --best --stdout "$work/layer.tar" > "$work/layer.tar.gz"
+
+layout=$out/oci
+rm -rf "$layout"
+mkdir -p "$layout/blobs/sha256"
+
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+size() { stat -c %s "$1"; }
+# Stores a file as a blob and prints its descriptor's "digest" and "size" members.
+store() {
+  local sum
+  sum=$(digest "$1")
+  cp "$1" "$layout/blobs/sha256/$sum"
+  printf '"digest":"sha256:%s","size":%s' "$sum" "$(size "$1")"
+}
+
+diff_id=$(digest "$work/layer.tar")
+printf '%s' \
+  '{"architecture":"'"$arch"'","os":"linux",' \
+  '"config":{"User":"65532:65532","Cmd":["/busybox","cp","/tini","/busybox","/.pid1/"],"WorkingDir":"/",' \
+  '"Labels":{"org.opencontainers.image.title":"pid1-init","org.opencontainers.image.version":"'"$tag"'"}},' \
+  '"rootfs":{"type":"layers","diff_ids":["sha256:'"$diff_id"'"]},' \
+  '"history":[{"created_by":"deploy/image/build-init-image.sh: /tini from tini-static, /busybox from busybox-static"}]}' \
+  > "$work/config.json"
+
+printf '%s' \
+  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",' \
+  '"config":{"mediaType":"application/vnd.oci.image.config.v1+json",'"$(store "$work/config.json")"'},' \
+  '"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip",'"$(store "$work/layer.tar.gz")"'}]}' \
+  > "$work/manifest.json"
+
+printf '%s' \
+  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[' \
+  '{"mediaType":"application/vnd.oci.image.manifest.v1+json",'"$(store "$work/manifest.json")"',' \
+  '"platform":{"architecture":"'"$arch"'","os":"linux"},' \
+  '"annotations":{"org.opencontainers.image.ref.name":"'"$tag"'"}}]}' \
+  > "$layout/index.json"
+printf '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
+
+echo "pid1-init: OCI layout $layout:$tag, manifest sha256:$(digest "$work/manifest.json")"
+if command -v skopeo >/dev/null; then
+  archive=$out/pid1-init-$tag.tar
+  rm -f "$archive"
+  skopeo copy --quiet "oci:$layout:$tag" "oci-archive:$archive:$tag"
+  echo "pid1-init: OCI archive $archive"
+fi
