@@ -106,7 +106,7 @@ YAML
 done > "$manifests"
 
 echo "audit of $documents documents ($(wc -c < "$manifests") bytes)"
-/usr/bin/time -v java -jar "$jar" audit -o json -f "$manifests" > "$work/audit.json" 2> "$work/time.txt" || {
+/usr/bin/time -v java -jar "$jar" audit --offline -o json -f "$manifests" > "$work/audit.json" 2> "$work/time.txt" || {
   status=$?
   [ "$status" -eq 1 ] || { cat "$work/time.txt" >&2; exit "$status"; }
 }

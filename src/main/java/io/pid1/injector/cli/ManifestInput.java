@@ -6,7 +6,11 @@ import io.pid1.injector.cli.manifest.Document;
 import io.pid1.injector.cli.manifest.ManifestFixer;
 import io.pid1.injector.cli.manifest.ManifestReader;
 import io.pid1.injector.cli.manifest.Progress;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.PodFixer;
+import io.pid1.injector.registry.ImageResolver;
+import io.pid1.injector.registry.RegistrySettings;
 import io.pid1.injector.core.Settings;
 import picocli.CommandLine.Option;
 
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** The input options of {@code mutate} and {@code audit}, and the engine run over it. */
 final class ManifestInput {
@@ -28,8 +33,15 @@ final class ManifestInput {
             description = "YAML with catalog entries added to (or replacing) the built-in ones.")
     Path catalog;
 
+    @Option(names = "--offline", description = "Never read image configurations from a registry "
+            + "(else PID1_REGISTRY_* apply, as in the webhook).")
+    boolean offline;
+
     /** Where {@code -} reads from. */
     InputStream stdin = System.in;
+
+    /** How images are looked up; by default as the webhook does, from PID1_REGISTRY_* settings. */
+    Function<JsonNode, ImageFacts> images;
 
     /** Whether stderr is a terminal (progress is shown only there). */
     BooleanSupplier terminal = () -> System.console() != null;
@@ -38,7 +50,7 @@ final class ManifestInput {
     List<ManifestFixer.Fixed> analyse(PrintWriter err) throws BadInputException {
         List<Document> documents = new ManifestReader(stdin, Path.of("")).read(inputs);
         ManifestFixer fixer = new ManifestFixer(new PodFixer(catalog == null ? Catalog.builtin() : Catalog.load(catalog),
-                Settings.defaults()));
+                Settings.defaults()), offline ? pod -> ImageFacts.none() : images());
         Progress progress = new Progress(err, documents.size(), terminal.getAsBoolean());
         List<ManifestFixer.Fixed> fixed = new ArrayList<>(documents.size());
         for (Document document : documents) {
@@ -46,5 +58,13 @@ final class ManifestInput {
             progress.update(fixed.size());
         }
         return fixed;
+    }
+
+    private Function<JsonNode, ImageFacts> images() {
+        if (images == null) {
+            ImageResolver resolver = ImageResolver.create(RegistrySettings.from(p -> Setting.of(p, RegistrySettings.variable(p))));
+            images = resolver::resolve;
+        }
+        return images;
     }
 }

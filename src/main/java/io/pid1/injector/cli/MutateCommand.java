@@ -6,7 +6,6 @@ import io.pid1.injector.cli.manifest.YamlOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -24,10 +23,6 @@ final class MutateCommand implements Callable<Integer> {
 
     @Mixin
     ManifestInput input;
-
-    @Option(names = "--offline", description = "Never read image configurations from a registry. "
-            + "Accepted for scripts: every run is offline for now, so this changes nothing yet.")
-    boolean offline;
 
     @Spec
     CommandSpec spec;

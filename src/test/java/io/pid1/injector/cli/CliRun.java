@@ -1,5 +1,6 @@
 package io.pid1.injector.cli;
 
+import io.pid1.injector.core.ImageFacts;
 import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
@@ -22,6 +23,7 @@ record CliRun(int exit, String out, String err) {
             ManifestInput input = command instanceof MutateCommand m ? m.input : ((AuditCommand) command).input;
             input.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
             input.terminal = () -> terminal;
+            input.images = pod -> ImageFacts.none();
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs the engine on every pod template of a document, exactly as the webhook runs it on a pod:
@@ -36,9 +37,12 @@ public final class ManifestFixer {
     }
 
     private final PodFixer fixer;
+    private final Function<JsonNode, ImageFacts> images;
 
-    public ManifestFixer(PodFixer fixer) {
+    /** @param images looks up the images a pod relies on (the webhook's resolver, or none offline) */
+    public ManifestFixer(PodFixer fixer, Function<JsonNode, ImageFacts> images) {
         this.fixer = fixer;
+        this.images = images;
     }
 
     public Fixed fix(Document document) throws BadInputException {
@@ -46,7 +50,8 @@ public final class ManifestFixer {
         JsonNode copy = null;
         for (Workload workload : Workloads.of(document)) {
             ObjectNode template = (ObjectNode) document.tree().at(workload.template());
-            Outcome outcome = fixer.fix(workload.kind().equals("Pod") ? template : pod(template), ImageFacts.none());
+            JsonNode pod = workload.kind().equals("Pod") ? template : pod(template);
+            Outcome outcome = fixer.fix(pod, images.apply(pod));
             Result result = new Result(workload, outcome);
             results.add(result);
             if (result.changes()) {
