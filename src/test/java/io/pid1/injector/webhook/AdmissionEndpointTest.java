@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.flipkart.zjsonpatch.JsonPatch;
-import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,8 +38,7 @@ class AdmissionEndpointTest {
 
     @BeforeEach
     void connect() throws Exception {
-        client = new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
-                TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+        client = WebhookClient.local(base);
     }
 
     static ObjectNode pod(String name) throws IOException {

@@ -39,7 +39,7 @@ class OperationsTest {
 
     @BeforeEach
     void connect() throws Exception {
-        client = new WebhookClient(webhook(), TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+        client = WebhookClient.local(base);
     }
 
     URI webhook() {

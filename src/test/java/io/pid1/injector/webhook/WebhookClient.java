@@ -40,6 +40,12 @@ final class WebhookClient {
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
+    /** A client of the server under test ({@code base} from {@code @TestHTTPResource(tls = true)}) by its name. */
+    static WebhookClient local(URI base) throws Exception {
+        return new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
+                TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+    }
+
     /** A TLS context that trusts only the CAs of {@code materials}. */
     static SSLContext trusting(TlsMaterial... materials) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
