@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   tini busybox-static dash procps curl python3-jsonpatch python3-yaml
-  gunicorn uwsgi uwsgi-plugin-python3 python3-celery python3-redis redis-server
+  gunicorn uwsgi uwsgi-plugin-python3 celery python3-celery python3-redis redis-server
   nginx-light php-fpm apache2 docker-registry skopeo wrk
 )
 missing=()
