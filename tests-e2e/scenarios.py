@@ -114,10 +114,12 @@ class Background(threading.Thread):
 
 @dataclass
 class Ctx:
-    """Per-scenario resources: free ports, a temp dir, things to stop at the end."""
+    """Per-scenario resources: free ports, a temp dir, values shared by build and drive,
+    things to stop at the end."""
     tmp: str
     stack: contextlib.ExitStack
     ports: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
 
     def port(self, name):
         if name not in self.ports:
@@ -289,6 +291,8 @@ def hung_drive(runner, ctx):
     c = runner.spec["containers"][0]
     result = runner.results["main"]
     window = liveness_window(c)
+    passed_before = wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")),
+                               window)
     hung_at = runner.now()
     hangs = [Background(http_get, port, "/hang", window + 5) for _ in range(2)]
     time.sleep(0.5)
@@ -296,14 +300,17 @@ def hung_drive(runner, ctx):
     wait_until(lambda: result.first_event("liveness failed") is not None, window)
     failed_at = result.first_event("liveness failed")
     runner.stop()
-    del hangs
-    return {"health_while_hung": health, "window": window,
+    for h in hangs:
+        h.join(1)
+    return {"passed_before": passed_before, "health_while_hung": health, "window": window,
             "liveness_failed_after": None if failed_at is None else round(failed_at - hung_at, 1),
             "probe_kind": sorted(k for k in ("tcpSocket", "httpGet", "exec")
                                  if k in (c.get("livenessProbe") or {}))}
 
 
 def hung_broken(run):
+    if not run.obs["passed_before"]:
+        return "liveness never passed before the workers hung"
     if run.obs["health_while_hung"] == 200:
         return "the workers were not hung (/health answered)"
     if run.obs["liveness_failed_after"] is not None:
@@ -312,6 +319,8 @@ def hung_broken(run):
 
 
 def hung_fixed(run):
+    if not run.obs["passed_before"]:
+        return "liveness never passed before the workers hung"
     if run.obs["probe_kind"] != ["httpGet"]:
         return f"liveness probe is {run.obs['probe_kind']}, not httpGet"
     if run.obs["liveness_failed_after"] is None:
@@ -466,9 +475,16 @@ clear_env = no
 """
 
 
+SLOW_PHP = """<?php
+$end = microtime(true) + 8;
+while (microtime(true) < $end) { usleep(100000); }
+echo "done\\n";
+"""
+
+
 def php_fpm_build(ctx):
     p = ctx.port("fcgi")
-    ctx.write("slow.php", "<?php sleep(8); echo \"done\\n\";\n")
+    ctx.write("slow.php", SLOW_PHP)
     conf = ctx.write("php-fpm.conf", PHP_FPM_CONF.format(tmp=ctx.tmp, port=p))
     return pod("php-fpm", [container(["php-fpm8.2", "-F", "-R", "-y", conf],
                                      ports=[{"containerPort": p}])]), {}
@@ -511,6 +527,7 @@ Group www-data
 LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
 LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
 LoadModule ratelimit_module /usr/lib/apache2/modules/mod_ratelimit.so
+LoadModule env_module /usr/lib/apache2/modules/mod_env.so
 StartServers 2
 DocumentRoot {tmp}/www
 <Directory {tmp}/www>
@@ -555,8 +572,7 @@ def redis_service(ctx):
 
 
 def celery_build(ctx):
-    url = ctx.ports.get("redis_url") or redis_service(ctx)
-    ctx.ports["redis_url"] = url
+    url = ctx.values["redis_url"] = redis_service(ctx)
     return pod("celery", [container(
         ["sh", "-c", "cd /app && celery -A tasks worker --concurrency 1 --loglevel info"],
         env=[{"name": "REDIS_URL", "value": url}])],
@@ -565,7 +581,7 @@ def celery_build(ctx):
 
 def celery_drive(runner, ctx):
     from celery import Celery
-    url = ctx.ports["redis_url"]
+    url = ctx.values["redis_url"]
     client = Celery("client", broker=url, backend=url)
     client.conf.update(task_serializer="json", accept_content=["json"],
                        result_serializer="json")
