@@ -1,0 +1,34 @@
+package io.pid1.injector.cli;
+
+import io.quarkus.runtime.annotations.QuarkusMain;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one runnable: {@code pid1-injector [serve|certs|…]}. Subcommands that work offline run as
+ * plain Java; only {@code serve} boots Quarkus, after its TLS material is in place.
+ */
+@QuarkusMain
+@Command(name = "pid1-injector", mixinStandardHelpOptions = true, version = "pid1-injector 0.1.0",
+        description = "Fixes PID 1 of pre-fork master-worker servers in Kubernetes pods.",
+        subcommands = {ServeCommand.class, CertsCommand.class})
+public final class Main {
+
+    /** Exit code for bad usage or unreadable input (SPEC). */
+    static final int USAGE = 2;
+
+    public static void main(String... args) {
+        String[] effective = args.length == 0 ? new String[] {"serve"} : args;
+        CommandLine cli = new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    line.getErr().println("pid1-injector: " + oneLine(e));
+                    return USAGE;
+                });
+        System.exit(cli.execute(effective));
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,232 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pid1.injector.catalog.Catalog;
+import io.pid1.injector.catalog.Launch;
+import io.pid1.injector.catalog.Server;
+import io.pid1.injector.shell.Reading;
+import io.pid1.injector.shell.ShellReader;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One container of the pod being fixed: its node in the pod's JSON (edited in place), and what the
+ * analysis found out about what it runs.
+ */
+final class ContainerDraft {
+
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "ksh", "zsh");
+    private static final Set<String> SHELL_FLAGS = Set.of("-c", "-ec");
+
+    /** Where a {@code sh -c} script sits in the argv, and what the shell reader made of it. */
+    record ShellCall(String shell, int scriptIndex, Reading reading) {
+    }
+
+    final String name;
+    final ObjectNode node;
+    /** The container's own env: name to literal value, {@code null} when set through {@code valueFrom}. */
+    final Map<String, String> env;
+    final Optional<ImageConfig> image;
+    final Set<FixKind> applied = EnumSet.noneOf(FixKind.class);
+
+    private List<String> argv;
+    private boolean argvKnown;
+    private ShellCall shell;
+    private Launch launch;
+    private boolean shellExecs;
+
+    private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
+        this.node = node;
+        this.name = node.path("name").asText("");
+        this.image = image;
+        this.env = envOf(node);
+    }
+
+    static ContainerDraft analyse(ObjectNode node, Optional<ImageConfig> image, Catalog catalog) {
+        ContainerDraft draft = new ContainerDraft(node, image);
+        draft.readArgv();
+        draft.recognise(catalog);
+        return draft;
+    }
+
+    /** In scope: a known master-worker server, or a shell wrapper as PID 1. */
+    boolean inScope() {
+        return shell != null || launch.server().isPresent();
+    }
+
+    /** The argv PID 1 runs, when the spec or the image tells it. */
+    Optional<List<String>> argv() {
+        return argvKnown ? Optional.of(argv) : Optional.empty();
+    }
+
+    Optional<ShellCall> shell() {
+        return Optional.ofNullable(shell);
+    }
+
+    Launch launch() {
+        return launch;
+    }
+
+    Optional<Server> server() {
+        return launch.server();
+    }
+
+    /** What to call the program in a sentence: the server's name, else the last command's. */
+    String subject() {
+        if (launch.server().isPresent()) {
+            return launch.server().get().name();
+        }
+        List<String> words = shell != null ? shell.reading().lastCommand() : argv;
+        if (words.isEmpty()) {
+            return "the script";
+        }
+        String first = words.get(0);
+        return first.substring(first.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * Whether the server would be an init's direct child: no launcher that forks on the way, and
+     * no shell left in between unless it {@code exec}s its last command.
+     */
+    boolean serverIsDirect() {
+        return launch.direct() && (shell == null || shellExecs);
+    }
+
+    /** Records that the shell now execs its last command (it did already, or {@code exec} was added). */
+    void shellNowExecs() {
+        shellExecs = true;
+    }
+
+    /** Whether the spec sets {@code command} (else the image ENTRYPOINT applies). */
+    boolean hasCommand() {
+        return node.get("command") instanceof ArrayNode;
+    }
+
+    /** Replaces the whole argv: {@code command} becomes it and {@code args} goes. */
+    void replaceArgv(List<String> newArgv) {
+        node.set("command", Json.array(newArgv));
+        node.remove("args");
+        argv = List.copyOf(newArgv);
+        argvKnown = true;
+        shell = null;
+    }
+
+    /** Replaces one word of the argv where it is written ({@code command} or {@code args}). */
+    void replaceWord(int index, String word) {
+        List<String> command = hasCommand() ? Json.strings(node.get("command")).orElseThrow() : null;
+        List<String> changed = new ArrayList<>(argv);
+        changed.set(index, word);
+        if (command == null) {
+            replaceArgv(changed);
+            return;
+        }
+        if (index < command.size()) {
+            ((ArrayNode) node.get("command")).set(index, word);
+        } else {
+            ((ArrayNode) node.get("args")).set(index - command.size(), word);
+        }
+        argv = List.copyOf(changed);
+    }
+
+    /** Puts {@code prefix} in front of PID 1, making {@code args} explicit when the image gave them. */
+    void prefixCommand(List<String> prefix) {
+        List<String> command = new ArrayList<>(prefix);
+        if (hasCommand()) {
+            command.addAll(Json.strings(node.get("command")).orElseThrow());
+        } else {
+            ImageConfig config = image.orElseThrow();
+            command.addAll(config.entrypoint());
+            if (!(node.get("args") instanceof ArrayNode)) {
+                node.set("args", Json.array(config.cmd()));
+            }
+        }
+        node.set("command", Json.array(command));
+        List<String> newArgv = new ArrayList<>(command);
+        newArgv.addAll(Json.strings(node.get("args")).orElse(List.of()));
+        argv = List.copyOf(newArgv);
+    }
+
+    /** Appends flags to the server's own arguments, where the argv ends. */
+    void appendArgs(List<String> flags) {
+        String field = node.get("args") instanceof ArrayNode || !hasCommand() ? "args" : "command";
+        if (field.equals("args") && !(node.get("args") instanceof ArrayNode)) {
+            node.set("args", Json.array(image.map(ImageConfig::cmd).orElse(List.of())));
+        }
+        ArrayNode target = (ArrayNode) node.get(field);
+        flags.forEach(target::add);
+        List<String> newArgv = new ArrayList<>(argv);
+        newArgv.addAll(flags);
+        argv = List.copyOf(newArgv);
+    }
+
+    /** The env seen by the program: the image's, overridden by the container's. */
+    Map<String, String> effectiveEnv() {
+        Map<String, String> merged = new HashMap<>(image.map(ImageConfig::env).orElse(Map.of()));
+        merged.putAll(env);
+        return merged;
+    }
+
+    private void readArgv() {
+        Optional<List<String>> command = Json.strings(node.get("command"));
+        Optional<List<String>> args = Json.strings(node.get("args"));
+        List<String> words = new ArrayList<>();
+        if (command.isPresent()) {
+            words.addAll(command.get());
+            words.addAll(args.orElse(List.of()));
+            argvKnown = true;
+        } else if (image.isPresent()) {
+            words.addAll(image.get().entrypoint());
+            words.addAll(args.orElse(image.get().cmd()));
+            argvKnown = true;
+        } else {
+            words.addAll(args.orElse(List.of()));
+            argvKnown = false;
+        }
+        argv = List.copyOf(words);
+    }
+
+    private void recognise(Catalog catalog) {
+        shell = argvKnown ? findShell() : null;
+        shellExecs = shell != null && shell.reading() instanceof Reading.AlreadyExec;
+        List<String> serverArgv = shell != null ? shell.reading().lastCommand() : argv;
+        launch = catalog.recognise(serverArgv, effectiveEnv());
+    }
+
+    private ShellCall findShell() {
+        int at = 0;
+        if (argv.size() > 1 && basename(argv.get(0)).equals("busybox")) {
+            at = 1;
+        }
+        if (argv.size() < at + 3 || !SHELLS.contains(basename(argv.get(at))) || !SHELL_FLAGS.contains(argv.get(at + 1))) {
+            return null;
+        }
+        int scriptIndex = at + 2;
+        Reading reading = ShellReader.read(argv.get(scriptIndex), env);
+        return new ShellCall(String.join(" ", argv.subList(0, scriptIndex)), scriptIndex, reading);
+    }
+
+    static String basename(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static Map<String, String> envOf(JsonNode container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode entry : container.path("env")) {
+            String name = entry.path("name").asText(null);
+            if (name != null) {
+                JsonNode value = entry.get("value");
+                env.put(name, entry.has("valueFrom") ? null : value == null ? "" : value.asText());
+            }
+        }
+        return env;
+    }
+}

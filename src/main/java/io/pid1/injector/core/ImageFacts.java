@@ -1,0 +1,30 @@
+package io.pid1.injector.core;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Image configurations resolved before the analysis (the core never does I/O).
+ *
+ * @param configs  by image reference as written in the pod
+ * @param failures by image reference: why it could not be resolved (said in a warning)
+ */
+public record ImageFacts(Map<String, ImageConfig> configs, Map<String, String> failures) {
+
+    public ImageFacts {
+        configs = Map.copyOf(configs);
+        failures = Map.copyOf(failures);
+    }
+
+    public static ImageFacts none() {
+        return new ImageFacts(Map.of(), Map.of());
+    }
+
+    public Optional<ImageConfig> config(String image) {
+        return Optional.ofNullable(configs.get(image));
+    }
+
+    public Optional<String> failure(String image) {
+        return Optional.ofNullable(failures.get(image));
+    }
+}

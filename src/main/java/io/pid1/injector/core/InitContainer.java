@@ -1,0 +1,47 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The injected {@code pid1-init} container and its {@code pid1-bin} volume, hardened so the pod
+ * still passes Pod Security "restricted", OpenShift's {@code restricted-v2} (no fixed UID: the
+ * image's numeric non-root USER applies) and a namespace's ResourceQuota/LimitRange.
+ */
+final class InitContainer {
+
+    /** The image holds only {@code /tini} (static) and {@code /busybox} (static), which copies both. */
+    static final String[] COPY = {"/busybox", "cp", "/tini", "/busybox", PodDraft.MOUNT_PATH + "/"};
+
+    private InitContainer() {
+    }
+
+    static ObjectNode node(String image) {
+        ObjectNode init = Json.NODES.objectNode();
+        init.put("name", PodDraft.INIT_CONTAINER);
+        init.put("image", image);
+        init.put("imagePullPolicy", "IfNotPresent");
+        var command = init.putArray("command");
+        for (String word : COPY) {
+            command.add(word);
+        }
+        ObjectNode resources = init.putObject("resources");
+        resources.putObject("requests").put("cpu", "10m").put("memory", "16Mi");
+        resources.putObject("limits").put("cpu", "100m").put("memory", "32Mi");
+        ObjectNode security = init.putObject("securityContext");
+        security.put("runAsNonRoot", true);
+        security.put("allowPrivilegeEscalation", false);
+        security.put("readOnlyRootFilesystem", true);
+        security.putObject("capabilities").putArray("drop").add("ALL");
+        security.putObject("seccompProfile").put("type", "RuntimeDefault");
+        init.putArray("volumeMounts").addObject().put("name", PodDraft.VOLUME).put("mountPath", PodDraft.MOUNT_PATH);
+        init.put("terminationMessagePolicy", "FallbackToLogsOnError");
+        return init;
+    }
+
+    static ObjectNode volume() {
+        ObjectNode volume = Json.NODES.objectNode();
+        volume.put("name", PodDraft.VOLUME);
+        volume.putObject("emptyDir").put("medium", "Memory").put("sizeLimit", "16Mi");
+        return volume;
+    }
+}

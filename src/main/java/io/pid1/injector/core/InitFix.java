@@ -1,0 +1,47 @@
+package io.pid1.injector.core;
+
+import java.util.List;
+
+/**
+ * {@code init}: tini as PID 1 forwards signals and reaps zombies, but only helps when the server is
+ * its direct child: with a shell in between, SIGTERM kills the shell, tini exits and the kernel
+ * SIGKILLs the server mid-drain.
+ */
+final class InitFix implements Fix {
+
+    @Override
+    public FixKind kind() {
+        return FixKind.INIT;
+    }
+
+    @Override
+    public void apply(PodDraft pod, ContainerDraft c) {
+        if (pod.options.init() == InitMode.NONE || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
+            return;
+        }
+        if (pod.options.init() == InitMode.SHIM) {
+            pod.report(c, kind(), "pid1.io/init: shim is not available in this version; no init added");
+            return;
+        }
+        if (c.launch().processManager().isPresent()) {
+            pod.report(c, kind(), "runs under " + c.launch().processManager().get() + ", a process manager; left to it");
+            return;
+        }
+        if (c.argv().isEmpty()) {
+            pod.report(c, kind(), c.subject() + " runs from the image ENTRYPOINT, which is unknown; no init added");
+            return;
+        }
+        if (!c.serverIsDirect()) {
+            String between = c.shell().isPresent() ? "a shell" : String.join(", ", c.launch().wrappers());
+            pod.report(c, kind(), between + " would stay between tini and " + c.subject()
+                    + " and cut its drain; no init added (pid1.io/init: shim can supervise it)");
+            return;
+        }
+        List<String> tini = pod.options.enabled(FixKind.PIDNS) && !pod.hostPid()
+                ? List.of(PodDraft.TINI, "-s", "--")
+                : List.of(PodDraft.TINI, "--");
+        c.prefixCommand(tini);
+        pod.mountBinaries(c);
+        pod.applied(c, kind(), c.subject() + " now runs under tini, which forwards signals and reaps zombies");
+    }
+}

@@ -1,0 +1,27 @@
+package io.pid1.injector.core;
+
+/**
+ * {@code pidns}: with {@code shareProcessNamespace} the pause container is PID 1 and reaps zombies.
+ * Only on request (or with the shim): it shows every container's processes and files to the others
+ * and does not save a shell-wrapped server.
+ */
+final class PidNsFix {
+
+
+    private PidNsFix() {
+    }
+
+    /** Returns whether the pod was changed. */
+    static boolean apply(PodDraft pod) {
+        if (!pod.options.enabled(FixKind.PIDNS) || pod.sharesProcessNamespace()) {
+            return false;
+        }
+        if (pod.hostPid()) {
+            pod.reportPod(FixKind.PIDNS, "shareProcessNamespace cannot be set with hostPID; left as is");
+            return false;
+        }
+        pod.spec.put("shareProcessNamespace", true);
+        pod.appliedPod(FixKind.PIDNS, "shareProcessNamespace set: pause is PID 1 and reaps zombies");
+        return true;
+    }
+}

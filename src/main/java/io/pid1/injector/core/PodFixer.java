@@ -1,0 +1,85 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.DiffFlags;
+import com.flipkart.zjsonpatch.JsonDiff;
+import io.pid1.injector.catalog.Catalog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
+ * findings. No I/O; the webhook, the CLI and the shim are thin shells around it.
+ */
+public class PodFixer {
+
+    private static final List<Fix> FIXES = List.of(
+            new ExecFix(), new InitFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Catalog catalog;
+    private final Settings settings;
+
+    public PodFixer(Catalog catalog, Settings settings) {
+        this.catalog = catalog;
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Outcome fix(JsonNode pod, ImageFacts images) {
+        if (!(pod instanceof ObjectNode)) {
+            throw new IllegalArgumentException("the object is not a JSON object");
+        }
+        PodOptions options = new PodOptions(pod, settings);
+        if (options.inject() == PodOptions.Inject.DISABLED) {
+            return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false);
+        }
+        ObjectNode fixed = pod.deepCopy();
+        PodDraft draft = new PodDraft(fixed, options, settings);
+        Status status = Status.read(fixed);
+        Map<String, List<String>> applied = new LinkedHashMap<>();
+        Map<String, String> servers = new LinkedHashMap<>();
+        for (JsonNode node : draft.spec.path("containers")) {
+            if (!(node instanceof ObjectNode container) || status.covers(container.path("name").asText())) {
+                continue;
+            }
+            String image = container.path("image").asText("");
+            ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
+            if (!c.inScope()) {
+                continue;
+            }
+            servers.put(c.name, c.subject());
+            images.failure(image).ifPresent(reason -> draft.report(c, FixKind.INIT,
+                    "image " + image + " could not be read (" + reason + "); fixes that need its ENTRYPOINT skipped"));
+            for (Fix fix : FIXES) {
+                if (options.enabled(fix.kind())) {
+                    fix.apply(draft, c);
+                }
+            }
+            if (!c.applied.isEmpty()) {
+                applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
+            }
+        }
+        if (!servers.isEmpty() && PidNsFix.apply(draft)) {
+            applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
+        }
+        List<Finding> findings = new ArrayList<>(options.findings());
+        findings.addAll(draft.findings());
+        boolean reportOnly = options.inject() == PodOptions.Inject.AUDIT;
+        if (applied.isEmpty()) {
+            return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly);
+        }
+        status.record(fixed, applied, settings.version());
+        ArrayNode patch = (ArrayNode) JsonDiff.asJson(pod, fixed, DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+        return new Outcome(fixed, patch, findings, applied, servers, reportOnly);
+    }
+}

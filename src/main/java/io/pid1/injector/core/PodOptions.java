@@ -1,0 +1,170 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A pod's {@code pid1.io/*} annotations, parsed and validated. A bad value is a finding and the
+ * default, never a rejected pod.
+ */
+public final class PodOptions {
+
+    public static final String PREFIX = "pid1.io/";
+    public static final String INJECT = PREFIX + "inject";
+    public static final String INIT = PREFIX + "init";
+    public static final String FIXES = PREFIX + "fixes";
+    public static final String HEALTH_PATH = PREFIX + "health-path";
+    public static final String HEALTH_PORT = PREFIX + "health-port";
+    public static final String DRAIN_SECONDS = PREFIX + "drain-seconds";
+    public static final String GRACEFUL_SECONDS = PREFIX + "graceful-seconds";
+    public static final String STATUS = PREFIX + "status";
+
+    /** What a pod asks of the webhook as a whole. */
+    public enum Inject { ENABLED, AUDIT, DISABLED }
+
+    private static final int MAX_SECONDS = 3600;
+
+    private final JsonNode annotations;
+    private final List<Finding> findings = new ArrayList<>();
+    private final Inject inject;
+    private final InitMode init;
+    private final Set<FixKind> fixes;
+    private final int drainSeconds;
+
+    public PodOptions(JsonNode pod, Settings settings) {
+        this.annotations = pod.path("metadata").path("annotations");
+        this.inject = parseInject();
+        this.init = parse(INIT, settings.init(), v -> InitMode.byId(v), "is not one of tini, shim, none");
+        this.fixes = parseFixes(settings.fixes());
+        this.drainSeconds = seconds(DRAIN_SECONDS, String.valueOf(settings.drainSeconds())).orElse(settings.drainSeconds());
+    }
+
+    public Inject inject() {
+        return inject;
+    }
+
+    public InitMode init() {
+        return init;
+    }
+
+    /** The fixes this pod gets; {@code pidns} joins them with the shim. */
+    public boolean enabled(FixKind fix) {
+        return fixes.contains(fix) || fix == FixKind.PIDNS && init == InitMode.SHIM;
+    }
+
+    public int drainSeconds() {
+        return drainSeconds;
+    }
+
+    public Optional<String> healthPath(String container) {
+        return perContainer(HEALTH_PATH, container).filter(p -> {
+            if (p.startsWith("/") && p.chars().noneMatch(Character::isWhitespace)) {
+                return true;
+            }
+            findings.add(Finding.pod("annotation " + HEALTH_PATH + "=\"" + p + "\" is not a path; no probe added"));
+            return false;
+        });
+    }
+
+    /** A port number or an IANA port name, as a probe's {@code port} takes it. */
+    public Optional<String> healthPort(String container) {
+        return perContainer(HEALTH_PORT, container).filter(p -> {
+            if (p.matches("[0-9]{1,5}") && Integer.parseInt(p) > 0 && Integer.parseInt(p) < 65536
+                    || p.matches("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?") && p.matches(".*[a-z].*")) {
+                return true;
+            }
+            findings.add(Finding.pod("annotation " + HEALTH_PORT + "=\"" + p + "\" is not a port; using the server's"));
+            return false;
+        });
+    }
+
+    public OptionalInt gracefulSeconds(String container) {
+        String key = annotations.has(GRACEFUL_SECONDS + "." + container) ? GRACEFUL_SECONDS + "." + container : GRACEFUL_SECONDS;
+        return seconds(key, "the server's timeout").map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    /** Findings about the annotations themselves, gathered while they were read. */
+    public List<Finding> findings() {
+        return List.copyOf(findings);
+    }
+
+    private Optional<String> perContainer(String key, String container) {
+        String specific = text(key + "." + container);
+        return Optional.ofNullable(specific != null ? specific : text(key));
+    }
+
+    private Inject parseInject() {
+        String value = text(INJECT);
+        if (value == null) {
+            return Inject.ENABLED;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "false", "disabled":
+                return Inject.DISABLED;
+            case "audit":
+                return Inject.AUDIT;
+            case "true", "enabled":
+                return Inject.ENABLED;
+            default:
+                findings.add(Finding.pod("annotation " + INJECT + "=\"" + value + "\" is not one of enabled, audit, false; using enabled"));
+                return Inject.ENABLED;
+        }
+    }
+
+    private Set<FixKind> parseFixes(Set<FixKind> defaults) {
+        String value = text(FIXES);
+        if (value == null) {
+            return defaults;
+        }
+        Set<FixKind> chosen = EnumSet.noneOf(FixKind.class);
+        for (String id : value.split(",")) {
+            if (id.isBlank()) {
+                continue;
+            }
+            Optional<FixKind> fix = FixKind.byId(id);
+            if (fix.isPresent()) {
+                chosen.add(fix.get());
+            } else {
+                findings.add(Finding.pod("annotation " + FIXES + " names unknown fix \"" + id.trim() + "\"; ignored"));
+            }
+        }
+        return chosen;
+    }
+
+    private <T> T parse(String key, T fallback, Function<String, Optional<T>> parser, String problem) {
+        String value = text(key);
+        if (value == null) {
+            return fallback;
+        }
+        Optional<T> parsed = parser.apply(value);
+        if (parsed.isEmpty()) {
+            findings.add(Finding.pod("annotation " + key + "=\"" + value + "\" " + problem + "; using default"));
+        }
+        return parsed.orElse(fallback);
+    }
+
+    private Optional<Integer> seconds(String key, String fallback) {
+        String value = text(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.trim().matches("[0-9]{1,4}") && Integer.parseInt(value.trim()) <= MAX_SECONDS) {
+            return Optional.of(Integer.parseInt(value.trim()));
+        }
+        findings.add(Finding.pod("annotation " + key + "=\"" + value + "\" is not a number; using " + fallback));
+        return Optional.empty();
+    }
+
+    private String text(String key) {
+        JsonNode value = annotations.get(key);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+}

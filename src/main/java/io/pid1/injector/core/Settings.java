@@ -1,0 +1,25 @@
+package io.pid1.injector.core;
+
+import java.util.Set;
+
+/**
+ * Cluster-wide defaults of the engine; a pod's annotations refine them.
+ *
+ * @param fixes        fixes switched on unless a pod names its own list
+ * @param init         the init used when a pod does not choose one
+ * @param initImage    image of the injected {@code pid1-init} container
+ * @param drainSeconds preStop drain when a pod does not choose one
+ * @param version      written into {@code pid1.io/status}
+ */
+public record Settings(Set<FixKind> fixes, InitMode init, String initImage, int drainSeconds, String version) {
+
+    public static final String DEFAULT_INIT_IMAGE = "ghcr.io/pid1-io/pid1-init:0.1.0";
+
+    public Settings {
+        fixes = Set.copyOf(fixes);
+    }
+
+    public static Settings defaults() {
+        return new Settings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, 5, "0.1.0");
+    }
+}

@@ -1,0 +1,65 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pid1.injector.catalog.Server;
+
+import java.util.List;
+
+/**
+ * {@code signal}: the kubelet sends SIGTERM, which is a fast stop for nginx and php-fpm (SIGQUIT is
+ * graceful), httpd (SIGWINCH) and a reload for uwsgi. The server gets its graceful signal: through a
+ * flag where one makes SIGTERM graceful, else through a preStop hook that signals PID 1 (an init
+ * forwards it) after the drain and waits for the server to finish.
+ */
+final class SignalFix implements Fix {
+
+    @Override
+    public FixKind kind() {
+        return FixKind.SIGNAL;
+    }
+
+    @Override
+    public void apply(PodDraft pod, ContainerDraft c) {
+        if (c.server().isEmpty() || c.launch().termIsGraceful()) {
+            return;
+        }
+        Server server = c.server().get();
+        if (c.image.flatMap(ImageConfig::stopSignal).filter(s -> sameSignal(s, server.gracefulSignal())).isPresent()) {
+            return;
+        }
+        if (!server.termGracefulFlags().isEmpty() && (c.argv().isPresent() || c.node.has("args"))) {
+            String flag = server.termGracefulFlags().get(0);
+            c.appendArgs(List.of(flag));
+            pod.applied(c, kind(), server.name() + " does not stop gracefully on SIGTERM; " + flag + " added");
+            return;
+        }
+        if (c.node.path("lifecycle").has("preStop")) {
+            pod.report(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
+                    + ", not SIGTERM; the existing preStop hook should send it");
+            return;
+        }
+        if (c.argv().isEmpty() || !c.serverIsDirect()) {
+            pod.report(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
+                    + ", not SIGTERM; no safe way to send it here");
+            return;
+        }
+        pod.mountBinaries(c);
+        ObjectNode preStop = Json.object(Json.object(c.node, "lifecycle"), "preStop");
+        preStop.putObject("exec").set("command", Json.array(List.of(PodDraft.BUSYBOX, "sh", "-c",
+                script(pod.options.drainSeconds(), server.gracefulSignal()))));
+        pod.applied(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
+                + "; preStop sends it after a " + pod.options.drainSeconds() + "s drain");
+    }
+
+    /** Drain, signal PID 1 (the server, or an init that forwards), wait until it is gone. */
+    static String script(int drainSeconds, String signal) {
+        String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
+        return "sleep " + drainSeconds + "; kill -" + name + " 1; while kill -0 1 2>/dev/null; do sleep 1; done";
+    }
+
+    private static boolean sameSignal(String a, String b) {
+        String x = a.startsWith("SIG") ? a.substring(3) : a;
+        String y = b.startsWith("SIG") ? b.substring(3) : b;
+        return x.equalsIgnoreCase(y);
+    }
+}

@@ -1,0 +1,78 @@
+package io.pid1.injector.webhook;
+
+import io.pid1.injector.catalog.Catalog;
+import io.pid1.injector.core.FixKind;
+import io.pid1.injector.core.InitMode;
+import io.pid1.injector.core.PodFixer;
+import io.pid1.injector.core.Settings;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The webhook's {@code pid1.*} settings (SPEC's {@code PID1_*} environment variables). */
+@ConfigMapping(prefix = "pid1")
+public interface WebhookConfig {
+
+    /** {@code enforce}, or {@code audit}: every request is answered as on {@code /audit}. */
+    @WithDefault("enforce")
+    String mode();
+
+    String initImage();
+
+    @WithDefault("5")
+    int drainSeconds();
+
+    List<String> fixes();
+
+    /** HTTPS port of {@code /mutate} and {@code /audit}. */
+    int webhookPort();
+
+    /** Plain-HTTP port of health and metrics. */
+    int managementPort();
+
+    /** Address both ports listen on. */
+    @WithDefault("0.0.0.0")
+    String listenHost();
+
+    Tls tls();
+
+    /** The serving certificate, reloaded when the files change. */
+    interface Tls {
+
+        /** PEM certificate; {@code serve} points it at {@code dir} when unset. */
+        String certFile();
+
+        /** PEM private key. */
+        String keyFile();
+
+        /** Where {@code serve} writes self-signed material when no files are given. */
+        Optional<String> dir();
+
+        @WithDefault("10s")
+        String reloadPeriod();
+    }
+
+    /** Makes the engine from this configuration. */
+    @ApplicationScoped
+    class Engine {
+
+        @Produces
+        @ApplicationScoped
+        PodFixer podFixer(WebhookConfig config) {
+            Set<FixKind> fixes = EnumSet.noneOf(FixKind.class);
+            for (String id : config.fixes()) {
+                fixes.add(FixKind.byId(id).orElseThrow(() -> new IllegalArgumentException(
+                        "pid1.fixes names unknown fix \"" + id + "\"")));
+            }
+            Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.drainSeconds(),
+                    Settings.defaults().version());
+            return new PodFixer(Catalog.builtin(), settings);
+        }
+    }
+}
