@@ -9,6 +9,7 @@ import copy
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -71,7 +72,8 @@ class WebhookServer:
             raise AdmissionError(f"{SERVER_JAR} not built (mvn -B -q package -DskipTests)")
         env = dict(os.environ, PID1_TLS_DIR=self.tls_dir,
                    PID1_WEBHOOK_PORT=str(self.webhook_port),
-                   PID1_MANAGEMENT_PORT=str(self.management_port))
+                   PID1_MANAGEMENT_PORT=str(self.management_port),
+                   QUARKUS_HTTP_HOST="127.0.0.1", QUARKUS_MANAGEMENT_HOST="127.0.0.1")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(["java", "-jar", SERVER_JAR, "serve"],
                                             cwd=self.repo_root, env=env,
@@ -100,6 +102,7 @@ class WebhookServer:
         raise AdmissionError(f"server not ready after {self.startup_timeout}s: {self.logs()}")
 
     def stop(self):
+        """SIGTERM (SIGKILL after 20 s); then the TLS directory and log are removed."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -107,6 +110,13 @@ class WebhookServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        shutil.rmtree(self.tls_dir, ignore_errors=True)
+
+    def errors(self):
+        """ERROR lines of the server log with the line after each (the cause)."""
+        lines = self.logs().splitlines()
+        return [line for i, line in enumerate(lines)
+                if " ERROR " in line or (i and " ERROR " in lines[i - 1])]
 
     def logs(self):
         with open(self.log_path, errors="replace") as f:

@@ -703,6 +703,9 @@ def main(names):
                 print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
                 ok = False
             passed, failed = passed + ok, failed + (not ok)
+        if failed:
+            for line in webhook.errors()[:20]:
+                print(f"     server: {line}", flush=True)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 else 1
 
