@@ -149,8 +149,12 @@ def _container_child(spec):
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         root = spec.get("rootfs") or ""
         for m in spec["mounts"]:
+            os.makedirs(root + m["path"], exist_ok=True)
+        if root and spec.get("readOnlyRoot"):
+            _mount(root, root, None, MS_BIND | MS_REC)
+            _mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
+        for m in spec["mounts"]:
             target = root + m["path"]
-            os.makedirs(target, exist_ok=True)
             _mount(m["source"], target, None, MS_BIND | MS_REC)
             if m["readOnly"]:
                 _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
@@ -447,7 +451,9 @@ class PodRunner:
             mounts.append({"source": self.volumes[m["name"]], "path": m["mountPath"],
                            "readOnly": bool(m.get("readOnly"))})
         uid, gid = self._user(c, image)
+        read_only_root = bool((c.get("securityContext") or {}).get("readOnlyRootFilesystem"))
         spec = {"argv": argv, "env": env, "mounts": mounts, "rootfs": root,
+                "readOnlyRoot": read_only_root,
                 "workingDir": c.get("workingDir") or image.working_dir or "/",
                 "uid": uid, "gid": gid}
         self.results[c["name"]] = ContainerResult(c["name"], argv=argv)

@@ -76,8 +76,10 @@ class RunnerTest(unittest.TestCase):
         self.assertGreaterEqual(result.prestop_seconds, 2)
         self.assertLess(result.stop_seconds, 3)
 
-    def test_init_image_rootfs_read_only_mount_and_non_root_check(self):
-        init = {"name": "init", "image": "init", "command": ["/busybox", "cp", "/tini", "/bin/"],
+    def test_init_image_rootfs_read_only_root_and_mount_and_non_root_check(self):
+        init = {"name": "init", "image": "init",
+                "command": ["/busybox", "sh", "-c", "/busybox cp /tini /bin/ && ! > /x"],
+                "securityContext": {"readOnlyRootFilesystem": True},
                 "volumeMounts": [{"name": "bin", "mountPath": "/bin"}]}
         c = sh("/.bin/tini -- true; touch /.bin/x || echo ro > /out/r; sleep 30",
                volumeMounts=[{"name": "bin", "mountPath": "/.bin", "readOnly": True},
@@ -89,7 +91,7 @@ class RunnerTest(unittest.TestCase):
             self.assertEqual("ro", self.read("r"))
             r.stop()
         self.assertFalse(os.path.exists("/.bin"))
-        init["securityContext"] = {"runAsNonRoot": True}
+        init["securityContext"]["runAsNonRoot"] = True
         with self.assertRaises(PodError):
             with PodRunner(pod([c], **spec), {"init": INIT_IMAGE}):
                 pass
