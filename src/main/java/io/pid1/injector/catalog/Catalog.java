@@ -1,24 +1,83 @@
 package io.pid1.injector.catalog;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The known master-worker servers, inits, process managers and launchers. */
+/**
+ * The known master-worker servers, inits, process managers and launchers, read from
+ * {@code catalog.yaml} on the classpath and optionally from a user's file of the same schema.
+ */
 public final class Catalog {
 
-    private final List<Server> servers;
+    private static final String BUILTIN = "catalog.yaml";
 
-    private Catalog(List<Server> servers) {
-        this.servers = List.copyOf(servers);
+    private final Entries entries;
+
+    private Catalog(Entries entries) {
+        this.entries = entries;
     }
 
     /** The built-in catalog ({@code catalog.yaml} on the classpath). */
     public static Catalog builtin() {
-        return new Catalog(List.of());
+        return new Catalog(CatalogLoader.checkReferences(builtinEntries(), BUILTIN));
     }
 
+    /**
+     * The built-in catalog with the entries of {@code extraYaml} added; an entry with the name of
+     * a built-in one replaces it.
+     *
+     * @throws InvalidCatalogException naming the file, entry and field when the file is invalid
+     * @throws UncheckedIOException    when the file cannot be read
+     */
+    public static Catalog load(Path extraYaml) {
+        String source = extraYaml.getFileName() == null ? extraYaml.toString() : extraYaml.getFileName().toString();
+        try {
+            return withExtra(Files.readString(extraYaml, StandardCharsets.UTF_8), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read catalog file " + extraYaml + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The built-in catalog with the entries of the YAML text {@code extraYaml} added.
+     *
+     * @param source the text's origin, named in error messages
+     * @throws InvalidCatalogException naming the source, entry and field when the text is invalid
+     */
+    public static Catalog withExtra(String extraYaml, String source) {
+        Entries merged = CatalogLoader.merge(builtinEntries(), CatalogLoader.read(extraYaml, source));
+        return new Catalog(CatalogLoader.checkReferences(merged, source));
+    }
+
+    /** The master-worker servers, built-in ones first, in file order. */
     public List<Server> servers() {
-        return servers;
+        return entries.servers();
+    }
+
+    /** The wrappers that start another program. */
+    public List<Launcher> launchers() {
+        return entries.launchers();
+    }
+
+    /** The inits that may already run in front of the program. */
+    public List<Init> inits() {
+        return entries.inits();
+    }
+
+    /** The process managers that supervise several programs. */
+    public List<ProcessManager> processManagers() {
+        return entries.processManagers();
+    }
+
+    /** The project commands that start one of the servers. */
+    public List<ProjectCli> projects() {
+        return entries.projects();
     }
 
     /**
@@ -28,6 +87,25 @@ public final class Catalog {
      *            variables such as {@code GUNICORN_CMD_ARGS} or {@code PORT}
      */
     public Launch recognise(List<String> argv, Map<String, String> env) {
-        throw new UnsupportedOperationException("not implemented");
+        return new Recogniser(entries, argv, env).recognise();
+    }
+
+    /**
+     * The servers as a Markdown table (server | recognised by | graceful signal | graceful timeout |
+     * default port | HTTP), one line per row, for the README.
+     */
+    public String describe() {
+        return CatalogTable.render(entries);
+    }
+
+    private static Entries builtinEntries() {
+        try (InputStream in = Catalog.class.getClassLoader().getResourceAsStream(BUILTIN)) {
+            if (in == null) {
+                throw new IllegalStateException(BUILTIN + " is missing from the classpath");
+            }
+            return CatalogLoader.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), BUILTIN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -17,11 +17,14 @@ import java.util.OptionalInt;
  *                        (exec) or forwards signals to it, so the server would be the init's child
  * @param serverArgs      the server's own arguments (after its executable or module name)
  * @param bindHost        host of its listen address when a flag names one ({@code 127.0.0.1})
- * @param port            its listen port from flags (or the catalog default)
- * @param portFromFlags   whether {@code port} came from its flags rather than the default
+ * @param port            its listen port from flags (or the catalog default); empty when it has none,
+ *                        when it listens on a unix socket only, or when the flag's value is unknown
+ * @param portFromFlags   whether its flags (or env that stands for them, such as gunicorn's
+ *                        {@code PORT}) name the listen address, rather than the default
  * @param workers         number of workers from its flags
  * @param gracefulTimeout its graceful timeout in seconds, from flags or the catalog default
  * @param termIsGraceful  whether SIGTERM stops it gracefully as run (its graceful signal, or a flag)
+ * @param http            added: whether {@code port} speaks HTTP as run (uwsgi only with {@code --http*})
  */
 public record Launch(
         Optional<String> init,
@@ -35,5 +38,14 @@ public record Launch(
         boolean portFromFlags,
         OptionalInt workers,
         OptionalInt gracefulTimeout,
-        boolean termIsGraceful) {
+        boolean termIsGraceful,
+        boolean http) {
+
+    /** What an argv starts when no server is recognised. */
+    static Launch unknown(Optional<String> init, Optional<String> processManager, List<String> wrappers,
+                          boolean direct) {
+        return new Launch(init, processManager, Optional.empty(), List.copyOf(wrappers), direct, List.of(),
+                Optional.empty(), OptionalInt.empty(), false, OptionalInt.empty(), OptionalInt.empty(),
+                false, false);
+    }
 }

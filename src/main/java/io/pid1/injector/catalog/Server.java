@@ -1,11 +1,13 @@
 package io.pid1.injector.catalog;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * One master-worker server of the catalog: how to recognise it and how it stops. Data only;
- * the built-in entries live in {@code catalog.yaml}.
+ * the built-in entries live in {@code catalog.yaml}, and a YAML entry uses these names as keys.
+ * Absent lists are empty, absent optionals empty, absent booleans false.
  *
  * @param name                  catalog key, e.g. {@code gunicorn}
  * @param executables           basenames that start it ({@code gunicorn}, {@code gunicorn3}); a trailing
@@ -13,17 +15,33 @@ import java.util.OptionalInt;
  * @param modules               {@code python -m} module names
  * @param subcommands           words that must follow the executable for it to be this server
  *                              (celery: {@code worker}); empty when none
- * @param requiredFlags         flags without which it is not master-worker (uvicorn: {@code --workers})
+ * @param requiredFlags         flags without which it is not master-worker (uvicorn: {@code --workers});
+ *                              when such a flag is also a workers flag its value must be above 1, and
+ *                              {@code workersEnv} above 1 stands in for it
  * @param gracefulSignal        the signal that stops it gracefully, e.g. {@code SIGQUIT}
  * @param termGracefulFlags     flags under which SIGTERM is graceful too (uwsgi: {@code --die-on-term})
- * @param gracefulTimeoutFlags  flags that set its graceful timeout in seconds
+ * @param gracefulTimeoutFlags  flags that set its graceful timeout (in {@code gracefulTimeoutUnit})
  * @param gracefulTimeout       default graceful timeout in seconds; empty when it waits without limit
- * @param listenFlags           flags that name its listen address ({@code -b}, {@code --bind}, {@code --port})
+ * @param listenFlags           flags that name its listen address ({@code -b}, {@code --bind}, {@code --port});
+ *                              a value is read as {@code HOST:PORT}, a port, a host or a unix socket
  * @param defaultPort           the port it listens on when no flag says otherwise
  * @param http                  whether that port speaks HTTP (php-fpm: FastCGI, celery: no port)
  * @param workersFlags          flags that set the number of workers
  * @param slowStart             whether a startup probe should hold off liveness
  * @param note                  what would work as a probe when no HTTP one can be made
+ * @param httpFlags             added: when not empty, the port speaks HTTP only when one of these
+ *                              listen flags is given (uwsgi: {@code --http}, not {@code --socket})
+ * @param defaultHost           added: the host it binds when no flag names one ({@code 127.0.0.1})
+ * @param workersEnv            added: env variable read as the number of workers when no flag sets it
+ *                              ({@code WEB_CONCURRENCY})
+ * @param argsEnv               added: env variable holding more command-line flags, which the
+ *                              command line overrides ({@code GUNICORN_CMD_ARGS})
+ * @param portEnv               added: env variable that makes it bind {@code 0.0.0.0:$VAR} when no
+ *                              flag names an address (gunicorn: {@code PORT})
+ * @param optionEnvPrefix       added: prefix under which each long flag can be set from env
+ *                              (uwsgi: {@code UWSGI_}, so {@code UWSGI_DIE_ON_TERM} is {@code --die-on-term})
+ * @param gracefulTimeoutUnit   added: unit of the graceful timeout flags' values, {@code s} (default) or
+ *                              {@code ms} (pm2's {@code --kill-timeout})
  */
 public record Server(
         String name,
@@ -40,5 +58,39 @@ public record Server(
         boolean http,
         List<String> workersFlags,
         boolean slowStart,
-        String note) {
+        String note,
+        List<String> httpFlags,
+        Optional<String> defaultHost,
+        Optional<String> workersEnv,
+        Optional<String> argsEnv,
+        Optional<String> portEnv,
+        Optional<String> optionEnvPrefix,
+        String gracefulTimeoutUnit) {
+
+    /** Replaces absent (null) values by empty ones so that YAML entries may leave fields out. */
+    public Server {
+        executables = Absent.orEmpty(executables);
+        modules = Absent.orEmpty(modules);
+        subcommands = Absent.orEmpty(subcommands);
+        requiredFlags = Absent.orEmpty(requiredFlags);
+        termGracefulFlags = Absent.orEmpty(termGracefulFlags);
+        gracefulTimeoutFlags = Absent.orEmpty(gracefulTimeoutFlags);
+        gracefulTimeout = gracefulTimeout == null ? OptionalInt.empty() : gracefulTimeout;
+        listenFlags = Absent.orEmpty(listenFlags);
+        defaultPort = defaultPort == null ? OptionalInt.empty() : defaultPort;
+        workersFlags = Absent.orEmpty(workersFlags);
+        note = note == null ? "" : note;
+        httpFlags = Absent.orEmpty(httpFlags);
+        defaultHost = Absent.orEmpty(defaultHost);
+        workersEnv = Absent.orEmpty(workersEnv);
+        argsEnv = Absent.orEmpty(argsEnv);
+        portEnv = Absent.orEmpty(portEnv);
+        optionEnvPrefix = Absent.orEmpty(optionEnvPrefix);
+        gracefulTimeoutUnit = gracefulTimeoutUnit == null ? "s" : gracefulTimeoutUnit;
+    }
+
+    /** Whether its listen port speaks HTTP when run with {@code args}. */
+    boolean speaksHttp(FlagReader args) {
+        return http && (httpFlags.isEmpty() || httpFlags.stream().anyMatch(args::has));
+    }
 }

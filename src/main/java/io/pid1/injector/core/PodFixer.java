@@ -2,10 +2,7 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.DiffFlags;
-import com.flipkart.zjsonpatch.JsonDiff;
 import io.pid1.injector.catalog.Catalog;
 
 import java.util.ArrayList;
@@ -79,7 +76,6 @@ public class PodFixer {
             return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly);
         }
         status.record(fixed, applied, settings.version());
-        ArrayNode patch = (ArrayNode) JsonDiff.asJson(pod, fixed, DiffFlags.dontNormalizeOpIntoMoveAndCopy());
-        return new Outcome(fixed, patch, findings, applied, servers, reportOnly);
+        return new Outcome(fixed, Patch.diff(pod, fixed), findings, applied, servers, reportOnly);
     }
 }

@@ -32,7 +32,7 @@ final class ProbesFix implements Fix {
             return;
         }
         String risk = tcpLiveness ? "its tcpSocket liveness probe passes while workers hang; " : "";
-        if (!server.http()) {
+        if (!c.launch().http()) {
             pod.report(c, kind(), risk + server.name() + " serves no HTTP; no probe added (" + server.note() + ")");
             return;
         }

@@ -2,19 +2,119 @@ package io.pid1.injector.shell;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** A conservative reader of POSIX {@code sh -c} scripts: it proves a rewrite or refuses. */
+/**
+ * A conservative reader of POSIX {@code sh -c} scripts: it proves a rewrite or refuses.
+ *
+ * <p>It reads words, quotes, backslash escapes, comments, line continuations, {@code ;},
+ * {@code &&} and newlines, {@code NAME=value} prefixes, {@code exec}, {@code cd} and the
+ * expansions {@code $VAR}, {@code ${VAR}}, {@code ${VAR:-word}} and {@code ${VAR-word}}. Anything
+ * else (pipes, {@code ||}, redirections, subshells, command substitution, control flow,
+ * {@code set}, {@code trap}, {@code eval}, …) is {@link Reading.Refused refused} with a reason.
+ * An unreadable input never throws.
+ */
 public final class ShellReader {
+
+    /** Shell builtins (dash's, and bash's that are common): {@code exec} would run a different program. */
+    private static final Set<String> BUILTINS = Set.of(
+            ".", ":", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command", "compgen",
+            "complete", "continue", "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit",
+            "export", "false", "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let",
+            "local", "logout", "mapfile", "popd", "printf", "pushd", "pwd", "read", "readarray", "readonly",
+            "return", "set", "shift", "shopt", "source", "suspend", "test", "times", "trap", "true", "type",
+            "typeset", "ulimit", "umask", "unalias", "unset", "wait");
 
     private ShellReader() {
     }
 
     /**
+     * Reads {@code script} and proves, in this order of preference: an {@link Reading.ExecForm},
+     * an {@link Reading.ExecPrefixed} script, that it {@link Reading.AlreadyExec already execs}, or
+     * else {@link Reading.Refused refuses}.
+     *
      * @param script the script passed to {@code sh -c}
      * @param env    the container's env: name to literal value, or to {@code null} when the value
      *               comes from elsewhere ({@code valueFrom}) and is unknown
      */
     public static Reading read(String script, Map<String, String> env) {
-        return new Reading.Refused("not implemented", List.of());
+        if (script == null) {
+            return new Reading.Refused("is empty", List.of());
+        }
+        KubernetesWords words = new KubernetesWords(env == null ? Map.of() : env);
+        Parser parser = new Parser(script);
+        List<Command> commands;
+        try {
+            commands = parser.parse();
+        } catch (Unreadable unreadable) {
+            return new Reading.Refused(unreadable.reason(), describe(withoutExec(parser.partialCommand()), words, script));
+        }
+        List<Word> program = withoutExec(commands.get(commands.size() - 1).words());
+        List<String> lastCommand = describe(program, words, script);
+        try {
+            return judge(script, commands, env == null ? Map.of() : env, program, lastCommand);
+        } catch (Unreadable unreadable) {
+            return new Reading.Refused(unreadable.reason(), lastCommand);
+        }
+    }
+
+    private static Reading judge(String script, List<Command> commands, Map<String, String> env,
+            List<Word> program, List<String> lastCommand) {
+        for (int i = 0; i < commands.size(); i++) {
+            checkShellState(commands.get(i), i == commands.size() - 1);
+        }
+        Command last = commands.get(commands.size() - 1);
+        boolean exec = "exec".equals(last.name());
+        checkProgram(program, exec);
+        Optional<Reading.ExecForm> execForm = new ExecFormProof(env).prove(commands, program);
+        if (execForm.isPresent()) {
+            return execForm.get();
+        }
+        if (exec) {
+            return new Reading.AlreadyExec(lastCommand);
+        }
+        int at = program.get(0).start();
+        return new Reading.ExecPrefixed(script.substring(0, at) + "exec " + script.substring(at), lastCommand);
+    }
+
+    /** Refuses commands that change what {@code exec} or a missing shell would mean. */
+    private static void checkShellState(Command command, boolean last) {
+        String name = command.name();
+        if ("set".equals(name) || "trap".equals(name) || "eval".equals(name)) {
+            throw new Unreadable("uses " + name);
+        }
+        if ("exec".equals(name) && !last) {
+            throw new Unreadable("uses exec before the last command");
+        }
+    }
+
+    private static void checkProgram(List<Word> program, boolean exec) {
+        if (program.isEmpty()) {
+            throw new Unreadable(exec ? "ends with exec without a command" : "ends without a command");
+        }
+        String name = program.get(0).literalText();
+        if (exec && name != null && name.startsWith("-")) {
+            throw new Unreadable("passes options to exec");
+        }
+        if (!exec && name != null && BUILTINS.contains(name)) {
+            throw new Unreadable("ends with the shell builtin " + name);
+        }
+        if (program.stream().anyMatch(Word::hasGlob)) {
+            throw new Unreadable("uses a glob in the last command");
+        }
+    }
+
+    private static List<Word> withoutExec(List<Word> words) {
+        boolean exec = !words.isEmpty() && "exec".equals(words.get(0).plainText());
+        return exec ? words.subList(1, words.size()) : words;
+    }
+
+    /** The words for messages: as proved, else as written; none for a {@code cd}, which is no program. */
+    private static List<String> describe(List<Word> words, KubernetesWords renderer, String script) {
+        if (!words.isEmpty() && "cd".equals(words.get(0).plainText())) {
+            return List.of();
+        }
+        return words.stream().map(word -> renderer.describe(word, script)).toList();
     }
 }

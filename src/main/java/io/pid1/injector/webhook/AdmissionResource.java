@@ -34,6 +34,10 @@ public class AdmissionResource {
     }
 
     private Response answer(byte[] body, Endpoint endpoint) {
+        if (body != null && body.length > BodyLimit.MAX_BYTES) {
+            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).type(MediaType.TEXT_PLAIN_TYPE)
+                    .entity("pid1: body is larger than 6 MiB\n").build();
+        }
         try {
             return Response.ok(service.handle(body, endpoint), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (ReviewException e) {

@@ -10,6 +10,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,9 @@ public interface WebhookConfig {
     int drainSeconds();
 
     List<String> fixes();
+
+    /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
+    Optional<String> catalogFile();
 
     /** HTTPS port of {@code /mutate} and {@code /audit}. */
     int webhookPort();
@@ -72,7 +76,8 @@ public interface WebhookConfig {
             }
             Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.drainSeconds(),
                     Settings.defaults().version());
-            return new PodFixer(Catalog.builtin(), settings);
+            Catalog catalog = config.catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
+            return new PodFixer(catalog, settings);
         }
     }
 }

@@ -1,0 +1,184 @@
+package io.pid1.injector.catalog;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Walks one argv: inits at the front, then launchers, until a server, a project command, a
+ * process manager or an unknown program.
+ */
+final class Recogniser {
+
+    private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+
+    private final Entries entries;
+    private final List<String> argv;
+    private final Map<String, String> env;
+    private final List<String> wrappers = new ArrayList<>();
+    private Optional<String> init = Optional.empty();
+    private boolean direct = true;
+
+    Recogniser(Entries entries, List<String> argv, Map<String, String> env) {
+        this.entries = entries;
+        this.argv = List.copyOf(argv);
+        this.env = new HashMap<>(env);
+    }
+
+    Launch recognise() {
+        int i = skipInits();
+        while (i < argv.size()) {
+            String word = EnvRefs.resolve(argv.get(i), env).orElse(argv.get(i));
+            Optional<Launch> found = program(word, i + 1);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Optional<Launcher> launcher = launcher(word, i + 1);
+            if (launcher.isEmpty()) {
+                return unknown(Optional.empty());
+            }
+            wrappers.add(launcher.get().name());
+            direct &= launcher.get().handover().direct();
+            int next = skipLauncher(launcher.get(), Words.after(argv, i + 1, launcher.get().words()));
+            if (next < 0) {
+                return unknown(Optional.empty());
+            }
+            if (launcher.get().moduleOption().isPresent() && next < argv.size()
+                    && argv.get(next).startsWith(launcher.get().moduleOption().get())) {
+                return module(launcher.get().moduleOption().get(), next);
+            }
+            i = next;
+        }
+        return unknown(Optional.empty());
+    }
+
+    private int skipInits() {
+        int i = 0;
+        while (i < argv.size()) {
+            String word = argv.get(i);
+            Optional<Init> found = entries.inits().stream()
+                    .filter(candidate -> Names.matches(candidate.executables(), word)).findFirst();
+            if (found.isEmpty()) {
+                return i;
+            }
+            init = init.or(() -> Optional.of(found.get().name()));
+            i = i + 1;
+            while (i < argv.size() && Words.isOption(argv.get(i))) {
+                String option = argv.get(i);
+                i += option.equals("--") ? 1 : found.get().valueOptions().contains(option) ? 2 : 1;
+                if (option.equals("--")) {
+                    break;
+                }
+            }
+        }
+        return i;
+    }
+
+    /** The launch when {@code word} is a process manager, a server or a project command. */
+    private Optional<Launch> program(String word, int argsFrom) {
+        for (ProcessManager manager : entries.processManagers()) {
+            if (Names.matches(manager.executables(), word)) {
+                return Optional.of(unknown(Optional.of(manager.name())));
+            }
+        }
+        for (Server server : entries.servers()) {
+            if (Names.matches(server.executables(), word)) {
+                return Optional.of(server(server, argsFrom));
+            }
+        }
+        for (ProjectCli project : entries.projects()) {
+            int after = Words.after(argv, argsFrom, project.words());
+            if (Names.matches(project.executables(), word) && after >= 0) {
+                return Optional.of(project(project, after));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Launch server(Server server, int argsFrom) {
+        List<String> args = argv.subList(argsFrom, argv.size());
+        if (!server.subcommands().isEmpty() && Words.afterOne(args, 0, server.subcommands()::contains) < 0) {
+            return unknown(Optional.empty());
+        }
+        ServerRun run = new ServerRun(server, args, env);
+        return run.masterWorker() ? run.launch(context()) : unknown(Optional.empty());
+    }
+
+    private Launch project(ProjectCli project, int argsFrom) {
+        wrappers.add(project.name());
+        direct &= project.handover().direct();
+        Server server = entries.server(project.server()).orElseThrow();
+        return ServerRun.launchThrough(project, server, argv.subList(argsFrom, argv.size()), env, context());
+    }
+
+    private Launch module(String moduleOption, int at) {
+        String glued = argv.get(at).substring(moduleOption.length());
+        String module = glued.isEmpty() && at + 1 < argv.size() ? argv.get(at + 1) : glued;
+        int argsFrom = glued.isEmpty() ? at + 2 : at + 1;
+        for (ProcessManager manager : entries.processManagers()) {
+            if (manager.modules().contains(module)) {
+                return unknown(Optional.of(manager.name()));
+            }
+        }
+        for (Server server : entries.servers()) {
+            if (server.modules().contains(module)) {
+                return server(server, argsFrom);
+            }
+        }
+        return unknown(Optional.empty());
+    }
+
+    private Optional<Launcher> launcher(String word, int wordsFrom) {
+        return entries.launchers().stream()
+                .filter(launcher -> Names.matches(launcher.executables(), word))
+                .filter(launcher -> Words.after(argv, wordsFrom, launcher.words()) >= 0)
+                .findFirst();
+    }
+
+    /** The index of the program after {@code launcher}'s options and operands, or -1. */
+    private int skipLauncher(Launcher launcher, int from) {
+        int i = from;
+        int operands = launcher.operands();
+        while (i < argv.size()) {
+            String word = argv.get(i);
+            if (word.equals("--")) {
+                return i + 1;
+            }
+            if (launcher.stopOptions().contains(word)) {
+                return -1;
+            }
+            if (launcher.moduleOption().filter(word::startsWith).isPresent()) {
+                return i;
+            }
+            if (launcher.clearOptions().contains(word)) {
+                env.clear();
+                i++;
+            } else if (Words.isOption(word)) {
+                boolean takesValue = !word.contains("=")
+                        && (launcher.optionsTakeValues() || launcher.valueOptions().contains(word));
+                i += takesValue ? 2 : 1;
+            } else if (launcher.assignments() && ASSIGNMENT.matcher(word).matches()) {
+                int equals = word.indexOf('=');
+                env.put(word.substring(0, equals), EnvRefs.resolve(word.substring(equals + 1), env).orElse(null));
+                i++;
+            } else if (operands > 0) {
+                operands--;
+                i++;
+            } else {
+                return i;
+            }
+        }
+        return i;
+    }
+
+    private ServerRun.Context context() {
+        return new ServerRun.Context(init, wrappers, direct);
+    }
+
+    private Launch unknown(Optional<String> processManager) {
+        return Launch.unknown(init, processManager, wrappers, direct);
+    }
+}

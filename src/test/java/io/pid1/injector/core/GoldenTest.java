@@ -1,0 +1,84 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.flipkart.zjsonpatch.JsonPatch;
+import io.pid1.injector.catalog.Catalog;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One folder per case under {@code src/test/resources/golden}: {@code in.yaml} (a pod as a chart
+ * writes it), optionally {@code image.yaml} (the image's ENTRYPOINT/CMD as a registry would say),
+ * {@code out.yaml} (the pod after the patch) and {@code warnings.txt} (the {@code pid1:} lines).
+ * Run with {@code -Dgolden.update=true} to rewrite the expected files, then read the diff.
+ */
+class GoldenTest {
+
+    static final Path ROOT = Path.of("src/test/resources/golden");
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static final PodFixer FIXER = new PodFixer(Catalog.builtin(), Settings.defaults());
+
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> dirs = Files.list(ROOT)) {
+            return dirs.filter(d -> Files.exists(d.resolve("in.yaml"))).map(d -> d.getFileName().toString()).sorted()
+                    .toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void patchTurnsInIntoOutAndSaysWarnings(String name) throws IOException {
+        Path dir = ROOT.resolve(name);
+        JsonNode in = YAML.readTree(dir.resolve("in.yaml").toFile());
+        Outcome outcome = FIXER.fix(in, images(dir, in));
+        JsonNode out = JsonPatch.apply(outcome.patch(), in);
+        List<String> warnings = outcome.findings().stream().map(Finding::line).toList();
+        if (Boolean.getBoolean("golden.update")) {
+            YAML.writeValue(dir.resolve("out.yaml").toFile(), out);
+            Files.writeString(dir.resolve("warnings.txt"), warnings.isEmpty() ? "" : String.join("\n", warnings) + "\n");
+        }
+        assertEquals(YAML.readTree(dir.resolve("out.yaml").toFile()), out, "out.yaml");
+        assertEquals(Files.readAllLines(dir.resolve("warnings.txt"), StandardCharsets.UTF_8), warnings, "warnings.txt");
+        assertEquals(outcome.fixed(), out, "the patch must produce the pod the engine fixed");
+        warnings.forEach(w -> assertTrue(w.startsWith("pid1: ") && w.length() < 120, w));
+
+        Outcome again = FIXER.fix(out, images(dir, out));
+        assertTrue(again.patch().isEmpty(), "a fixed pod must get no patch, got " + again.patch());
+    }
+
+    private static ImageFacts images(Path dir, JsonNode pod) throws IOException {
+        Path file = dir.resolve("image.yaml");
+        if (!Files.exists(file)) {
+            return ImageFacts.none();
+        }
+        JsonNode image = YAML.readTree(file.toFile());
+        String ref = pod.path("spec").path("containers").path(0).path("image").asText();
+        ImageConfig config = new ImageConfig(
+                Json.strings(image.get("Entrypoint")).orElse(List.of()),
+                Json.strings(image.get("Cmd")).orElse(List.of()),
+                Json.text(image, "WorkingDir"),
+                Map.of(),
+                Json.text(image, "User"),
+                Json.text(image, "StopSignal"));
+        return new ImageFacts(Map.of(ref, config), Map.of());
+    }
+}

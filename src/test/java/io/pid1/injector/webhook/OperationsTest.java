@@ -1,0 +1,106 @@
+package io.pid1.injector.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pid1.injector.core.ImageFacts;
+import io.pid1.injector.core.Outcome;
+import io.pid1.injector.core.PodFixer;
+import io.pid1.injector.core.Settings;
+import io.pid1.injector.tls.TlsMaterial;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Health, metrics, TLS versions and the engine failing: what an operator sees. */
+@QuarkusTest
+@WithTestResource(TlsFiles.class)
+class OperationsTest {
+
+    @TestHTTPResource(value = "/", tls = true)
+    URI base;
+
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
+
+    WebhookClient client;
+
+    @BeforeEach
+    void connect() throws Exception {
+        client = new WebhookClient(webhook(), TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+    }
+
+    URI webhook() {
+        return URI.create("https://localhost:" + base.getPort() + "/");
+    }
+
+    String get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), uri + ": " + response.body());
+        return response.body();
+    }
+
+    @Test
+    void healthIsOnThePlainManagementPort() throws Exception {
+        URI plain = URI.create("http://127.0.0.1:" + management.getPort() + "/");
+        assertTrue(get(plain.resolve("q/health/live")).contains("UP"));
+        assertTrue(get(plain.resolve("q/health/ready")).contains("UP"));
+        assertEquals(404, client.post("q/health/live", "").statusCode());
+    }
+
+    @Test
+    void metricsCountRequestsFixesAndLatency() throws Exception {
+        client.review("mutate", AdmissionEndpointTest.pod("gunicorn-sh-c"));
+        client.post("mutate", "{");
+        String metrics = get(URI.create("http://127.0.0.1:" + management.getPort() + "/q/metrics"));
+        assertTrue(metrics.contains("pid1_requests_total{endpoint=\"mutate\",outcome=\"patched\"}"), metrics);
+        assertTrue(metrics.contains("pid1_requests_total{endpoint=\"mutate\",outcome=\"bad_request\"}"), metrics);
+        assertTrue(metrics.contains("pid1_fixes_total{fix=\"init\",server=\"gunicorn\"}"), metrics);
+        assertTrue(metrics.contains("pid1_request_duration_seconds_bucket{endpoint=\"mutate\""), metrics);
+    }
+
+    @Test
+    void onlyTls12AndNewerAreSpoken() throws Exception {
+        var tls12 = new WebhookClient(webhook(), TlsFiles.dir.resolve(TlsMaterial.CA_FILE), "TLSv1.2");
+        assertEquals(200, tls12.post("mutate", WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString())
+                .statusCode());
+        var tls11 = new WebhookClient(webhook(), TlsFiles.dir.resolve(TlsMaterial.CA_FILE), "TLSv1.1");
+        assertThrows(IOException.class, () -> tls11.post("mutate", "{}"));
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCaIsRefused() throws Exception {
+        java.nio.file.Path other = java.nio.file.Files.createTempDirectory("other-ca");
+        io.pid1.injector.tls.Certificates.create("pid1-injector", "pid1-system").writeTo(other);
+        var stranger = new WebhookClient(webhook(), other.resolve(TlsMaterial.CA_FILE));
+        assertThrows(SSLHandshakeException.class, () -> stranger.post("mutate", "{}"));
+    }
+
+    @Test
+    void anEngineFailureAdmitsThePodUnchangedWithAWarning() throws Exception {
+        QuarkusMock.installMockForType(new PodFixer(null, Settings.defaults()) {
+            @Override
+            public Outcome fix(JsonNode pod, ImageFacts images) {
+                throw new IllegalStateException("boom");
+            }
+        }, PodFixer.class);
+        JsonNode answer = client.review("mutate", AdmissionEndpointTest.pod("gunicorn-sh-c"));
+        assertEquals(null, WebhookClient.patch(answer));
+        assertEquals(AdmissionService.INTERNAL_ERROR, answer.path("warnings").path(0).asText());
+        String metrics = get(URI.create("http://127.0.0.1:" + management.getPort() + "/q/metrics"));
+        assertTrue(metrics.contains("pid1_requests_total{endpoint=\"mutate\",outcome=\"error\"}"), metrics);
+    }
+}
