@@ -10,12 +10,14 @@ The runner knows Kubernetes semantics only; it knows nothing about what the webh
 Run as root. Internal entry points (``_shim``, ``_pause``) are used by the runner itself.
 """
 import ctypes
+import fcntl
 import http.client
 import json
 import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -28,7 +30,9 @@ HOST_PYTHON = "/usr/bin/python3"
 MIN_GRACE_AFTER_PRESTOP = 2
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
+SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 0x1, 0x8, 0x40
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 
@@ -173,19 +177,38 @@ def _container_child(spec):
         os._exit(128)
 
 
+def _setns(pid, kind, flag):
+    libc, check = _libc()
+    fd = os.open(f"/proc/{pid}/ns/{kind}", os.O_RDONLY)
+    try:
+        check(libc.setns(fd, flag), f"setns {kind}")
+    finally:
+        os.close(fd)
+
+
+def _loopback_up():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s, SIOCSIFFLAGS,
+                    struct.pack("16sH14x", b"lo", IFF_UP | IFF_LOOPBACK | IFF_RUNNING))
+
+
 def _shim(spec_file, status_fd):
-    """The runtime shim: new mount namespace, new (or the pod's shared) PID namespace,
-    fork the container process, report its host PID and its exact wait status on ``status_fd``."""
+    """The runtime shim: the pod's network namespace (or a new one, for the sandbox), a new
+    mount namespace, a new (or the pod's shared) PID namespace; forks the container process,
+    reports its host PID and its exact wait status on ``status_fd``."""
     with open(spec_file) as f:
         spec = json.load(f)
     status = os.fdopen(status_fd, "w", buffering=1)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(sig, signal.SIG_IGN)
     libc, check = _libc()
+    if spec.get("newNet"):
+        check(libc.unshare(CLONE_NEWNET), "unshare net")
+        _loopback_up()
+    elif spec.get("joinNetOf"):
+        _setns(spec["joinNetOf"], "net", CLONE_NEWNET)
     if spec.get("joinPidOf"):
-        fd = os.open(f"/proc/{spec['joinPidOf']}/ns/pid", os.O_RDONLY)
-        check(libc.setns(fd, CLONE_NEWPID), "setns")
-        os.close(fd)
+        _setns(spec["joinPidOf"], "pid", CLONE_NEWPID)
         check(libc.unshare(CLONE_NEWNS), "unshare")
     else:
         check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
@@ -199,7 +222,8 @@ def _shim(spec_file, status_fd):
 
 
 def _pause():
-    """The sandbox's PID 1 for ``shareProcessNamespace``: reaps every child, exits on TERM/INT."""
+    """The pod sandbox: holds the pod's network namespace and, with ``shareProcessNamespace``,
+    is PID 1 of the shared PID namespace: reaps every child, exits on TERM/INT."""
     def reap(*_):
         while True:
             try:
@@ -273,6 +297,51 @@ class Process:
             return f.read()
 
 
+class PodNetwork:
+    """Client side of the pod's network: sockets opened inside its network namespace, as
+    the kubelet's probes and other pods reach it (the host's namespace for hostNetwork)."""
+
+    def __init__(self, sandbox_pid=None):
+        self.sandbox_pid = sandbox_pid
+
+    def connect(self, port, timeout):
+        sock = self._socket()
+        sock.settimeout(timeout)
+        try:
+            sock.connect(("127.0.0.1", port))
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+    def _socket(self):
+        if self.sandbox_pid is None:
+            return socket.socket()
+        made = {}
+
+        def make():  # setns applies to this thread only; the socket keeps the namespace
+            try:
+                _setns(self.sandbox_pid, "net", CLONE_NEWNET)
+                made["sock"] = socket.socket()
+            except OSError as e:
+                made["error"] = e
+        t = threading.Thread(target=make)
+        t.start()
+        t.join()
+        if "error" in made:
+            raise made["error"]
+        return made["sock"]
+
+    def http(self, port, timeout):
+        """An http.client connection to ``port`` in the pod."""
+        net = self
+
+        class Connection(http.client.HTTPConnection):
+            def connect(self):
+                self.sock = net.connect(port, timeout)
+        return Connection("127.0.0.1", port, timeout=timeout)
+
+
 @dataclass
 class ContainerResult:
     """What happened to one container: probe verdicts, stop, zombies, logs."""
@@ -317,6 +386,8 @@ class PodRunner:
         self.processes = {}
         self.results = {}
         self.pause = None
+        self.sandbox = None
+        self.net = PodNetwork()
         self._created_dirs = []
         self._stopping = threading.Event()
         self._probe_threads = []
@@ -338,11 +409,14 @@ class PodRunner:
 
     def start(self):
         self._make_volumes()
+        self.sandbox = self._launch("sandbox", {
+            "argv": [HOST_PYTHON, os.path.abspath(__file__), "_pause"],
+            "env": {"PATH": DEFAULT_PATH}, "workingDir": "/", "mounts": [], "uid": 0, "gid": 0,
+            "newNet": not self.spec.get("hostNetwork")})
+        if not self.spec.get("hostNetwork"):
+            self.net = PodNetwork(self.sandbox.pid)
         if self.spec.get("shareProcessNamespace"):
-            self.pause = self._launch("pause", {
-                "argv": [HOST_PYTHON, os.path.abspath(__file__), "_pause"],
-                "env": {"PATH": DEFAULT_PATH}, "workingDir": "/", "mounts": [],
-                "uid": 0, "gid": 0})
+            self.pause = self.sandbox
         for c in self.spec.get("initContainers", []):
             proc = self._launch_container(c)
             if not proc.exited.wait(60):
@@ -373,7 +447,7 @@ class PodRunner:
 
     def cleanup(self):
         self._stopping.set()
-        for proc in list(self.processes.values()) + ([self.pause] if self.pause else []):
+        for proc in list(self.processes.values()) + ([self.sandbox] if self.sandbox else []):
             proc.kill()
         for name, proc in self.processes.items():
             if name in self.results and not self.results[name].logs:
@@ -460,6 +534,8 @@ class PodRunner:
         return self._launch(c["name"], spec)
 
     def _launch(self, name, spec):
+        if self.sandbox is not None and not self.spec.get("hostNetwork"):
+            spec["joinNetOf"] = self.sandbox.pid
         if self.pause is not None:
             spec["joinPidOf"] = self.pause.pid
         return Process(name, spec, self.workdir, os.path.join(self.workdir, f"{name}.log"),
@@ -481,7 +557,7 @@ class PodRunner:
         c = self._container(name)
         env = self._env(c, self._image(c))
         try:
-            r = subprocess.run(["nsenter", "-t", str(proc.pid), "-p", "-m", "-r", "-w", "--"]
+            r = subprocess.run(["nsenter", "-t", str(proc.pid), "-p", "-m", "-n", "-r", "-w", "--"]
                                + list(argv), env=env, capture_output=True, timeout=timeout)
             return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
         except subprocess.TimeoutExpired:
@@ -503,8 +579,7 @@ class PodRunner:
         """Runs a probe or hook handler; returns (ok, detail)."""
         if "httpGet" in handler:
             h = handler["httpGet"]
-            conn = http.client.HTTPConnection("127.0.0.1", self._port(c, h["port"]),
-                                              timeout=timeout)
+            conn = self.net.http(self._port(c, h["port"]), timeout)
             try:
                 conn.request("GET", h.get("path", "/"),
                              headers={x["name"]: x["value"] for x in h.get("httpHeaders", [])})
@@ -516,9 +591,7 @@ class PodRunner:
                 conn.close()
         if "tcpSocket" in handler:
             try:
-                socket.create_connection(
-                    ("127.0.0.1", self._port(c, handler["tcpSocket"]["port"])),
-                    timeout=timeout).close()
+                self.net.connect(self._port(c, handler["tcpSocket"]["port"]), timeout).close()
                 return True, "connected"
             except OSError as e:
                 return False, type(e).__name__

@@ -9,7 +9,6 @@ import copy
 import http.client
 import os
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from admission import WebhookServer, free_port
-from podrunner import Image, PodRunner, count_zombies
+from podrunner import Image, PodNetwork, PodRunner, count_zombies
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APPS = os.path.join(HERE, "apps")
@@ -28,15 +27,16 @@ INIT_CONTAINER = "pid1-init"
 INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"},
                    user="65532")
 BROKEN_GRACE = 10
+POD_PORTS = {"web": 8000, "fcgi": 9000}
 ENDPOINT_LAG = 3.0          # how long after termination starts traffic still arrives
 
 
 # ---------------------------------------------------------------- client helpers
 
-def http_get(port, path="/", timeout=5.0):
-    """(status or error name, body bytes, seconds taken)."""
+def http_get(net, port, path="/", timeout=5.0):
+    """GET inside the pod's network: (status or error name, body bytes, seconds taken)."""
     start = time.monotonic()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn = net.http(port, timeout)
     try:
         conn.request("GET", path)
         resp = conn.getresponse()
@@ -47,7 +47,7 @@ def http_get(port, path="/", timeout=5.0):
         conn.close()
 
 
-def fcgi_get(port, script, timeout=30.0):
+def fcgi_get(net, port, script, timeout=30.0):
     """A minimal FastCGI GET (what nginx would send to php-fpm); (status, body, seconds)."""
     start = time.monotonic()
 
@@ -62,7 +62,7 @@ def fcgi_get(port, script, timeout=30.0):
         "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1",
         "REMOTE_ADDR": "127.0.0.1", "SERVER_NAME": "localhost", "SERVER_PORT": "80"}.items())
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        with net.connect(port, timeout) as s:
             s.sendall(record(1, struct.pack("!HB5x", 1, 0)) + record(4, params)
                       + record(4, b"") + record(5, b""))
             data, out = b"", b""
@@ -93,9 +93,9 @@ def wait_until(predicate, timeout, step=0.2):
     return False
 
 
-def wait_http(port, path="/", timeout=30):
-    if not wait_until(lambda: http_get(port, path, 2)[0] == 200, timeout):
-        raise RuntimeError(f"nothing answered 200 on 127.0.0.1:{port}{path}")
+def wait_http(net, port, path="/", timeout=30):
+    if not wait_until(lambda: http_get(net, port, path, 2)[0] == 200, timeout):
+        raise RuntimeError(f"nothing answered 200 on port {port}{path} in the pod")
 
 
 class Background(threading.Thread):
@@ -122,8 +122,10 @@ class Ctx:
     values: dict = field(default_factory=dict)
 
     def port(self, name):
+        """The pod's own port for ``name`` (each pod has its own network namespace), or a
+        free host loopback port for anything else."""
         if name not in self.ports:
-            self.ports[name] = free_port()
+            self.ports[name] = POD_PORTS.get(name) or free_port()
         return self.ports[name]
 
     def write(self, name, text, mode=0o644):
@@ -218,12 +220,12 @@ def first(*checks):
 def gunicorn_shell_build(ctx):
     p = ctx.port("web")
     return pod("gunicorn-shell", [container(
-        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 127.0.0.1:{p} --graceful-timeout 3"],
+        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p} --graceful-timeout 3"],
         ports=[{"containerPort": p}])]), {}
 
 
 def stop_after_ready(runner, ctx, port_name="web", path="/health"):
-    wait_http(ctx.port(port_name), path)
+    wait_http(runner.net, ctx.port(port_name), path)
     runner.stop()
     return {}
 
@@ -244,8 +246,8 @@ def orphans_build(ctx):
 
 def orphans_drive(runner, ctx):
     port = ctx.port("web")
-    wait_http(port)
-    status = http_get(port, "/spawn?n=5")[0]
+    wait_http(runner.net, port)
+    status = http_get(runner.net, port, "/spawn?n=5")[0]
     time.sleep(2.0)   # helpers live 0.2 s; tini reaps within 1 s
     pid1 = runner.pause.pid if runner.pause else runner.processes["main"].pid
     zombies = count_zombies(pid1)
@@ -271,7 +273,7 @@ def hung_build(ctx):
     p = ctx.port("web")
     return pod("hung-workers", [container(
         ["gunicorn", "app:app", "-k", "gthread", "--threads", "2", "-w", "1", "--timeout", "5",
-         "--graceful-timeout", "2", "-b", f"127.0.0.1:{p}", "--chdir", "/app"],
+         "--graceful-timeout", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app"],
         ports=[{"containerPort": p, "name": "http"}],
         livenessProbe={"tcpSocket": {"port": p}, "periodSeconds": 1, "timeoutSeconds": 1,
                        "failureThreshold": 3})],
@@ -287,16 +289,16 @@ def liveness_window(c):
 
 def hung_drive(runner, ctx):
     port = ctx.port("web")
-    wait_http(port, "/health")
+    wait_http(runner.net, port, "/health")
     c = runner.spec["containers"][0]
     result = runner.results["main"]
     window = liveness_window(c)
     passed_before = wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")),
                                window)
     hung_at = runner.now()
-    hangs = [Background(http_get, port, "/hang", window + 5) for _ in range(2)]
+    hangs = [Background(http_get, runner.net, port, "/hang", window + 5) for _ in range(2)]
     time.sleep(0.5)
-    health = http_get(port, "/health", 2)[0]
+    health = http_get(runner.net, port, "/health", 2)[0]
     wait_until(lambda: result.first_event("liveness failed") is not None, window)
     failed_at = result.first_event("liveness failed")
     runner.stop()
@@ -333,14 +335,14 @@ def hung_fixed(run):
 def inflight_build(ctx):
     p = ctx.port("web")
     return pod("inflight", [container(
-        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 127.0.0.1:{p} --graceful-timeout 15"],
+        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p} --graceful-timeout 15"],
         ports=[{"containerPort": p}])]), {}
 
 
 def inflight_drive(runner, ctx):
     port = ctx.port("web")
-    wait_http(port, "/health")
-    slow = Background(http_get, port, "/slow?s=12", 60)
+    wait_http(runner.net, port, "/health")
+    slow = Background(http_get, runner.net, port, "/slow?s=12", 60)
     time.sleep(0.5)
     runner.stop()
     slow.join(5)
@@ -362,19 +364,19 @@ def inflight_fixed(run):
 def drain_build(ctx):
     p = ctx.port("web")
     return pod("drain", [container(
-        ["gunicorn", "app:app", "-w", "2", "-b", f"127.0.0.1:{p}", "--chdir", "/app",
+        ["gunicorn", "app:app", "-w", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app",
          "--graceful-timeout", "3"], ports=[{"containerPort": p}])]), {}
 
 
 def drain_drive(runner, ctx):
     port = ctx.port("web")
-    wait_http(port, "/health")
+    wait_http(runner.net, port, "/health")
     stopper = Background(runner.stop)
     start = time.monotonic()
     answers = []
     time.sleep(0.3)
     while time.monotonic() - start < ENDPOINT_LAG:
-        answers.append(http_get(port, "/", 2)[0])
+        answers.append(http_get(runner.net, port, "/", 2)[0])
         time.sleep(0.25)
     stopper.join()
     return {"during_drain": f"{answers.count(200)}/{len(answers)} ok",
@@ -397,7 +399,7 @@ def uwsgi_build(ctx):
     p = ctx.port("web")
     return pod("uwsgi", [container(
         ["uwsgi", "--plugin", "python3", "--master", "--processes", "2",
-         "--http-socket", f"127.0.0.1:{p}", "--chdir", "/app", "--wsgi-file", "app.py",
+         "--http-socket", f":{p}", "--chdir", "/app", "--wsgi-file", "app.py",
          "--need-app"], ports=[{"containerPort": p}])]), {}
 
 
@@ -410,7 +412,7 @@ events {{ worker_connections 64; }}
 http {{
   access_log off;
   server {{
-    listen 127.0.0.1:{port};
+    listen {port};
     root {tmp}/www;
     location /health {{ return 200 "ok\\n"; }}
     location / {{ limit_rate 100k; }}
@@ -440,8 +442,8 @@ def nginx_build(ctx):
 
 def download_drive(runner, ctx):
     port = ctx.port("web")
-    wait_http(port, "/health")
-    download = Background(http_get, port, "/big.bin", 60)
+    wait_http(runner.net, port, "/health")
+    download = Background(http_get, runner.net, port, "/big.bin", 60)
     time.sleep(0.5)
     runner.stop()
     download.join(10)
@@ -468,7 +470,7 @@ error_log = /proc/self/fd/2
 daemonize = no
 process_control_timeout = 20s
 [www]
-listen = 127.0.0.1:{port}
+listen = {port}
 pm = static
 pm.max_children = 2
 clear_env = no
@@ -493,9 +495,9 @@ def php_fpm_build(ctx):
 def php_fpm_drive(runner, ctx):
     port = ctx.port("fcgi")
     script = os.path.join(ctx.tmp, "slow.php")
-    if not wait_until(lambda: _can_connect(port), 30):
+    if not wait_until(lambda: _can_connect(runner.net, port), 30):
         raise RuntimeError("php-fpm did not listen")
-    request = Background(fcgi_get, port, script, 60)
+    request = Background(fcgi_get, runner.net, port, script, 60)
     time.sleep(0.5)
     runner.stop()
     request.join(10)
@@ -504,9 +506,9 @@ def php_fpm_drive(runner, ctx):
             "complete": status == 200 and body.endswith(b"done\n")}
 
 
-def _can_connect(port):
+def _can_connect(net, port):
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        net.connect(port, 1).close()
         return True
     except OSError:
         return False
@@ -516,7 +518,7 @@ def _can_connect(port):
 
 HTTPD_CONF = """ServerRoot {tmp}
 ServerName localhost
-Listen 127.0.0.1:{port}
+Listen {port}
 PidFile {tmp}/httpd.pid
 DefaultRuntimeDir {tmp}
 Mutex file:{tmp}
@@ -566,7 +568,7 @@ def redis_service(ctx):
             proc.kill()
             proc.wait()
     ctx.stack.callback(stop)
-    if not wait_until(lambda: _can_connect(port), 15):
+    if not wait_until(lambda: _can_connect(PodNetwork(), port), 15):
         raise RuntimeError("redis-server did not start")
     return f"redis://127.0.0.1:{port}/0"
 
@@ -576,7 +578,7 @@ def celery_build(ctx):
     return pod("celery", [container(
         ["sh", "-c", "cd /app && celery -A tasks worker --concurrency 1 --loglevel info"],
         env=[{"name": "REDIS_URL", "value": url}])],
-        annotations={"pid1.io/graceful-seconds": "15"}), {}
+        annotations={"pid1.io/graceful-seconds": "15"}, hostNetwork=True), {}
 
 
 def celery_drive(runner, ctx):
@@ -606,7 +608,7 @@ def celery_drive(runner, ctx):
 def opt_out_build(ctx):
     p = ctx.port("web")
     return pod("opt-out", [container(
-        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 127.0.0.1:{p}"])],
+        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p}"])],
         annotations={"pid1.io/inject": "false"}, grace=3), {}
 
 

@@ -2,10 +2,12 @@
 scenarios depend on (run as root: /usr/bin/python3 -m unittest test_podrunner)."""
 import os
 import shutil
+import socket
 import tempfile
 import time
 import unittest
 
+from admission import free_port
 from podrunner import Image, PodError, PodRunner, count_zombies, expand
 
 INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"})
@@ -107,6 +109,23 @@ class RunnerTest(unittest.TestCase):
                     ns_init = r.pause.pid if r.pause else r.processes["main"].pid
                     self.assertEqual(expected, count_zombies(ns_init))
                     r.stop()
+
+    def test_pod_has_its_own_network_namespace(self):
+        port = free_port()
+        c = {"name": "main", "image": "host",
+             "command": ["python3", "-m", "http.server", "--bind", "0.0.0.0", str(port)]}
+        with PodRunner(pod([c])) as r:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    r.net.connect(port, 1).close()
+                    break
+                except OSError:
+                    self.assertLess(time.monotonic(), deadline, "server not reachable in pod")
+                    time.sleep(0.2)
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            r.stop()
 
     def test_probes_record_verdicts_and_liveness_failure(self):
         c = sh("sleep 30", livenessProbe={"exec": {"command": ["test", "-e", "/nope"]},

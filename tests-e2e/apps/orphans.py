@@ -33,4 +33,4 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+    HTTPServer(("0.0.0.0", int(sys.argv[1])), Handler).serve_forever()
