@@ -3,7 +3,7 @@
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 packages=(
-  tini busybox-static dash procps curl python3-jsonpatch python3-yaml
+  tini busybox-static dash bash procps curl python3-jsonpatch python3-yaml supervisor
   gunicorn uwsgi uwsgi-plugin-python3 celery python3-celery python3-redis redis-server
   nginx-light php-fpm apache2 docker-registry skopeo wrk
 )

@@ -369,7 +369,9 @@ class ContainerResult:
             f"{k}:{sum(ok for _, ok in self.verdicts(k))}/{len(self.verdicts(k))}ok"
             for k in probe_kinds)
         stop = "-" if self.stop_seconds is None else f"{self.stop_seconds:.1f}s"
-        return (f"{self.name}: stop={stop} exit={self.exit_code} zombies={self.zombies_at_stop}"
+        prestop = "-" if self.prestop_seconds is None else f"{self.prestop_seconds:.1f}s"
+        return (f"{self.name}: stop={stop} (preStop={prestop} then {self.stop_signal or '-'})"
+                f" exit={self.exit_code} zombies={self.zombies_at_stop}"
                 f" probes=[{verdicts}] events={[text for _, text in self.events]}")
 
 

@@ -420,6 +420,9 @@ http {{
 }}
 """
 BIG_FILE_BYTES = 800 * 1024     # 8 s at 100 KiB/s
+# These servers wait for in-flight work without a timeout of their own: the user says how
+# long a request may take, as the webhook's warning asks.
+SLOW_REQUESTS = {"pid1.io/graceful-seconds": "15"}
 
 
 def big_file(ctx):
@@ -437,7 +440,7 @@ def nginx_build(ctx):
     big_file(ctx)
     conf = ctx.write("nginx.conf", NGINX_CONF.format(tmp=ctx.tmp, port=p))
     return pod("nginx", [container(["nginx", "-c", conf, "-g", "daemon off;"],
-                                   ports=[{"containerPort": p}])]), {}
+                                   ports=[{"containerPort": p}])], annotations=SLOW_REQUESTS), {}
 
 
 def download_drive(runner, ctx):
@@ -489,7 +492,7 @@ def php_fpm_build(ctx):
     ctx.write("slow.php", SLOW_PHP)
     conf = ctx.write("php-fpm.conf", PHP_FPM_CONF.format(tmp=ctx.tmp, port=p))
     return pod("php-fpm", [container(["php-fpm8.2", "-F", "-R", "-y", conf],
-                                     ports=[{"containerPort": p}])]), {}
+                                     ports=[{"containerPort": p}])], annotations=SLOW_REQUESTS), {}
 
 
 def php_fpm_drive(runner, ctx):
@@ -548,7 +551,7 @@ def httpd_build(ctx):
     ctx.write("www/health", "ok\n")
     conf = ctx.write("httpd.conf", HTTPD_CONF.format(tmp=ctx.tmp, port=p))
     return pod("httpd", [container(["apache2", "-DFOREGROUND", "-f", conf],
-                                   ports=[{"containerPort": p}])]), {}
+                                   ports=[{"containerPort": p}])], annotations=SLOW_REQUESTS), {}
 
 
 # ---------------------------------------------------------------- celery
