@@ -117,6 +117,15 @@ def processes_in_ns(pid1):
     return found
 
 
+def _wait_for(predicate, timeout, step=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
 def count_zombies(pid1):
     return sum(1 for _, state, _ in processes_in_ns(pid1) if state == "Z")
 
@@ -393,6 +402,7 @@ class PodRunner:
         self._created_dirs = []
         self._stopping = threading.Event()
         self._probe_threads = []
+        self._sidecars = []
 
     # lifecycle ------------------------------------------------------------
     def __enter__(self):
@@ -420,6 +430,9 @@ class PodRunner:
         if self.spec.get("shareProcessNamespace"):
             self.pause = self.sandbox
         for c in self.spec.get("initContainers", []):
+            if c.get("restartPolicy") == "Always":
+                self._start_sidecar(c)
+                continue
             proc = self._launch_container(c)
             if not proc.exited.wait(60):
                 proc.kill()
@@ -429,21 +442,38 @@ class PodRunner:
                                f"{proc.logs()}")
         for c in self.spec["containers"]:
             self.processes[c["name"]] = self._launch_container(c)
-            for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
-                if c.get(kind):
-                    t = threading.Thread(target=self._probe_loop, args=(c, kind), daemon=True)
-                    t.start()
-                    self._probe_threads.append(t)
+            self._start_probes(c)
+
+    def _start_probes(self, c):
+        for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+            if c.get(kind):
+                t = threading.Thread(target=self._probe_loop, args=(c, kind), daemon=True)
+                t.start()
+                self._probe_threads.append(t)
+
+    def _start_sidecar(self, c):
+        """A native sidecar: started in init order, the next one waits until it has started
+        (its startupProbe passed, if it has one); it keeps running beside the containers."""
+        self.processes[c["name"]] = self._launch_container(c)
+        self._sidecars.append(c)
+        self._start_probes(c)
+        if c.get("startupProbe") and not _wait_for(
+                lambda: self._started(c) or self.processes[c["name"]].exited.is_set(), 60):
+            raise PodError(f"sidecar {c['name']} did not start")
 
     def stop(self):
-        """Pod deletion: every container is terminated in parallel; returns the results."""
+        """Pod deletion: the containers are terminated in parallel; native sidecars after
+        them, in reverse order, within what is left of the grace period. Returns the results."""
         grace = self.spec.get("terminationGracePeriodSeconds", 30)
+        start = time.monotonic()
         threads = [threading.Thread(target=self._terminate, args=(c, grace))
                    for c in self.spec["containers"]]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        for c in reversed(self._sidecars):
+            self._terminate(c, max(grace - (time.monotonic() - start), MIN_GRACE_AFTER_PRESTOP))
         self._stopping.set()
         return self.results
 
@@ -566,7 +596,8 @@ class PodRunner:
             return None, "timeout"
 
     def _container(self, name):
-        return next(c for c in self.spec["containers"] if c["name"] == name)
+        return next(c for c in self.spec["containers"] + self.spec.get("initContainers", [])
+                    if c["name"] == name)
 
     # probes ----------------------------------------------------------------
     def _port(self, c, port):
@@ -677,7 +708,7 @@ class PodRunner:
             proc.signal(signum)
         if proc.exited.wait(remaining):
             result.exit_code = proc.exit_code
-            result.stop_seconds = proc.exit_time - start
+            result.stop_seconds = max(0.0, proc.exit_time - start)
         else:
             proc.kill()
             result.exit_code = "killed"

@@ -154,7 +154,8 @@ class Run:
 class Scenario:
     """``build`` makes the pod (and image definitions); ``drive`` acts on the running pod,
     stops it and returns observations; ``broken``/``fixed`` return None when the run
-    shows what it must, else the reason it does not."""
+    shows what it must, else the reason it does not. A ``leave_alone`` pod must get no
+    patch and is run once as written (checked by ``fixed`` when given)."""
     name: str
     build: Callable
     drive: Callable
@@ -615,6 +616,27 @@ def opt_out_build(ctx):
         annotations={"pid1.io/inject": "false"}, grace=3), {}
 
 
+SUPERVISORD_CONF = """[supervisord]
+nodaemon=true
+logfile=/dev/null
+logfile_maxbytes=0
+pidfile={tmp}/supervisord.pid
+[program:web]
+command=gunicorn app:app -w 2 -b 0.0.0.0:{port} --graceful-timeout 3
+directory=/app
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+redirect_stderr=true
+"""
+
+
+def supervisord_build(ctx):
+    p = ctx.port("web")
+    conf = ctx.write("supervisord.conf", SUPERVISORD_CONF.format(tmp=ctx.tmp, port=p))
+    return pod("supervisord", [container(["supervisord", "-n", "-c", conf],
+                                         ports=[{"containerPort": p}])]), {}
+
+
 SCENARIOS = [
     Scenario("gunicorn-shell", gunicorn_shell_build, stop_after_ready,
              killed_at_grace, gunicorn_shell_fixed),
@@ -632,6 +654,8 @@ SCENARIOS = [
                                f"task outcome {run.obs['task']}",
                                lambda: stopped_gracefully(run))),
     Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
+    Scenario("supervisord", supervisord_build, stop_after_ready,
+             fixed=lambda run: stopped_gracefully(run), leave_alone=True),
 ]
 
 
@@ -674,10 +698,10 @@ def run_scenario(scenario, webhook):
         for w in admission.warnings:
             print(f"     {scenario.name:<15} warning: {w}", flush=True)
         if scenario.leave_alone:
-            reason = None
-            if admission.patch is not None:
-                reason = f"webhook patched a pod it must leave alone: {admission.patch}"
             run = run_pod("as-is", scenario, admission.pod, images, ctx)
+            reason = scenario.fixed(run) if scenario.fixed else None
+            if admission.patch is not None or admission.pod != written:
+                reason = f"webhook patched a pod it must leave alone: {admission.patch}"
             report(scenario, run, reason)
             return reason is None
         broken = run_pod("broken", scenario, written, images, ctx)

@@ -110,6 +110,18 @@ class RunnerTest(unittest.TestCase):
                     self.assertEqual(expected, count_zombies(ns_init))
                     r.stop()
 
+    def test_native_sidecar_runs_beside_and_stops_after_the_containers(self):
+        side = sh("trap 'date +%s.%N > /out/side; exit 0' TERM; sleep 30 & wait", name="side",
+                  restartPolicy="Always", volumeMounts=[{"name": "out", "mountPath": "/out"}],
+                  startupProbe={"exec": {"command": ["true"]}, "periodSeconds": 1})
+        main = sh("trap 'sleep 1; date +%s.%N > /out/main; exit 0' TERM; sleep 30 & wait",
+                  volumeMounts=[{"name": "out", "mountPath": "/out"}])
+        with PodRunner(pod([main], initContainers=[side], volumes=[self.volume()])) as r:
+            time.sleep(0.5)
+            results = r.stop()
+        self.assertEqual((0, 0), (results["main"].exit_code, results["side"].exit_code))
+        self.assertLess(float(self.read("main")), float(self.read("side")))
+
     def test_pod_has_its_own_network_namespace(self):
         port = free_port()
         c = {"name": "main", "image": "host",
