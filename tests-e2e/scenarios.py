@@ -730,6 +730,9 @@ def main(names):
                 ok = run_scenario(scenario, webhook)
             except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
                 print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
+                if webhook.process.poll() is not None:
+                    print(f"     the webhook server has exited ({webhook.process.returncode})",
+                          flush=True)
                 ok = False
             passed, failed = passed + ok, failed + (not ok)
         if failed:
