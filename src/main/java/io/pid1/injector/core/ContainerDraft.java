@@ -42,6 +42,9 @@ final class ContainerDraft {
     private boolean argvKnown;
     private ShellCall shell;
     private Launch launch;
+    private String subject;
+    private List<String> serverArgv;
+    private boolean supervised;
     private boolean shellExecs;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
@@ -80,17 +83,18 @@ final class ContainerDraft {
         return launch.server();
     }
 
-    /** What to call the program in a sentence: the server's name, else the last command's. */
+    /** What to call the program in a sentence: the server's name, else its program's. */
     String subject() {
-        if (launch.server().isPresent()) {
-            return launch.server().get().name();
-        }
-        List<String> words = shell != null ? shell.reading().lastCommand() : argv;
-        if (words.isEmpty()) {
-            return "the script";
-        }
-        String first = words.get(0);
-        return first.substring(first.lastIndexOf('/') + 1);
+        return subject;
+    }
+
+    /**
+     * An unrecognised program that looks like a script (an entrypoint, {@code *.sh}, a shell
+     * running a file): it may start the real server without {@code exec}.
+     */
+    boolean unknownScript() {
+        return launch.server().isEmpty() && (subject.endsWith(".sh") || subject.contains("entrypoint")
+                || SHELLS.contains(subject) || subject.equals("busybox"));
     }
 
     /**
@@ -104,6 +108,20 @@ final class ContainerDraft {
     /** Records that the shell now execs its last command (it did already, or {@code exec} was added). */
     void shellNowExecs() {
         shellExecs = true;
+    }
+
+    /** The argv of the program the container runs, past any {@code sh -c} (what the shim looks for). */
+    List<String> serverArgv() {
+        return serverArgv;
+    }
+
+    /** Whether {@code pid1-shim} supervises this container (its liveness, drain and signal). */
+    boolean supervised() {
+        return supervised;
+    }
+
+    void superviseWithShim() {
+        supervised = true;
     }
 
     /** Whether the spec sets {@code command} (else the image ENTRYPOINT applies). */
@@ -197,8 +215,10 @@ final class ContainerDraft {
     private void recognise(Catalog catalog) {
         shell = argvKnown ? findShell() : null;
         shellExecs = shell != null && shell.reading() instanceof Reading.AlreadyExec;
-        List<String> serverArgv = shell != null ? shell.reading().lastCommand() : argv;
+        serverArgv = shell != null ? shell.reading().lastCommand() : argv;
         launch = catalog.recognise(serverArgv, effectiveEnv());
+        subject = launch.server().map(Server::name)
+                .orElse(serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0)));
     }
 
     private ShellCall findShell() {

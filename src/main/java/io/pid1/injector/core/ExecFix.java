@@ -40,8 +40,8 @@ final class ExecFix implements Fix {
             c.shellNowExecs();
             pod.applied(c, kind(), c.subject() + " ran under " + wrapper + " after other commands; the shell now execs it");
         } else if (reading instanceof Reading.Refused refused) {
-            pod.report(c, kind(), c.subject() + " runs under " + wrapper + ", whose script " + refused.reason()
-                    + "; left as is");
+            pod.report(c, kind(), (c.server().isPresent() ? c.subject() + " runs under " + wrapper + ", whose script"
+                    : wrapper + " script") + " " + refused.reason() + "; left as is");
         }
     }
 }

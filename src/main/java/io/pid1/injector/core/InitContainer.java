@@ -1,5 +1,6 @@
 package io.pid1.injector.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -15,7 +16,10 @@ final class InitContainer {
     private InitContainer() {
     }
 
-    static ObjectNode node(String image) {
+    /** The copier's own UID when the pod would otherwise run it as root, which runAsNonRoot forbids. */
+    static final int NON_ROOT_UID = 65532;
+
+    static ObjectNode node(String image, JsonNode podSecurity) {
         ObjectNode init = Json.NODES.objectNode();
         init.put("name", PodDraft.INIT_CONTAINER);
         init.put("image", image);
@@ -29,6 +33,9 @@ final class InitContainer {
         resources.putObject("limits").put("cpu", "100m").put("memory", "32Mi");
         ObjectNode security = init.putObject("securityContext");
         security.put("runAsNonRoot", true);
+        if (podSecurity.path("runAsUser").asLong(-1) == 0) {
+            security.put("runAsUser", NON_ROOT_UID).put("runAsGroup", NON_ROOT_UID);
+        }
         security.put("allowPrivilegeEscalation", false);
         security.put("readOnlyRootFilesystem", true);
         security.putObject("capabilities").putArray("drop").add("ALL");

@@ -16,11 +16,7 @@ final class InitFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (pod.options.init() == InitMode.NONE || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
-            return;
-        }
-        if (pod.options.init() == InitMode.SHIM) {
-            pod.report(c, kind(), "pid1.io/init: shim is not available in this version; no init added");
+        if (pod.options.init() != InitMode.TINI || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
             return;
         }
         if (c.launch().processManager().isPresent()) {
@@ -33,8 +29,12 @@ final class InitFix implements Fix {
         }
         if (!c.serverIsDirect()) {
             String between = c.shell().isPresent() ? "a shell" : String.join(", ", c.launch().wrappers());
-            pod.report(c, kind(), between + " would stay between tini and " + c.subject()
-                    + " and cut its drain; no init added (pid1.io/init: shim can supervise it)");
+            pod.report(c, kind(), "no init: " + between + " would stay between tini and " + c.subject()
+                    + " and cut its drain");
+            return;
+        }
+        if (c.unknownScript()) {
+            pod.report(c, kind(), "no init: " + c.subject() + " may be a script without exec; tini would cut the drain");
             return;
         }
         List<String> tini = pod.options.enabled(FixKind.PIDNS) && !pod.hostPid()

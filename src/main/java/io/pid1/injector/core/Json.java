@@ -1,6 +1,7 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import java.util.Optional;
 final class Json {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }

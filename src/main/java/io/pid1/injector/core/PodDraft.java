@@ -23,6 +23,8 @@ final class PodDraft {
     final PodOptions options;
     final Settings settings;
     private final List<Finding> findings = new ArrayList<>();
+    /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
+    final List<ObjectNode> shimEntries = new ArrayList<>();
 
     PodDraft(ObjectNode pod, PodOptions options, Settings settings) {
         this.pod = pod;
@@ -83,7 +85,7 @@ final class PodDraft {
     void mountBinaries(ContainerDraft container) {
         ArrayNode initContainers = Json.arrayAt(spec, "initContainers");
         if (!Json.hasNamed(initContainers, INIT_CONTAINER)) {
-            initContainers.insert(0, InitContainer.node(settings.initImage()));
+            initContainers.insert(0, InitContainer.node(settings.initImage(), spec.path("securityContext")));
         }
         ArrayNode volumes = Json.arrayAt(spec, "volumes");
         if (!Json.hasNamed(volumes, VOLUME)) {
@@ -93,9 +95,5 @@ final class PodDraft {
         if (!Json.hasNamed(mounts, VOLUME)) {
             mounts.addObject().put("name", VOLUME).put("mountPath", MOUNT_PATH).put("readOnly", true);
         }
-    }
-
-    boolean binariesMounted(ContainerDraft container) {
-        return Json.hasNamed(container.node.get("volumeMounts"), VOLUME);
     }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
 public class PodFixer {
 
     private static final List<Fix> FIXES = List.of(
-            new ExecFix(), new InitFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
-    private static final ObjectMapper JSON = new ObjectMapper();
+            new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Catalog catalog;
     private final Settings settings;
@@ -26,10 +26,6 @@ public class PodFixer {
     public PodFixer(Catalog catalog, Settings settings) {
         this.catalog = catalog;
         this.settings = settings;
-    }
-
-    public Settings settings() {
-        return settings;
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -66,6 +62,7 @@ public class PodFixer {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
+        ShimFix.writeConfig(draft);
         if (!servers.isEmpty() && PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }

@@ -36,8 +36,8 @@ final class PreStopFix implements Fix {
             graceful = c.launch().gracefulTimeout();
         }
         if (graceful.isEmpty()) {
-            pod.report(c, kind(), server.name() + " waits for its work without a timeout; set "
-                    + PodOptions.GRACEFUL_SECONDS + " to size the grace period");
+            pod.report(c, kind(), server.name() + " has no graceful timeout; set " + PodOptions.GRACEFUL_SECONDS
+                    + " to size the grace period");
         }
         int needed = drain + graceful.orElse(0) + MARGIN_SECONDS;
         int current = pod.graceSeconds();
@@ -54,7 +54,8 @@ final class PreStopFix implements Fix {
         if (preStop.has("sleep")) {
             return preStop.path("sleep").path("seconds").asInt(0);
         }
-        return c.applied.contains(FixKind.SIGNAL) && preStop.has("exec") ? pod.options.drainSeconds() : 0;
+        boolean ours = c.applied.contains(FixKind.SIGNAL) && preStop.has("exec") || c.supervised();
+        return ours ? pod.options.drainSeconds() : 0;
     }
 
     private static boolean listens(ContainerDraft c) {

@@ -28,17 +28,18 @@ final class ProbesFix implements Fix {
         Server server = c.server().get();
         JsonNode liveness = c.node.get("livenessProbe");
         boolean tcpLiveness = liveness != null && liveness.has("tcpSocket");
-        if (liveness != null && !tcpLiveness) {
+        if (liveness != null && !tcpLiveness && !c.supervised()) {
             return;
         }
-        String risk = tcpLiveness ? "its tcpSocket liveness probe passes while workers hang; " : "";
         if (!c.launch().http()) {
-            pod.report(c, kind(), risk + server.name() + " serves no HTTP; no probe added (" + server.note() + ")");
+            pod.report(c, kind(), (tcpLiveness ? "tcpSocket liveness passes while workers hang; " : "") + server.name()
+                    + " serves no HTTP (try " + server.note() + ")");
             return;
         }
         Optional<String> path = pod.options.healthPath(c.name);
         if (path.isEmpty()) {
-            pod.report(c, kind(), risk + "no health path known; set " + PodOptions.HEALTH_PATH + " to add HTTP probes");
+            pod.report(c, kind(), (tcpLiveness ? "tcpSocket liveness passes while workers hang" : "no health path known")
+                    + "; set " + PodOptions.HEALTH_PATH + " for HTTP probes");
             return;
         }
         Optional<String> annotatedPort = pod.options.healthPort(c.name);
@@ -52,15 +53,17 @@ final class ProbesFix implements Fix {
             pod.report(c, kind(), "no port known; set " + PodOptions.HEALTH_PORT + " to add HTTP probes");
             return;
         }
-        c.node.set("livenessProbe", probe(path.get(), port.get(), 10, 3));
+        if (!c.supervised()) {
+            c.node.set("livenessProbe", probe(path.get(), port.get(), 10, 3));
+        }
         if (!c.node.has("readinessProbe")) {
             c.node.set("readinessProbe", probe(path.get(), port.get(), 5, 2));
         }
         if (server.slowStart() && !c.node.has("startupProbe")) {
             c.node.set("startupProbe", probe(path.get(), port.get(), 2, 60));
         }
-        pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "") + "HTTP probes on port "
-                + port.get().asText() + " " + path.get());
+        pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "")
+                + (c.supervised() ? "HTTP readiness probe" : "HTTP probes") + " on port " + port.get().asText() + " " + path.get());
     }
 
     /** The server's listen port from its flags, else the first {@code containerPort}, else its default. */

@@ -20,7 +20,7 @@ final class SignalFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (c.server().isEmpty() || c.launch().termIsGraceful()) {
+        if (c.server().isEmpty() || c.launch().termIsGraceful() || c.supervised()) {
             return;
         }
         Server server = c.server().get();

@@ -18,8 +18,11 @@ record Command(List<Word> assignments, List<Word> words, Link link) {
         SEQUENCE
     }
 
-    /** The first word when it is an unquoted literal, for keyword and builtin checks; else null. */
+    /**
+     * The first word when it is literal, for builtin checks ({@code "exec"} is still the builtin,
+     * unlike a quoted keyword); else null.
+     */
     String name() {
-        return words.isEmpty() ? null : words.get(0).plainText();
+        return words.isEmpty() ? null : words.get(0).literalText();
     }
 }

@@ -19,6 +19,12 @@ final class KubernetesWords {
     /** Characters an unquoted expansion must not yield: field splitting and globbing would act on them. */
     private static final String UNSAFE_EXPANDED = " \t\n*?[\\";
 
+    /** Variables the shell sets itself, whatever the env says ({@code cd} sets {@code PWD}, …). */
+    private static final Set<String> SET_BY_SHELL = Set.of(
+            "PWD", "OLDPWD", "PPID", "LINENO", "RANDOM", "SRANDOM", "SECONDS", "SHLVL", "IFS", "OPTIND",
+            "OPTARG", "PS1", "PS2", "PS4", "UID", "EUID", "GROUPS", "HOSTNAME", "HOSTTYPE", "MACHTYPE",
+            "OSTYPE", "HISTCMD", "EPOCHSECONDS", "EPOCHREALTIME", "COLUMNS", "LINES", "_");
+
     private final Map<String, String> env;
 
     KubernetesWords(Map<String, String> env) {
@@ -86,7 +92,7 @@ final class KubernetesWords {
 
     private boolean isProvable(WordPart.Parameter parameter) {
         String name = parameter.name();
-        if (!isName(name) || !env.containsKey(name)) {
+        if (!isName(name) || !env.containsKey(name) || SET_BY_SHELL.contains(name) || name.startsWith("BASH")) {
             return false;
         }
         String value = env.get(name);
@@ -128,7 +134,7 @@ final class KubernetesWords {
             for (int j = 0; j < text.length(); j++) {
                 char c = text.charAt(j);
                 out.append(c);
-                if (c == '$' && isSyntaxAfterDollar(j + 1 < text.length() ? text.charAt(j + 1) : firstChar(segments, i + 1))) {
+                if (c == '$' && isSyntaxAfterDollar(charAfter(segments, i, j))) {
                     out.append('$');
                 }
             }
@@ -140,8 +146,13 @@ final class KubernetesWords {
         return next == '$' || next == '(';
     }
 
-    private static char firstChar(List<Segment> segments, int from) {
-        for (int i = from; i < segments.size(); i++) {
+    /** The character after position {@code index} of segment {@code segment}, or 0 at the end. */
+    private static char charAfter(List<Segment> segments, int segment, int index) {
+        String text = segments.get(segment).text();
+        if (index + 1 < text.length()) {
+            return text.charAt(index + 1);
+        }
+        for (int i = segment + 1; i < segments.size(); i++) {
             if (!segments.get(i).text().isEmpty()) {
                 return segments.get(i).text().charAt(0);
             }

@@ -8,11 +8,16 @@ public sealed interface Reading {
 
     /**
      * The words the script's last command would run with (after {@code exec}, assignments and
-     * {@code cd} are taken off); empty when the script could not be read that far.
+     * {@code cd} are taken off), each as in {@link ExecForm#argv()} when provable, else as written;
+     * for a refused script, the command being read when the reader stopped (best effort, may be
+     * empty).
      */
     List<String> lastCommand();
 
-    /** A variable assignment that prefixes the command, {@code NAME=value gunicorn …}. */
+    /**
+     * A variable assignment that prefixes the command, {@code NAME=value gunicorn …}; {@code value}
+     * is ready for a Kubernetes env entry (a literal {@code $(} is written {@code $$(}).
+     */
     record Assignment(String name, String value) {
     }
 

@@ -13,7 +13,25 @@ import java.util.Set;
  * expansions {@code $VAR}, {@code ${VAR}}, {@code ${VAR:-word}} and {@code ${VAR-word}}. Anything
  * else (pipes, {@code ||}, redirections, subshells, command substitution, control flow,
  * {@code set}, {@code trap}, {@code eval}, …) is {@link Reading.Refused refused} with a reason.
- * An unreadable input never throws.
+ * Any input, however large or broken, is read in linear time and never throws.
+ *
+ * <p>Choices made where the shell's meaning would otherwise be guessed:
+ * <ul>
+ * <li>Exec form needs the {@code cd}s joined by {@code &&} (with {@code ;} a failed {@code cd}
+ *     would run the program elsewhere). The first {@code cd} must be absolute, since the image's
+ *     working directory is unknown; a later relative one is joined to it, unless the env sets
+ *     {@code CDPATH}; {@code ..} is refused (logical and physical paths may differ).</li>
+ * <li>An unquoted expansion is proved only for a known, non-empty value without blanks, glob
+ *     characters or backslashes, and only when the env does not set {@code IFS}; quoted, any
+ *     defined variable is fine, even of unknown value. An unquoted {@code ~ { }} is never proved
+ *     (tilde and bash's brace expansion).</li>
+ * <li>{@code exec} goes after the last command's prefixes: {@code A=1 exec cmd} runs {@code cmd}
+ *     with {@code A} exported in dash, bash and busybox, while {@code exec A=1 cmd} would run a
+ *     program named {@code A=1}.</li>
+ * <li>A last command that is a shell builtin is refused ({@code exec echo} runs another
+ *     program), and so is a glob in the last command. Sourcing a file ({@code .}) before it is
+ *     accepted for the {@code exec} prefix.</li>
+ * </ul>
  */
 public final class ShellReader {
 
@@ -42,18 +60,23 @@ public final class ShellReader {
         if (script == null) {
             return new Reading.Refused("is empty", List.of());
         }
-        KubernetesWords words = new KubernetesWords(env == null ? Map.of() : env);
+        if (script.indexOf('\0') >= 0) {
+            return new Reading.Refused("has a NUL character", List.of());
+        }
+        Map<String, String> knownEnv = env == null ? Map.of() : env;
+        KubernetesWords words = new KubernetesWords(knownEnv);
         Parser parser = new Parser(script);
         List<Command> commands;
         try {
             commands = parser.parse();
         } catch (Unreadable unreadable) {
-            return new Reading.Refused(unreadable.reason(), describe(withoutExec(parser.partialCommand()), words, script));
+            List<Word> partial = withoutExec(parser.partialCommand());
+            return new Reading.Refused(unreadable.reason(), describe(partial, words, script));
         }
         List<Word> program = withoutExec(commands.get(commands.size() - 1).words());
         List<String> lastCommand = describe(program, words, script);
         try {
-            return judge(script, commands, env == null ? Map.of() : env, program, lastCommand);
+            return judge(script, commands, knownEnv, program, lastCommand);
         } catch (Unreadable unreadable) {
             return new Reading.Refused(unreadable.reason(), lastCommand);
         }
@@ -106,13 +129,13 @@ public final class ShellReader {
     }
 
     private static List<Word> withoutExec(List<Word> words) {
-        boolean exec = !words.isEmpty() && "exec".equals(words.get(0).plainText());
+        boolean exec = !words.isEmpty() && "exec".equals(words.get(0).literalText());
         return exec ? words.subList(1, words.size()) : words;
     }
 
     /** The words for messages: as proved, else as written; none for a {@code cd}, which is no program. */
     private static List<String> describe(List<Word> words, KubernetesWords renderer, String script) {
-        if (!words.isEmpty() && "cd".equals(words.get(0).plainText())) {
+        if (!words.isEmpty() && "cd".equals(words.get(0).literalText())) {
             return List.of();
         }
         return words.stream().map(word -> renderer.describe(word, script)).toList();

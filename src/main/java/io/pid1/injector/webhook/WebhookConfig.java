@@ -26,6 +26,9 @@ public interface WebhookConfig {
 
     String initImage();
 
+    /** The project's image, run as the {@code pid1-shim} sidecar with {@code pid1.io/init: shim}. */
+    String shimImage();
+
     @WithDefault("5")
     int drainSeconds();
 
@@ -74,7 +77,7 @@ public interface WebhookConfig {
                 fixes.add(FixKind.byId(id).orElseThrow(() -> new IllegalArgumentException(
                         "pid1.fixes names unknown fix \"" + id + "\"")));
             }
-            Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.drainSeconds(),
+            Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.shimImage(), config.drainSeconds(),
                     Settings.defaults().version());
             Catalog catalog = config.catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
             return new PodFixer(catalog, settings);

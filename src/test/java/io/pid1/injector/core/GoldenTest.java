@@ -33,6 +33,7 @@ class GoldenTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     static final PodFixer FIXER = new PodFixer(Catalog.builtin(), Settings.defaults());

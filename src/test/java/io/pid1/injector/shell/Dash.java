@@ -48,6 +48,11 @@ final class Dash {
         return output.replaceAll("(?m)^parent=\\w+\n", "");
     }
 
+    /** The output without stderr (whose messages name {@code exec} when it failed) nor the parent line. */
+    static String stdoutAndStatus(String output) {
+        return withoutParent(output).replaceAll("(?s)stderr=.*\nstatus=", "status=");
+    }
+
     /** Output (stdout, stderr, exit status) of {@code dash -c script}. */
     String shell(String script) throws IOException, InterruptedException {
         return run(List.of(DASH, "-c", script), home, Map.of());

@@ -64,7 +64,8 @@ class ShellReaderTest {
                 arguments("exec gunicorn '' \"\"", "exec form [gunicorn, , ]"),
                 arguments("gunicorn \"a\"'b'c", "exec form [gunicorn, abc]"),
                 arguments("/usr/local/bin/gunicorn app", "exec form [/usr/local/bin/gunicorn, app]"),
-                arguments("exec true", "exec form [true]"));
+                arguments("exec true", "exec form [true]"),
+                arguments("\"exec\" gunicorn", "exec form [gunicorn]"));
     }
 
     static Stream<Arguments> execPrefixed() {
@@ -152,6 +153,9 @@ class ShellReaderTest {
                 arguments("  # only a comment\n", "refused: is empty | last []"),
                 arguments("A=1", "refused: ends without a command | last []"),
                 arguments("A=1 exec", "refused: ends with exec without a command | last []"),
+                arguments("\"set\" -e; gunicorn", "refused: uses set | last [gunicorn]"),
+                arguments("\"if\" x; gunicorn", "prefixed: \"if\" x; exec gunicorn | last [gunicorn]"),
+                arguments("gunicorn a\0b", "refused: has a NUL character | last []"),
                 arguments("exec -a name gunicorn", "refused: passes options to exec | last [-a, name, gunicorn]"),
                 arguments("gunicorn &&", "refused: has a syntax error | last [gunicorn]"),
                 arguments("; gunicorn", "refused: has a syntax error | last []"),
@@ -169,6 +173,16 @@ class ShellReaderTest {
         assertEquals("prefixed: exec gunicorn -b :$PORT | last [gunicorn, -b, :$PORT]",
                 describe(ShellReader.read("gunicorn -b :$PORT", env)));
         assertEquals("exec form [gunicorn, -b, :$(PORT)]", describe(ShellReader.read("gunicorn -b \":$PORT\"", env)));
+    }
+
+    @Test
+    void variablesTheShellSetsItselfAreNotProved() {
+        Map<String, String> env = env("PWD", "/x", "SHLVL", "1", "BASH_ENV", "/e", "HOSTNAME", "h");
+        assertEquals("prefixed: cd /app && exec gunicorn \"$PWD\" | last [gunicorn, \"$PWD\"]",
+                describe(ShellReader.read("cd /app && gunicorn \"$PWD\"", env)));
+        assertEquals("prefixed: exec gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\""
+                + " | last [gunicorn, \"$SHLVL$BASH_ENV\", \"$HOSTNAME\"]",
+                describe(ShellReader.read("gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\"", env)));
     }
 
     @Test

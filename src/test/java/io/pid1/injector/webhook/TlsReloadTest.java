@@ -85,7 +85,7 @@ class TlsReloadTest {
     }
 
     private static HttpRequest post(URI webhook, String body) {
-        return HttpRequest.newBuilder(webhook.resolve("mutate")).timeout(Duration.ofSeconds(10))
+        return HttpRequest.newBuilder(webhook.resolve("mutate")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 }

@@ -37,7 +37,7 @@ final class WebhookClient {
             parameters.setProtocols(protocols);
         }
         this.http = HttpClient.newBuilder().sslContext(trusting(TlsMaterial.readFrom(caFile.getParent()))).sslParameters(parameters)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** A TLS context that trusts only the CAs of {@code materials}. */
@@ -55,7 +55,7 @@ final class WebhookClient {
     }
 
     HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json, */*")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,160 @@
+package io.pid1.injector.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.JsonPatch;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.pid1.injector.catalog.Catalog;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.RepeatedTest;
+
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Properties of the engine over generated pods (seeded: a failure names its seed and repeats). */
+class PodFixerPropertiesTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final PodFixer FIXER = new PodFixer(Catalog.builtin(), Settings.defaults());
+
+    /** The paths a fix may write; anything else in a patch is a bug. */
+    static final Pattern OWNED = Pattern.compile("/metadata/annotations(/pid1\\.io~1status)?"
+            + "|/spec/(initContainers(/0)?|volumes(/\\d+)?|terminationGracePeriodSeconds|shareProcessNamespace)"
+            + "|/spec/containers/\\d+/(command|args|workingDir|env(/\\d+)?|volumeMounts(/\\d+)?"
+            + "|lifecycle(/preStop)?|livenessProbe(/\\w+)?|readinessProbe|startupProbe)");
+
+    static final List<List<String>> COMMANDS = List.of(
+            List.of("sh", "-c", "gunicorn app:app -w 4 -b 0.0.0.0:8000"),
+            List.of("sh", "-c", "cd /srv && exec gunicorn app:app --graceful-timeout 20"),
+            List.of("bash", "-c", "python manage.py migrate && gunicorn app:app"),
+            List.of("sh", "-c", "gunicorn app:app | tee /tmp/log"),
+            List.of("sh", "-c", "uwsgi --http :$PORT --module app"),
+            List.of("gunicorn", "app:app", "--bind", "127.0.0.1:8000"),
+            List.of("/opt/venv/bin/gunicorn", "-w", "2", "app:app"),
+            List.of("nginx", "-g", "daemon off;"),
+            List.of("php-fpm", "-F"),
+            List.of("celery", "-A", "proj", "worker"),
+            List.of("tini", "--", "gunicorn", "app:app"),
+            List.of("supervisord", "-n"),
+            List.of("uwsgi", "--http", ":8080", "--module", "app"),
+            List.of("redis-server"),
+            List.of("python", "-m", "http.server"));
+
+    @RepeatedTest(400)
+    void theEngineKeepsItsPromises(RepetitionInfo repetition) throws Exception {
+        long seed = 0x9d1 + repetition.getCurrentRepetition();
+        ObjectNode pod = generate(new Random(seed));
+        String context = "seed " + seed + ": " + pod;
+        Outcome outcome = FIXER.fix(pod, ImageFacts.none());
+
+        JsonNode fixed = JsonPatch.apply(outcome.patch(), pod);
+        assertEquals(outcome.fixed(), fixed, context);
+        for (JsonNode op : outcome.patch()) {
+            String path = op.path("path").asText();
+            assertTrue(OWNED.matcher(path).matches(), "patch writes " + path + "; " + context);
+            assertTrue(!op.path("op").asText().equals("remove") || path.matches(".*/(args|livenessProbe/\\w+)"),
+                    "removes " + path + "; " + context);
+        }
+        assertTrue(FIXER.fix(fixed, ImageFacts.none()).patch().isEmpty(), "not idempotent; " + context);
+        assertTrue(grace(fixed) >= grace(pod), "grace lowered; " + context);
+        assertEquals(pod.path("spec").path("securityContext"), fixed.path("spec").path("securityContext"), context);
+        for (int i = 0; i < pod.path("spec").path("containers").size(); i++) {
+            assertEquals(pod.path("spec").path("containers").path(i).path("securityContext"),
+                    fixed.path("spec").path("containers").path(i).path("securityContext"), context);
+        }
+        Pod model = JSON.treeToValue(fixed, Pod.class);
+        assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size(), context);
+        outcome.findings().forEach(f -> assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
+    }
+
+    private static int grace(JsonNode pod) {
+        return pod.path("spec").path("terminationGracePeriodSeconds").asInt(30);
+    }
+
+    static ObjectNode generate(Random random) {
+        ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        ObjectNode metadata = pod.putObject("metadata").put("name", "p" + random.nextInt(1000));
+        if (random.nextInt(3) == 0) {
+            ObjectNode annotations = metadata.putObject("annotations");
+            pick(random, List.<Runnable>of(
+                    () -> annotations.put("pid1.io/health-path", "/healthz"),
+                    () -> annotations.put("pid1.io/drain-seconds", random.nextBoolean() ? "10" : "x"),
+                    () -> annotations.put("pid1.io/fixes", "exec,init,pidns"),
+                    () -> annotations.put("pid1.io/init", "none"),
+                    () -> annotations.put("pid1.io/init", "shim"),
+                    () -> annotations.put("pid1.io/inject", "audit"),
+                    () -> annotations.put("other.example/keep", "yes"))).run();
+        }
+        ObjectNode spec = pod.putObject("spec");
+        if (random.nextBoolean()) {
+            spec.put("terminationGracePeriodSeconds", random.nextInt(200));
+        }
+        if (random.nextInt(4) == 0) {
+            spec.putObject("securityContext").put("runAsNonRoot", true).put("runAsUser", 1000);
+        }
+        if (random.nextInt(5) == 0) {
+            spec.put("shareProcessNamespace", true);
+        }
+        if (random.nextInt(6) == 0) {
+            spec.put("restartPolicy", "Never");
+        }
+        if (random.nextInt(4) == 0) {
+            spec.putArray("volumes").addObject().put("name", "data").putObject("emptyDir");
+        }
+        if (random.nextInt(4) == 0) {
+            spec.putArray("initContainers").addObject().put("name", "migrate").put("image", "app:1")
+                    .putArray("command").add("python").add("manage.py").add("migrate");
+        }
+        ArrayNode containers = spec.putArray("containers");
+        int count = 1 + random.nextInt(3);
+        for (int i = 0; i < count; i++) {
+            containers.add(container(random, "c" + i));
+        }
+        return pod;
+    }
+
+    private static ObjectNode container(Random random, String name) {
+        ObjectNode c = JSON.createObjectNode().put("name", name).put("image", "registry.example/app:" + random.nextInt(9));
+        List<String> argv = pick(random, COMMANDS);
+        int split = random.nextInt(argv.size() + 1);
+        if (split > 0 || random.nextBoolean()) {
+            ArrayNode command = c.putArray("command");
+            argv.subList(0, split).forEach(command::add);
+            if (split < argv.size()) {
+                ArrayNode args = c.putArray("args");
+                argv.subList(split, argv.size()).forEach(args::add);
+            }
+        }
+        if (random.nextBoolean()) {
+            ArrayNode env = c.putArray("env");
+            env.addObject().put("name", "PORT").put("value", "8000");
+            env.addObject().put("name", "SECRET").putObject("valueFrom").putObject("secretKeyRef").put("name", "s").put("key", "k");
+        }
+        if (random.nextBoolean()) {
+            c.putArray("ports").addObject().put("containerPort", 8000 + random.nextInt(3));
+        }
+        if (random.nextInt(3) == 0) {
+            c.putObject("livenessProbe").putObject("tcpSocket").put("port", 8000);
+        }
+        if (random.nextInt(4) == 0) {
+            c.putObject("lifecycle").putObject("preStop").putObject("exec").putArray("command").add("sleep").add("3");
+        }
+        if (random.nextInt(3) == 0) {
+            c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true);
+        }
+        if (random.nextInt(4) == 0) {
+            c.putArray("volumeMounts").addObject().put("name", "data").put("mountPath", "/data");
+        }
+        return c;
+    }
+
+    private static <T> T pick(Random random, List<T> items) {
+        return items.get(random.nextInt(items.size()));
+    }
+}
