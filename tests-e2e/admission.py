@@ -58,6 +58,7 @@ class WebhookServer:
         self.log_path = os.path.join(self.tls_dir, "server.log")
         self.process = None
         self._ssl = None
+        self.refused_after_ready = 0.0
 
     def __enter__(self):
         self.start()
@@ -87,19 +88,33 @@ class WebhookServer:
             raise
 
     def _wait_ready(self):
+        """Until /q/health/ready says UP; then until the webhook port accepts connections,
+        recording for how long it refused them after readiness (``refused_after_ready``)."""
         url = f"http://127.0.0.1:{self.management_port}/q/health/ready"
         deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AdmissionError(f"server exited {self.process.returncode}: {self.logs()}")
+        while not self._ready(url):
+            if time.monotonic() > deadline:
+                raise AdmissionError(f"not ready after {self.startup_timeout}s: {self.logs()}")
+            time.sleep(0.1)
+        ready_at = time.monotonic()
+        while True:
             try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        return
+                socket.create_connection(("127.0.0.1", self.webhook_port), timeout=2).close()
+                break
             except OSError:
-                pass
-            time.sleep(0.3)
-        raise AdmissionError(f"server not ready after {self.startup_timeout}s: {self.logs()}")
+                if time.monotonic() > deadline:
+                    raise AdmissionError(f"webhook port refuses connections: {self.logs()}")
+                self.refused_after_ready = time.monotonic() - ready_at
+                time.sleep(0.01)
+
+    def _ready(self, url):
+        if self.process.poll() is not None:
+            raise AdmissionError(f"server exited {self.process.returncode}: {self.logs()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
 
     def stop(self):
         """SIGTERM (SIGKILL after 20 s); then the TLS directory and log are removed."""

@@ -271,6 +271,8 @@ class Process:
         line = self._status.readline().split()
         if not line or line[0] != "pid":
             self._shim.wait()
+            self._status.close()
+            self._log.close()
             raise PodError(f"{name}: shim failed: {self.logs()}")
         self.pid = int(line[1])
         self.started = time.monotonic()
@@ -281,6 +283,7 @@ class Process:
 
     def _watch(self):
         line = self._status.readline().split()
+        self._status.close()
         self._shim.wait()
         self._log.close()
         if line and line[0] == "status":

@@ -725,6 +725,9 @@ def main(names):
         return 2
     passed = failed = 0
     with WebhookServer() as webhook:
+        if webhook.refused_after_ready:
+            print(f"     note: the webhook port refused connections for "
+                  f"{webhook.refused_after_ready:.3f}s after /q/health/ready said UP", flush=True)
         for scenario in selected:
             try:
                 ok = run_scenario(scenario, webhook)
