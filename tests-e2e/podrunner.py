@@ -33,6 +33,7 @@ CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
 SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 0x1, 0x8, 0x40
+PR_SET_PDEATHSIG = 1
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 
@@ -179,11 +180,22 @@ def _container_child(spec):
             os.setgroups([])
             os.setgid(gid)
             os.setuid(uid)
-        env = spec["env"]
-        os.execvpe(spec["argv"][0], spec["argv"], env)
+        _die_with_parent()
+        os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
     except BaseException as e:  # the runtime reports a start error; so do we
         os.write(2, f"container start failed: {e}\n".encode())
         os._exit(128)
+
+
+def _die_with_parent():
+    """SIGKILL when the parent goes, so a runner killed without cleanup leaves nothing: the
+    runner's death takes the shim, the shim's takes the container's PID 1 and so its
+    namespace. (The parent is the thread that forked: the runner starts pods from one
+    thread that outlives them.)"""
+    libc, check = _libc()
+    check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+    if os.getppid() == 1:
+        os._exit(137)
 
 
 def _setns(pid, kind, flag):
@@ -207,6 +219,7 @@ def _shim(spec_file, status_fd):
     reports its host PID and its exact wait status on ``status_fd``."""
     with open(spec_file) as f:
         spec = json.load(f)
+    _die_with_parent()
     status = os.fdopen(status_fd, "w", buffering=1)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(sig, signal.SIG_IGN)

@@ -9,6 +9,7 @@ import copy
 import http.client
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -735,6 +736,7 @@ def main(names):
         print(f"unknown scenarios: {sorted(unknown)}", file=sys.stderr)
         return 2
     passed = failed = 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up pods and server
     with WebhookServer() as webhook:
         if webhook.refused_after_ready:
             print(f"     note: the webhook port refused connections for "
