@@ -47,10 +47,12 @@ def free_port():
 
 class WebhookServer:
     """``java -jar target/quarkus-app/quarkus-run.jar serve`` from the repository root, on
-    free loopback ports, TLS material in a temporary directory. Use as a context manager."""
+    free loopback ports, TLS material in a temporary directory, ``env`` added to its
+    environment. Use as a context manager."""
 
-    def __init__(self, repo_root=REPO_ROOT, startup_timeout=60):
+    def __init__(self, repo_root=REPO_ROOT, startup_timeout=60, env=None):
         self.repo_root = repo_root
+        self.extra_env = dict(env or {})
         self.startup_timeout = startup_timeout
         self.tls_dir = tempfile.mkdtemp(prefix="pid1-tls-")
         self.webhook_port = free_port()
@@ -74,7 +76,8 @@ class WebhookServer:
         env = dict(os.environ, PID1_TLS_DIR=self.tls_dir,
                    PID1_WEBHOOK_PORT=str(self.webhook_port),
                    PID1_MANAGEMENT_PORT=str(self.management_port),
-                   QUARKUS_HTTP_HOST="127.0.0.1", QUARKUS_MANAGEMENT_HOST="127.0.0.1")
+                   QUARKUS_HTTP_HOST="127.0.0.1", QUARKUS_MANAGEMENT_HOST="127.0.0.1",
+                   **self.extra_env)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(["java", "-jar", SERVER_JAR, "serve"],
                                             cwd=self.repo_root, env=env,

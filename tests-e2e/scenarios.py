@@ -21,6 +21,7 @@ from typing import Callable
 
 from admission import WebhookServer, free_port
 from podrunner import Image, PodNetwork, PodRunner, count_zombies
+from registry import Registry
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APPS = os.path.join(HERE, "apps")
@@ -119,6 +120,7 @@ class Ctx:
     things to stop at the end."""
     tmp: str
     stack: contextlib.ExitStack
+    registry: Registry = None
     ports: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
 
@@ -174,9 +176,12 @@ def pod(name, containers, annotations=None, grace=BROKEN_GRACE, **spec):
                      "containers": containers, **spec}}
 
 
-def container(command, name="main", **extra):
-    c = {"name": name, "image": "registry.example/app:1", "command": command,
+def container(command, name="main", image="registry.example/app:1", **extra):
+    """A container with the test apps at /app; ``command`` None relies on the image."""
+    c = {"name": name, "image": image,
          "volumeMounts": [{"name": "app", "mountPath": "/app", "readOnly": True}]}
+    if command is not None:
+        c["command"] = command
     c.update(extra)
     return c
 
@@ -236,6 +241,18 @@ def gunicorn_shell_fixed(run):
     return first(lambda: stopped_gracefully(run),
                  lambda: None if signal_to_exit(run) <= run.grace / 2 else
                  f"{signal_to_exit(run):.1f}s from stop signal to exit, over half the grace")
+
+
+# ---------------------------------------------------------------- shell-form CMD in the image
+
+def image_shell_cmd_build(ctx):
+    """The pod relies on its image, whose CMD is Docker's shell form (``CMD gunicorn …``)."""
+    p = ctx.port("web")
+    cmd = ["/bin/sh", "-c",
+           f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p} --graceful-timeout 3"]
+    ref = ctx.registry.push("gunicorn-shell-cmd", {"Cmd": cmd, "WorkingDir": "/"})
+    return pod("image-shell-cmd", [container(None, image=ref, ports=[{"containerPort": p}])]), \
+        {ref: Image(cmd=cmd, working_dir="/")}
 
 
 # ---------------------------------------------------------------- orphans / zombies
@@ -646,6 +663,8 @@ def supervisord_build(ctx):
 SCENARIOS = [
     Scenario("gunicorn-shell", gunicorn_shell_build, stop_after_ready,
              killed_at_grace, gunicorn_shell_fixed),
+    Scenario("image-shell-cmd", image_shell_cmd_build, stop_after_ready,
+             killed_at_grace, gunicorn_shell_fixed),
     Scenario("orphans", orphans_build, orphans_drive, orphans_broken, orphans_fixed),
     Scenario("hung-workers", hung_build, hung_drive, hung_broken, hung_fixed),
     Scenario("inflight", inflight_build, inflight_drive, inflight_broken, inflight_fixed),
@@ -694,12 +713,12 @@ def report(scenario, run, reason):
         print(f"---- pod: {run.pod['spec']}\n---- logs:\n{run.result.logs[-3000:]}", flush=True)
 
 
-def run_scenario(scenario, webhook):
+def run_scenario(scenario, webhook, registry):
     """Both runs of one scenario; True when everything it must show was shown."""
     with contextlib.ExitStack() as stack:
         tmp = tempfile.mkdtemp(prefix=f"e2e-{scenario.name}-")
         stack.callback(shutil.rmtree, tmp, True)
-        ctx = Ctx(tmp, stack)
+        ctx = Ctx(tmp, stack, registry)
         written, images = scenario.build(ctx)
         admission = webhook.mutate(copy.deepcopy(written))
         for w in admission.warnings:
@@ -737,13 +756,14 @@ def main(names):
         return 2
     passed = failed = 0
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up pods and server
-    with WebhookServer() as webhook:
+    with Registry() as registry, \
+            WebhookServer(env={"PID1_REGISTRY_INSECURE": registry.host}) as webhook:
         if webhook.refused_after_ready:
             print(f"     note: the webhook port refused connections for "
                   f"{webhook.refused_after_ready:.3f}s after /q/health/ready said UP", flush=True)
         for scenario in selected:
             try:
-                ok = run_scenario(scenario, webhook)
+                ok = run_scenario(scenario, webhook, registry)
             except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
                 print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
                 if webhook.process.poll() is not None:
