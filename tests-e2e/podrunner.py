@@ -266,10 +266,9 @@ def _pause():
 class Process:
     """One container process started through the shim."""
 
-    def __init__(self, name, spec, workdir, log_path, epoch):
+    def __init__(self, name, spec, workdir, log_path):
         self.name = name
         self.log_path = log_path
-        self.epoch = epoch
         spec_file = os.path.join(workdir, f"{name}.spec.json")
         with open(spec_file, "w") as f:
             json.dump(spec, f)
@@ -288,7 +287,6 @@ class Process:
             self._log.close()
             raise PodError(f"{name}: shim failed: {self.logs()}")
         self.pid = int(line[1])
-        self.started = time.monotonic()
         self.exited = threading.Event()
         self.exit_code = None
         self.exit_time = None
@@ -586,8 +584,7 @@ class PodRunner:
             spec["joinNetOf"] = self.sandbox.pid
         if self.pause is not None:
             spec["joinPidOf"] = self.pause.pid
-        return Process(name, spec, self.workdir, os.path.join(self.workdir, f"{name}.log"),
-                       self.epoch)
+        return Process(name, spec, self.workdir, os.path.join(self.workdir, f"{name}.log"))
 
     def _makedirs_on_host(self, path):
         missing = []
