@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from admission import WebhookServer, free_port
+from admission import AdmissionError, WebhookServer, free_port
 from podrunner import Image, PodNetwork, PodRunner, count_zombies
 from registry import Registry
 
@@ -754,28 +754,38 @@ def main(names):
     if unknown:
         print(f"unknown scenarios: {sorted(unknown)}", file=sys.stderr)
         return 2
-    passed = failed = 0
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up pods and server
-    with Registry() as registry, \
-            WebhookServer(env={"PID1_REGISTRY_INSECURE": registry.host}) as webhook:
-        if webhook.refused_after_ready:
-            print(f"     note: the webhook port refused connections for "
-                  f"{webhook.refused_after_ready:.3f}s after /q/health/ready said UP", flush=True)
-        for scenario in selected:
-            try:
-                ok = run_scenario(scenario, webhook, registry)
-            except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
-                print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
-                if webhook.process.poll() is not None:
-                    print(f"     the webhook server has exited ({webhook.process.returncode})",
-                          flush=True)
-                ok = False
-            passed, failed = passed + ok, failed + (not ok)
-        if failed:
-            for line in webhook.errors()[:20]:
-                print(f"     server: {line}", flush=True)
+    try:
+        with Registry() as registry, \
+                WebhookServer(env={"PID1_REGISTRY_INSECURE": registry.host}) as webhook:
+            passed, failed = run_all(selected, webhook, registry)
+    except (AdmissionError, RuntimeError) as e:
+        print(f"could not start the registry or the webhook server: {e}"[:2000], flush=True)
+        passed, failed = 0, len(selected)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 else 1
+
+
+def run_all(selected, webhook, registry):
+    """Runs the scenarios one after the other; returns (passed, failed)."""
+    passed = failed = 0
+    if webhook.refused_after_ready:
+        print(f"     note: the webhook port refused connections for "
+              f"{webhook.refused_after_ready:.3f}s after /q/health/ready said UP", flush=True)
+    for scenario in selected:
+        try:
+            ok = run_scenario(scenario, webhook, registry)
+        except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
+            print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
+            if webhook.process.poll() is not None:
+                print(f"     the webhook server has exited ({webhook.process.returncode})",
+                      flush=True)
+            ok = False
+        passed, failed = passed + ok, failed + (not ok)
+    if failed:
+        for line in webhook.errors()[:20]:
+            print(f"     server: {line}", flush=True)
+    return passed, failed
 
 
 if __name__ == "__main__":
