@@ -72,6 +72,7 @@ class WebhookServer:
     def start(self):
         jar = os.path.join(self.repo_root, SERVER_JAR)
         if not os.path.exists(jar):
+            self.stop()
             raise AdmissionError(f"{SERVER_JAR} not built (mvn -B -q package -DskipTests)")
         env = dict(os.environ, PID1_TLS_DIR=self.tls_dir,
                    PID1_WEBHOOK_PORT=str(self.webhook_port),
