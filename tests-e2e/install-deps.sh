@@ -3,8 +3,8 @@
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 packages=(
-  tini busybox-static dash procps curl python3-jsonpatch python3-yaml
-  gunicorn uwsgi uwsgi-plugin-python3 python3-celery python3-redis redis-server
+  tini busybox-static dash bash procps curl python3-jsonpatch python3-yaml supervisor
+  gunicorn uwsgi uwsgi-plugin-python3 celery python3-celery python3-redis redis-server
   nginx-light php-fpm apache2 docker-registry skopeo wrk
 )
 missing=()

@@ -1,0 +1,792 @@
+"""End-to-end scenarios: each is a pod as a user would write it, run twice on real
+processes: as written (it must show the bug, or the scenario fails) and as the webhook
+fixed it (it must show the fix).
+
+Usage: scenarios.py [NAME ...]   (all scenarios when none is named)
+"""
+import contextlib
+import copy
+import http.client
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from admission import AdmissionError, WebhookServer, free_port
+from podrunner import Image, PodNetwork, PodRunner, count_zombies
+from registry import Registry
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+APPS = os.path.join(HERE, "apps")
+INIT_CONTAINER = "pid1-init"
+INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"},
+                   user="65532")
+BROKEN_GRACE = 10
+POD_PORTS = {"web": 8000, "fcgi": 9000}
+ENDPOINT_LAG = 3.0          # how long after termination starts traffic still arrives
+
+
+# ---------------------------------------------------------------- client helpers
+
+def http_get(net, port, path="/", timeout=5.0):
+    """GET inside the pod's network: (status or error name, body bytes, seconds taken)."""
+    start = time.monotonic()
+    conn = net.http(port, timeout)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read(), time.monotonic() - start
+    except (OSError, http.client.HTTPException) as e:
+        return type(e).__name__, b"", time.monotonic() - start
+    finally:
+        conn.close()
+
+
+def fcgi_get(net, port, script, timeout=30.0):
+    """A minimal FastCGI GET (what nginx would send to php-fpm); (status, body, seconds)."""
+    start = time.monotonic()
+
+    def record(rtype, content):
+        return struct.pack("!BBHHBx", 1, rtype, 1, len(content), 0) + content
+
+    def pair(k, v):
+        k, v = k.encode(), v.encode()
+        return bytes([len(k), len(v)]) + k + v
+    params = b"".join(pair(k, v) for k, v in {
+        "SCRIPT_FILENAME": script, "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/x.php",
+        "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "SERVER_NAME": "localhost", "SERVER_PORT": "80"}.items())
+    try:
+        with net.connect(port, timeout) as s:
+            s.sendall(record(1, struct.pack("!HB5x", 1, 0)) + record(4, params)
+                      + record(4, b"") + record(5, b""))
+            data, out = b"", b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return "EOF before END_REQUEST", out, time.monotonic() - start
+                data += chunk
+                while len(data) >= 8:
+                    _, rtype, _, length, pad = struct.unpack("!BBHHB", data[:7])
+                    if len(data) < 8 + length + pad:
+                        break
+                    content, data = data[8:8 + length], data[8 + length + pad:]
+                    if rtype == 6:
+                        out += content
+                    elif rtype == 3:
+                        return 200, out, time.monotonic() - start
+    except OSError as e:
+        return type(e).__name__, b"", time.monotonic() - start
+
+
+def wait_until(predicate, timeout, step=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def wait_http(net, port, path="/", timeout=30):
+    if not wait_until(lambda: http_get(net, port, path, 2)[0] == 200, timeout):
+        raise RuntimeError(f"nothing answered 200 on port {port}{path} in the pod")
+
+
+class Background(threading.Thread):
+    """Runs fn in a thread; .value holds its result."""
+
+    def __init__(self, fn, *args):
+        super().__init__(daemon=True)
+        self.fn, self.args, self.value = fn, args, None
+        self.start()
+
+    def run(self):
+        self.value = self.fn(*self.args)
+
+
+# ---------------------------------------------------------------- scenario model
+
+@dataclass
+class Ctx:
+    """Per-scenario resources: free ports, a temp dir, values shared by build and drive,
+    things to stop at the end."""
+    tmp: str
+    stack: contextlib.ExitStack
+    registry: Registry = None
+    ports: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+    def port(self, name):
+        """The pod's own port for ``name`` (each pod has its own network namespace), or a
+        free host loopback port for anything else."""
+        if name not in self.ports:
+            self.ports[name] = POD_PORTS.get(name) or free_port()
+        return self.ports[name]
+
+    def write(self, name, text, mode=0o644):
+        path = os.path.join(self.tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, mode)
+        return path
+
+
+@dataclass
+class Run:
+    """One run of a pod: the pod as run, the driver's observations, the container result."""
+    label: str
+    pod: dict
+    obs: dict
+    result: object
+
+    @property
+    def grace(self):
+        return self.pod["spec"].get("terminationGracePeriodSeconds", 30)
+
+
+@dataclass
+class Scenario:
+    """``build`` makes the pod (and image definitions); ``drive`` acts on the running pod,
+    stops it and returns observations; ``broken``/``fixed`` return None when the run
+    shows what it must, else the reason it does not. A ``leave_alone`` pod must get no
+    patch and is run once as written (checked by ``fixed`` when given)."""
+    name: str
+    build: Callable
+    drive: Callable
+    broken: Callable = None
+    fixed: Callable = None
+    leave_alone: bool = False
+
+
+def pod(name, containers, annotations=None, grace=BROKEN_GRACE, **spec):
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": name},
+                         "annotations": dict(annotations or {})},
+            "spec": {"terminationGracePeriodSeconds": grace,
+                     "volumes": [{"name": "app", "hostPath": {"path": APPS}}],
+                     "containers": containers, **spec}}
+
+
+def container(command, name="main", image="registry.example/app:1", **extra):
+    """A container with the test apps at /app; ``command`` None relies on the image."""
+    c = {"name": name, "image": image,
+         "volumeMounts": [{"name": "app", "mountPath": "/app", "readOnly": True}]}
+    if command is not None:
+        c["command"] = command
+    c.update(extra)
+    return c
+
+
+# ---------------------------------------------------------------- checks
+
+def killed_at_grace(run):
+    r = run.result
+    if r.exit_code != "killed":
+        return f"expected SIGKILL at grace end, got exit {r.exit_code} after {r.stop_seconds:.1f}s"
+    if r.stop_seconds < 0.9 * run.grace:
+        return f"killed after {r.stop_seconds:.1f}s, before the grace period ({run.grace}s)"
+    return None
+
+
+def stopped_gracefully(run, codes=(0,)):
+    r = run.result
+    if r.exit_code == "killed":
+        return f"SIGKILLed at grace end ({run.grace}s)"
+    if r.exit_code not in codes:
+        return f"exit {r.exit_code}, expected {codes}"
+    if r.stop_seconds > run.grace - 2:
+        return f"stop took {r.stop_seconds:.1f}s of a {run.grace}s grace period"
+    return None
+
+
+def signal_to_exit(run):
+    """Seconds from the end of preStop (when the stop signal is sent) to exit."""
+    r = run.result
+    return r.stop_seconds - (r.prestop_seconds or 0.0)
+
+
+def first(*checks):
+    for check in checks:
+        reason = check()
+        if reason:
+            return reason
+    return None
+
+
+# ---------------------------------------------------------------- gunicorn under sh -c
+
+def gunicorn_shell_build(ctx):
+    p = ctx.port("web")
+    return pod("gunicorn-shell", [container(
+        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p} --graceful-timeout 3"],
+        ports=[{"containerPort": p}])]), {}
+
+
+def stop_after_ready(runner, ctx, port_name="web", path="/health"):
+    wait_http(runner.net, ctx.port(port_name), path)
+    runner.stop()
+    return {}
+
+
+def gunicorn_shell_fixed(run):
+    return first(lambda: stopped_gracefully(run),
+                 lambda: None if signal_to_exit(run) <= run.grace / 2 else
+                 f"{signal_to_exit(run):.1f}s from stop signal to exit, over half the grace")
+
+
+# ---------------------------------------------------------------- shell-form CMD in the image
+
+def image_shell_cmd_build(ctx):
+    """The pod relies on its image, whose CMD is Docker's shell form (``CMD gunicorn …``)."""
+    p = ctx.port("web")
+    cmd = ["/bin/sh", "-c",
+           f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p} --graceful-timeout 3"]
+    ref = ctx.registry.push("gunicorn-shell-cmd", {"Cmd": cmd, "WorkingDir": "/"})
+    return pod("image-shell-cmd", [container(None, image=ref, ports=[{"containerPort": p}])]), \
+        {ref: Image(cmd=cmd, working_dir="/")}
+
+
+# ---------------------------------------------------------------- orphans / zombies
+
+def orphans_build(ctx):
+    p = ctx.port("web")
+    return pod("orphans", [container(["bash", "-c", f"cd /app && python3 orphans.py {p}"],
+                                     ports=[{"containerPort": p}])]), {}
+
+
+def orphans_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port)
+    status = http_get(runner.net, port, "/spawn?n=5")[0]
+    time.sleep(2.0)   # helpers live 0.2 s; tini reaps within 1 s
+    pid1 = runner.pause.pid if runner.pause else runner.processes["main"].pid
+    zombies = count_zombies(pid1)
+    runner.stop()
+    return {"spawn": status, "zombies": zombies}
+
+
+def orphans_broken(run):
+    if run.obs["spawn"] != 200:
+        return f"/spawn answered {run.obs['spawn']}"
+    return None if run.obs["zombies"] >= 5 else f"only {run.obs['zombies']} zombies"
+
+
+def orphans_fixed(run):
+    if run.obs["spawn"] != 200:
+        return f"/spawn answered {run.obs['spawn']}"
+    return None if run.obs["zombies"] == 0 else f"{run.obs['zombies']} zombies remain"
+
+
+# ---------------------------------------------------------------- hung workers
+
+def hung_build(ctx):
+    p = ctx.port("web")
+    return pod("hung-workers", [container(
+        ["gunicorn", "app:app", "-k", "gthread", "--threads", "2", "-w", "1", "--timeout", "5",
+         "--graceful-timeout", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app"],
+        ports=[{"containerPort": p, "name": "http"}],
+        livenessProbe={"tcpSocket": {"port": p}, "periodSeconds": 1, "timeoutSeconds": 1,
+                       "failureThreshold": 3})],
+        annotations={"pid1.io/health-path": "/health"}), {}
+
+
+def liveness_window(c):
+    """failureThreshold x (periodSeconds + timeoutSeconds) + initialDelaySeconds + slack."""
+    p = c.get("livenessProbe") or {}
+    return (p.get("failureThreshold", 3) * (p.get("periodSeconds", 10) + p.get("timeoutSeconds", 1))
+            + p.get("initialDelaySeconds", 0) + 5)
+
+
+def hung_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health")
+    c = runner.spec["containers"][0]
+    result = runner.results["main"]
+    window = liveness_window(c)
+    passed_before = wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")),
+                               window)
+    hung_at = runner.now()
+    hangs = [Background(http_get, runner.net, port, "/hang", window + 5) for _ in range(2)]
+    time.sleep(0.5)
+    health = http_get(runner.net, port, "/health", 2)[0]
+    wait_until(lambda: result.first_event("liveness failed") is not None, window)
+    failed_at = result.first_event("liveness failed")
+    runner.stop()
+    for h in hangs:
+        h.join(1)
+    return {"passed_before": passed_before, "health_while_hung": health, "window": window,
+            "liveness_failed_after": None if failed_at is None else round(failed_at - hung_at, 1),
+            "probe_kind": sorted(k for k in ("tcpSocket", "httpGet", "exec")
+                                 if k in (c.get("livenessProbe") or {}))}
+
+
+def hung_broken(run):
+    if not run.obs["passed_before"]:
+        return "liveness never passed before the workers hung"
+    if run.obs["health_while_hung"] == 200:
+        return "the workers were not hung (/health answered)"
+    if run.obs["liveness_failed_after"] is not None:
+        return f"liveness failed after {run.obs['liveness_failed_after']}s"
+    return None
+
+
+def hung_fixed(run):
+    if not run.obs["passed_before"]:
+        return "liveness never passed before the workers hung"
+    if run.obs["probe_kind"] != ["httpGet"]:
+        return f"liveness probe is {run.obs['probe_kind']}, not httpGet"
+    if run.obs["liveness_failed_after"] is None:
+        return f"liveness never failed within {run.obs['window']}s"
+    return None
+
+
+# ---------------------------------------------------------------- in-flight request
+
+def inflight_build(ctx):
+    p = ctx.port("web")
+    return pod("inflight", [container(
+        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p} --graceful-timeout 15"],
+        ports=[{"containerPort": p}])]), {}
+
+
+def inflight_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health")
+    slow = Background(http_get, runner.net, port, "/slow?s=12", 60)
+    time.sleep(0.5)
+    runner.stop()
+    slow.join(5)
+    return {"slow": slow.value[0] if slow.value else "no answer"}
+
+
+def inflight_broken(run):
+    return f"slow request answered {run.obs['slow']}" if run.obs["slow"] == 200 else None
+
+
+def inflight_fixed(run):
+    return first(lambda: None if run.obs["slow"] == 200 else
+                 f"slow request answered {run.obs['slow']}",
+                 lambda: stopped_gracefully(run))
+
+
+# ---------------------------------------------------------------- preStop drain
+
+def drain_build(ctx):
+    p = ctx.port("web")
+    return pod("drain", [container(
+        ["gunicorn", "app:app", "-w", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app",
+         "--graceful-timeout", "3"], ports=[{"containerPort": p}])]), {}
+
+
+def drain_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health")
+    stopper = Background(runner.stop)
+    start = time.monotonic()
+    answers = []
+    time.sleep(0.3)
+    while time.monotonic() - start < ENDPOINT_LAG:
+        answers.append(http_get(runner.net, port, "/", 2)[0])
+        time.sleep(0.25)
+    stopper.join()
+    return {"during_drain": f"{answers.count(200)}/{len(answers)} ok",
+            "failed": len(answers) - answers.count(200)}
+
+
+def drain_broken(run):
+    return None if run.obs["failed"] else "every request during the drain window succeeded"
+
+
+def drain_fixed(run):
+    return first(lambda: None if not run.obs["failed"] else
+                 f"{run.obs['failed']} requests failed during the drain window",
+                 lambda: stopped_gracefully(run))
+
+
+# ---------------------------------------------------------------- uwsgi
+
+def uwsgi_build(ctx):
+    p = ctx.port("web")
+    return pod("uwsgi", [container(
+        ["uwsgi", "--plugin", "python3", "--master", "--processes", "2",
+         "--http-socket", f":{p}", "--chdir", "/app", "--wsgi-file", "app.py",
+         "--need-app"], ports=[{"containerPort": p}])]), {}
+
+
+# ---------------------------------------------------------------- nginx
+
+NGINX_CONF = """worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log stderr notice;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  server {{
+    listen {port};
+    root {tmp}/www;
+    location /health {{ return 200 "ok\\n"; }}
+    location / {{ limit_rate 100k; }}
+  }}
+}}
+"""
+BIG_FILE_BYTES = 800 * 1024     # 8 s at 100 KiB/s
+# These servers wait for in-flight work without a timeout of their own: the user says how
+# long a request may take, as the webhook's warning asks.
+SLOW_REQUESTS = {"pid1.io/graceful-seconds": "15"}
+
+
+def big_file(ctx):
+    path = os.path.join(ctx.tmp, "www", "big.bin")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(os.urandom(BIG_FILE_BYTES))
+    for d in (ctx.tmp, os.path.dirname(path)):
+        os.chmod(d, 0o755)
+    os.chmod(path, 0o644)
+
+
+def nginx_build(ctx):
+    p = ctx.port("web")
+    big_file(ctx)
+    conf = ctx.write("nginx.conf", NGINX_CONF.format(tmp=ctx.tmp, port=p))
+    return pod("nginx", [container(["nginx", "-c", conf, "-g", "daemon off;"],
+                                   ports=[{"containerPort": p}])], annotations=SLOW_REQUESTS), {}
+
+
+def download_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health")
+    download = Background(http_get, runner.net, port, "/big.bin", 60)
+    time.sleep(0.5)
+    runner.stop()
+    download.join(10)
+    status, body, took = download.value or ("no answer", b"", 0)
+    complete = status == 200 and len(body) == BIG_FILE_BYTES
+    return {"download": f"{status} {len(body)}B {took:.1f}s", "complete": complete}
+
+
+def inflight_cut(run):
+    return None if not run.obs["complete"] else "the in-flight download completed"
+
+
+def inflight_done_and_graceful(run):
+    return first(lambda: None if run.obs["complete"] else
+                 f"in-flight download cut: {run.obs['download']}",
+                 lambda: stopped_gracefully(run))
+
+
+# ---------------------------------------------------------------- php-fpm
+
+PHP_FPM_CONF = """[global]
+pid = {tmp}/php-fpm.pid
+error_log = /proc/self/fd/2
+daemonize = no
+process_control_timeout = 20s
+[www]
+listen = {port}
+pm = static
+pm.max_children = 2
+clear_env = no
+"""
+
+
+SLOW_PHP = """<?php
+$end = microtime(true) + 8;
+while (microtime(true) < $end) { usleep(100000); }
+echo "done\\n";
+"""
+
+
+def php_fpm_build(ctx):
+    p = ctx.port("fcgi")
+    ctx.write("slow.php", SLOW_PHP)
+    conf = ctx.write("php-fpm.conf", PHP_FPM_CONF.format(tmp=ctx.tmp, port=p))
+    return pod("php-fpm", [container(["php-fpm8.2", "-F", "-R", "-y", conf],
+                                     ports=[{"containerPort": p}])], annotations=SLOW_REQUESTS), {}
+
+
+def php_fpm_drive(runner, ctx):
+    port = ctx.port("fcgi")
+    script = os.path.join(ctx.tmp, "slow.php")
+    if not wait_until(lambda: _can_connect(runner.net, port), 30):
+        raise RuntimeError("php-fpm did not listen")
+    request = Background(fcgi_get, runner.net, port, script, 60)
+    time.sleep(0.5)
+    runner.stop()
+    request.join(10)
+    status, body, took = request.value or ("no answer", b"", 0)
+    return {"request": f"{status} {body[-20:]!r} {took:.1f}s",
+            "complete": status == 200 and body.endswith(b"done\n")}
+
+
+def _can_connect(net, port):
+    try:
+        net.connect(port, 1).close()
+        return True
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- apache httpd
+
+HTTPD_CONF = """ServerRoot {tmp}
+ServerName localhost
+Listen {port}
+PidFile {tmp}/httpd.pid
+DefaultRuntimeDir {tmp}
+Mutex file:{tmp}
+ErrorLog /proc/self/fd/2
+LogLevel notice
+User www-data
+Group www-data
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule ratelimit_module /usr/lib/apache2/modules/mod_ratelimit.so
+LoadModule env_module /usr/lib/apache2/modules/mod_env.so
+StartServers 2
+DocumentRoot {tmp}/www
+<Directory {tmp}/www>
+  Require all granted
+</Directory>
+<Location /big.bin>
+  SetOutputFilter RATE_LIMIT
+  SetEnv rate-limit 100
+</Location>
+"""
+
+
+def httpd_build(ctx):
+    p = ctx.port("web")
+    big_file(ctx)
+    ctx.write("www/health", "ok\n")
+    conf = ctx.write("httpd.conf", HTTPD_CONF.format(tmp=ctx.tmp, port=p))
+    return pod("httpd", [container(["apache2", "-DFOREGROUND", "-f", conf],
+                                   ports=[{"containerPort": p}])], annotations=SLOW_REQUESTS), {}
+
+
+# ---------------------------------------------------------------- celery
+
+def redis_service(ctx):
+    port = ctx.port("redis")
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", ctx.tmp],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+    def stop():
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    ctx.stack.callback(stop)
+    if not wait_until(lambda: _can_connect(PodNetwork(), port), 15):
+        raise RuntimeError("redis-server did not start")
+    return f"redis://127.0.0.1:{port}/0"
+
+
+CELERY_TASK_SECONDS = 12     # longer than the grace period as written
+
+
+def celery_build(ctx):
+    url = ctx.values["redis_url"] = redis_service(ctx)
+    return pod("celery", [container(
+        ["sh", "-c", "cd /app && celery -A tasks worker --concurrency 1 --loglevel info"],
+        env=[{"name": "REDIS_URL", "value": url}])],
+        annotations={"pid1.io/graceful-seconds": "15"}, hostNetwork=True), {}
+
+
+def celery_drive(runner, ctx):
+    from celery import Celery
+    url = ctx.values["redis_url"]
+    client = Celery("client", broker=url, backend=url)
+    client.conf.update(task_serializer="json", accept_content=["json"],
+                       result_serializer="json")
+    ping = lambda: bool(client.control.ping(timeout=0.5))  # noqa: E731
+    if not wait_until(ping, 40, step=0.5):
+        raise RuntimeError("celery worker did not answer ping")
+    task = client.send_task("tasks.slow", args=[CELERY_TASK_SECONDS])
+    wait_until(lambda: task.state == "STARTED" or "slow[" in runner.processes["main"].logs(),
+               20)
+    time.sleep(0.5)
+    runner.stop()
+    try:
+        outcome = task.get(timeout=1)
+    except Exception as e:  # noqa: BLE001 - any failure means the task did not finish
+        outcome = f"{type(e).__name__}"
+    client.backend.remove_pending_result(task)
+    del task  # its finaliser needs the client: run it now, not at interpreter exit
+    client.close()
+    return {"task": outcome, "complete": outcome == f"slept {CELERY_TASK_SECONDS}"}
+
+
+# ---------------------------------------------------------------- leave alone
+
+def opt_out_build(ctx):
+    p = ctx.port("web")
+    return pod("opt-out", [container(
+        ["sh", "-c", f"cd /app && gunicorn app:app -w 2 -b 0.0.0.0:{p}"])],
+        annotations={"pid1.io/inject": "false"}, grace=3), {}
+
+
+SUPERVISORD_CONF = """[supervisord]
+nodaemon=true
+logfile=/dev/null
+logfile_maxbytes=0
+pidfile={tmp}/supervisord.pid
+[program:web]
+command=gunicorn app:app -w 2 -b 0.0.0.0:{port} --graceful-timeout 3
+directory=/app
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+redirect_stderr=true
+"""
+
+
+def supervisord_build(ctx):
+    p = ctx.port("web")
+    conf = ctx.write("supervisord.conf", SUPERVISORD_CONF.format(tmp=ctx.tmp, port=p))
+    return pod("supervisord", [container(["supervisord", "-n", "-c", conf],
+                                         ports=[{"containerPort": p}])]), {}
+
+
+SCENARIOS = [
+    Scenario("gunicorn-shell", gunicorn_shell_build, stop_after_ready,
+             killed_at_grace, gunicorn_shell_fixed),
+    Scenario("image-shell-cmd", image_shell_cmd_build, stop_after_ready,
+             killed_at_grace, gunicorn_shell_fixed),
+    Scenario("orphans", orphans_build, orphans_drive, orphans_broken, orphans_fixed),
+    Scenario("hung-workers", hung_build, hung_drive, hung_broken, hung_fixed),
+    Scenario("inflight", inflight_build, inflight_drive, inflight_broken, inflight_fixed),
+    Scenario("drain", drain_build, drain_drive, drain_broken, drain_fixed),
+    Scenario("uwsgi", uwsgi_build, stop_after_ready, killed_at_grace,
+             lambda run: stopped_gracefully(run)),
+    Scenario("nginx", nginx_build, download_drive, inflight_cut, inflight_done_and_graceful),
+    Scenario("php-fpm", php_fpm_build, php_fpm_drive, inflight_cut, inflight_done_and_graceful),
+    Scenario("httpd", httpd_build, download_drive, inflight_cut, inflight_done_and_graceful),
+    Scenario("celery", celery_build, celery_drive,
+             lambda run: first(lambda: killed_at_grace(run), lambda: inflight_cut(run)),
+             lambda run: first(lambda: None if run.obs["complete"] else
+                               f"task outcome {run.obs['task']}",
+                               lambda: stopped_gracefully(run))),
+    Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
+    Scenario("supervisord", supervisord_build, stop_after_ready,
+             fixed=lambda run: stopped_gracefully(run), leave_alone=True),
+]
+
+
+# ---------------------------------------------------------------- running
+
+def images_for(pod_, images):
+    """The scenario's images plus the project's init image under whatever name the pod uses."""
+    images = dict(images)
+    for c in pod_["spec"].get("initContainers", []):
+        if c["name"] == INIT_CONTAINER:
+            images[c["image"]] = INIT_IMAGE
+    return images
+
+
+def run_pod(label, scenario, pod_, images, ctx):
+    with PodRunner(pod_, images_for(pod_, images)) as runner:
+        obs = scenario.drive(runner, ctx)
+        result = runner.results[pod_["spec"]["containers"][0]["name"]]
+    return Run(label, pod_, obs, result)
+
+
+def report(scenario, run, reason):
+    verdict = "ok  " if reason is None else "FAIL"
+    obs = " ".join(f"{k}={v}" for k, v in run.obs.items())
+    print(f"{verdict} {scenario.name:<15} {run.label:<7} grace={run.grace}s "
+          f"{run.result.summary()} {obs}" + ("" if reason is None else f"  -- {reason}"),
+          flush=True)
+    if reason is not None and os.environ.get("E2E_VERBOSE"):
+        print(f"---- pod: {run.pod['spec']}\n---- logs:\n{run.result.logs[-3000:]}", flush=True)
+
+
+def run_scenario(scenario, webhook, registry):
+    """Both runs of one scenario; True when everything it must show was shown."""
+    with contextlib.ExitStack() as stack:
+        tmp = tempfile.mkdtemp(prefix=f"e2e-{scenario.name}-")
+        stack.callback(shutil.rmtree, tmp, True)
+        ctx = Ctx(tmp, stack, registry)
+        written, images = scenario.build(ctx)
+        admission = webhook.mutate(copy.deepcopy(written))
+        for w in admission.warnings:
+            print(f"     {scenario.name:<15} warning: {w}", flush=True)
+        if scenario.leave_alone:
+            run = run_pod("as-is", scenario, admission.pod, images, ctx)
+            reason = scenario.fixed(run) if scenario.fixed else None
+            if admission.patch is not None or admission.pod != written:
+                reason = f"webhook patched a pod it must leave alone: {admission.patch}"
+            report(scenario, run, reason)
+            return reason is None
+        broken = run_pod("broken", scenario, written, images, ctx)
+        broken_reason = scenario.broken(broken)
+        report(scenario, broken, None if broken_reason is None
+               else f"broken run does not show the bug: {broken_reason}")
+        if admission.patch is None:
+            print(f"FAIL {scenario.name:<15} fixed   -- the webhook returned no patch", flush=True)
+            return False
+        again = webhook.mutate(copy.deepcopy(admission.pod))
+        if again.patch is not None:
+            print(f"FAIL {scenario.name:<15} fixed   -- admitting the fixed pod again patched it: "
+                  f"{again.patch}", flush=True)
+            return False
+        fixed = run_pod("fixed", scenario, admission.pod, images, ctx)
+        fixed_reason = scenario.fixed(fixed)
+        report(scenario, fixed, fixed_reason)
+        return broken_reason is None and fixed_reason is None
+
+
+def main(names):
+    selected = [s for s in SCENARIOS if not names or s.name in names]
+    unknown = set(names) - {s.name for s in SCENARIOS}
+    if unknown:
+        print(f"unknown scenarios: {sorted(unknown)}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up pods and server
+    try:
+        with Registry() as registry, \
+                WebhookServer(env={"PID1_REGISTRY_INSECURE": registry.host}) as webhook:
+            passed, failed = run_all(selected, webhook, registry)
+    except (AdmissionError, RuntimeError) as e:
+        print(f"could not start the registry or the webhook server: {e}"[:2000], flush=True)
+        passed, failed = 0, len(selected)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 else 1
+
+
+def run_all(selected, webhook, registry):
+    """Runs the scenarios one after the other; returns (passed, failed)."""
+    passed = failed = 0
+    if webhook.refused_after_ready:
+        print(f"     note: the webhook port refused connections for "
+              f"{webhook.refused_after_ready:.3f}s after /q/health/ready said UP", flush=True)
+    for scenario in selected:
+        try:
+            ok = run_scenario(scenario, webhook, registry)
+        except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
+            print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
+            if webhook.process.poll() is not None:
+                print(f"     the webhook server has exited ({webhook.process.returncode})",
+                      flush=True)
+            ok = False
+        passed, failed = passed + ok, failed + (not ok)
+    if failed:
+        for line in webhook.errors()[:20]:
+            print(f"     server: {line}", flush=True)
+    return passed, failed
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,155 @@
+"""Checks that the pod runner keeps the Kubernetes and container-runtime semantics the
+scenarios depend on (run as root: /usr/bin/python3 -m unittest test_podrunner)."""
+import os
+import shutil
+import socket
+import tempfile
+import time
+import unittest
+
+from admission import free_port
+from podrunner import Image, PodError, PodRunner, count_zombies, expand
+
+INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"})
+
+
+def pod(containers, **spec):
+    return {"metadata": {"name": "t"},
+            "spec": {"terminationGracePeriodSeconds": 3, "containers": containers, **spec}}
+
+
+def sh(script, name="main", **extra):
+    return {"name": name, "image": "host", "command": ["sh", "-c", script], **extra}
+
+
+class ExpandTest(unittest.TestCase):
+    def test_kubernetes_expansion_rules(self):
+        env = {"A": "x", "B": "y"}
+        cases = [("$(A)", "x"), ("$(A)-$(B)", "x-y"), ("$$(A)", "$(A)"), ("$(C)", "$(C)"),
+                 ("$A", "$A"), ("a$", "a$"), ("$(A", "$(A"), ("$$", "$"), ("$$$$", "$$")]
+        for text, expected in cases:
+            with self.subTest(text=text):
+                self.assertEqual(expected, expand(text, env))
+
+
+class RunnerTest(unittest.TestCase):
+    def setUp(self):
+        self.out = tempfile.mkdtemp()
+        os.chmod(self.out, 0o777)
+        self.addCleanup(shutil.rmtree, self.out)
+
+    def volume(self):
+        return {"name": "out", "hostPath": {"path": self.out}}
+
+    def read(self, name):
+        with open(os.path.join(self.out, name)) as f:
+            return f.read().strip()
+
+    def test_argv_is_pid1_with_env_expansion_and_working_dir(self):
+        c = sh("echo $$$$ $$(pwd) $(V) > /out/r; sleep 30", env=[{"name": "V", "value": "v1"}],
+               workingDir="/tmp", volumeMounts=[{"name": "out", "mountPath": "/out"}])
+        with PodRunner(pod([c], volumes=[self.volume()])) as r:
+            time.sleep(0.5)
+            self.assertEqual("1 /tmp v1", self.read("r"))
+            r.stop()
+
+    def test_image_entrypoint_cmd_and_stop_signal(self):
+        image = Image(entrypoint=["sh", "-c"], cmd=["exit 9"], stop_signal="SIGQUIT")
+        c = {"name": "main", "image": "img", "args": ["trap 'exit 3' QUIT; sleep 30 & wait"]}
+        with PodRunner(pod([c]), {"img": image}) as r:
+            time.sleep(0.5)
+            result = r.stop()["main"]
+        self.assertEqual(("SIGQUIT", 3), (result.stop_signal, result.exit_code))
+
+    def test_pid1_ignoring_term_is_killed_at_grace_end(self):
+        with PodRunner(pod([sh("sleep 30; true")])) as r:
+            time.sleep(0.3)
+            result = r.stop()["main"]
+        self.assertEqual("killed", result.exit_code)
+        self.assertGreaterEqual(result.stop_seconds, 2.9)
+
+    def test_prestop_time_counts_against_grace(self):
+        c = sh("trap 'exit 0' TERM; sleep 30 & wait",
+               lifecycle={"preStop": {"sleep": {"seconds": 2}}})
+        with PodRunner(pod([c])) as r:
+            time.sleep(0.3)
+            result = r.stop()["main"]
+        self.assertEqual(0, result.exit_code)
+        self.assertGreaterEqual(result.prestop_seconds, 2)
+        self.assertLess(result.stop_seconds, 3)
+
+    def test_init_image_rootfs_read_only_root_and_mount_and_non_root_check(self):
+        init = {"name": "init", "image": "init",
+                "command": ["/busybox", "sh", "-c", "/busybox cp /tini /bin/ && ! > /x"],
+                "securityContext": {"readOnlyRootFilesystem": True},
+                "volumeMounts": [{"name": "bin", "mountPath": "/bin"}]}
+        c = sh("/.bin/tini -- true; touch /.bin/x || echo ro > /out/r; sleep 30",
+               volumeMounts=[{"name": "bin", "mountPath": "/.bin", "readOnly": True},
+                             {"name": "out", "mountPath": "/out"}])
+        spec = {"initContainers": [init], "volumes": [{"name": "bin", "emptyDir": {}},
+                                                      self.volume()]}
+        with PodRunner(pod([c], **spec), {"init": INIT_IMAGE}) as r:
+            time.sleep(0.5)
+            self.assertEqual("ro", self.read("r"))
+            r.stop()
+        self.assertFalse(os.path.exists("/.bin"))
+        init["securityContext"]["runAsNonRoot"] = True
+        with self.assertRaises(PodError):
+            with PodRunner(pod([c], **spec), {"init": INIT_IMAGE}):
+                pass
+
+    def test_zombies_counted_and_shared_namespace_reaps_them(self):
+        script = "sh -c 'sleep 0.1 & exit 0'; exec sleep 30"
+        for share, expected in ((False, 1), (True, 0)):
+            with self.subTest(share=share):
+                c = {"name": "main", "image": "host",
+                     "command": ["python3", "-c", f"import os; os.system({script!r})"]}
+                with PodRunner(pod([c], shareProcessNamespace=share)) as r:
+                    time.sleep(1.5)
+                    ns_init = r.pause.pid if r.pause else r.processes["main"].pid
+                    self.assertEqual(expected, count_zombies(ns_init))
+                    r.stop()
+
+    def test_native_sidecar_runs_beside_and_stops_after_the_containers(self):
+        side = sh("trap 'date +%s.%N > /out/side; exit 0' TERM; sleep 30 & wait", name="side",
+                  restartPolicy="Always", volumeMounts=[{"name": "out", "mountPath": "/out"}],
+                  startupProbe={"exec": {"command": ["true"]}, "periodSeconds": 1})
+        main = sh("trap 'sleep 1; date +%s.%N > /out/main; exit 0' TERM; sleep 30 & wait",
+                  volumeMounts=[{"name": "out", "mountPath": "/out"}])
+        with PodRunner(pod([main], initContainers=[side], volumes=[self.volume()])) as r:
+            time.sleep(0.5)
+            results = r.stop()
+        self.assertEqual((0, 0), (results["main"].exit_code, results["side"].exit_code))
+        self.assertLess(float(self.read("main")), float(self.read("side")))
+
+    def test_pod_has_its_own_network_namespace(self):
+        port = free_port()
+        c = {"name": "main", "image": "host",
+             "command": ["python3", "-m", "http.server", "--bind", "0.0.0.0", str(port)]}
+        with PodRunner(pod([c])) as r:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    r.net.connect(port, 1).close()
+                    break
+                except OSError:
+                    self.assertLess(time.monotonic(), deadline, "server not reachable in pod")
+                    time.sleep(0.2)
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            r.stop()
+
+    def test_probes_record_verdicts_and_liveness_failure(self):
+        c = sh("sleep 30", livenessProbe={"exec": {"command": ["test", "-e", "/nope"]},
+                                          "periodSeconds": 1, "failureThreshold": 2},
+               readinessProbe={"tcpSocket": {"port": 1}, "periodSeconds": 1})
+        with PodRunner(pod([c])) as r:
+            time.sleep(2.5)
+            result = r.results["main"]
+            self.assertIsNotNone(result.first_event("liveness failed"))
+            self.assertFalse(any(ok for _, ok in result.verdicts("readinessProbe")))
+            r.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
