@@ -63,9 +63,9 @@ final class ContainerDraft {
         return draft;
     }
 
-    /** In scope: a known master-worker server, or a shell wrapper as PID 1. */
+    /** In scope: a known master-worker server, a shell wrapper as PID 1, or a process manager (reported). */
     boolean inScope() {
-        return shell != null || launch.server().isPresent();
+        return shell != null || launch.server().isPresent() || launch.processManager().isPresent();
     }
 
     /** The argv PID 1 runs, when the spec or the image tells it. */

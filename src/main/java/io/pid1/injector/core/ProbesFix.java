@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Server;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,6 +15,8 @@ import java.util.Set;
 final class ProbesFix implements Fix {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+    private static final List<String> TIMING = List.of("initialDelaySeconds", "periodSeconds", "timeoutSeconds",
+            "failureThreshold", "successThreshold", "terminationGracePeriodSeconds");
 
     @Override
     public FixKind kind() {
@@ -54,7 +57,11 @@ final class ProbesFix implements Fix {
             return;
         }
         if (!c.supervised()) {
-            c.node.set("livenessProbe", probe(path.get(), port.get(), 10, 3));
+            ObjectNode http = probe(path.get(), port.get(), 10, 3);
+            if (tcpLiveness) {
+                keepTiming(liveness, http);
+            }
+            c.node.set("livenessProbe", http);
         }
         if (!c.node.has("readinessProbe")) {
             c.node.set("readinessProbe", probe(path.get(), port.get(), 5, 2));
@@ -79,6 +86,15 @@ final class ProbesFix implements Fix {
             return Optional.of(Json.NODES.numberNode(c.launch().port().getAsInt()));
         }
         return Optional.empty();
+    }
+
+    /** A replaced probe keeps the timing its author chose. */
+    private static void keepTiming(JsonNode from, ObjectNode to) {
+        for (String field : TIMING) {
+            if (from.has(field)) {
+                to.set(field, from.get(field));
+            }
+        }
     }
 
     private static JsonNode portNode(String port) {
