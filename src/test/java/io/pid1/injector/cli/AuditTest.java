@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,33 @@ class AuditTest {
         JsonNode sarif = JSON.readTree(CliRun.of("audit", "-o", "sarif", "-f", file).out());
         Set<ValidationMessage> errors = sarifSchema().validate(sarif);
         assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    /** The official OASIS schema, fetched by {@code tests-e2e/install-deps.sh} (the test command runs it first). */
+    static final Path OFFICIAL_SCHEMA = Path.of("tests-e2e/.cache/sarif-2.1.0-rtm.5.json");
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inputs")
+    void sarifValidatesAgainstTheOfficialSchema(String name) throws IOException {
+        Assumptions.assumeTrue(Files.exists(OFFICIAL_SCHEMA), "run tests-e2e/install-deps.sh to fetch " + OFFICIAL_SCHEMA);
+        String file = name.equals("all") ? ManifestGoldenTest.IN.toString() : ManifestGoldenTest.IN.resolve(name).toString();
+        JsonNode sarif = JSON.readTree(CliRun.of("audit", "-o", "sarif", "-f", file).out());
+        Set<ValidationMessage> errors = officialSchema().validate(sarif);
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    @Test
+    void theOfficialSchemaCatchesWhatItMust() throws IOException {
+        Assumptions.assumeTrue(Files.exists(OFFICIAL_SCHEMA), "run tests-e2e/install-deps.sh to fetch " + OFFICIAL_SCHEMA);
+        JsonNode sarif = JSON.readTree(CliRun.of("audit", "-o", "sarif", "-f", DEPLOYMENT).out());
+        ((ObjectNode) sarif.at("/runs/0/results/0")).put("level", "info");
+        assertFalse(officialSchema().validate(sarif).isEmpty(), "a level outside the SARIF enum must fail");
+    }
+
+    private static JsonSchema officialSchema() throws IOException {
+        try (InputStream in = Files.newInputStream(OFFICIAL_SCHEMA)) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
     }
 
     @Test
