@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @QuarkusMain
 @Command(name = "pid1-injector", mixinStandardHelpOptions = true, version = "pid1-injector 0.1.0",
         description = "Fixes PID 1 of pre-fork master-worker servers in Kubernetes pods.",
-        subcommands = {ServeCommand.class, CertsCommand.class})
+        subcommands = {ServeCommand.class, CertsCommand.class, ShimCommand.class})
 public final class Main {
 
     /** Exit code for bad usage or unreadable input (SPEC). */
