@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  *       in front: {@code python3 /usr/bin/gunicorn app:app} for {@code gunicorn app:app}); the
  *       program is compared by its base name, and a Kubernetes reference {@code $(VAR)} in the argv
  *       stands for any text;</li>
- *   <li>{@link Fit#RETITLED}: a process that rewrote its command line into one title ending in the
- *       argv ({@code nginx: master process /usr/sbin/nginx -g daemon off;});</li>
+ *   <li>{@link Fit#RETITLED}: a process that rewrote its command line into one title (a single
+ *       argument, perhaps padded with empty ones) ending in the argv
+ *       ({@code nginx: master process /usr/sbin/nginx -g daemon off;});</li>
  *   <li>{@link Fit#TITLE}: a master title naming only the program
  *       ({@code php-fpm: master process (…)}, {@code gunicorn: master [app:app]}).</li>
  * </ul>
@@ -34,6 +35,9 @@ public final class ArgvMatcher {
         }
         if (tailMatches(expected, actual)) {
             return Fit.ARGV;
+        }
+        if (actual.stream().filter(arg -> !arg.isEmpty()).count() != 1) {
+            return Fit.NONE;
         }
         String title = String.join(" ", actual).trim();
         String program = baseName(expected.get(0));

@@ -68,15 +68,15 @@ public final class ProcFs {
                 Long.parseLong(fields[START_TIME]), argv(cmdline));
     }
 
-    /** Splits a NUL-separated command line; a kernel thread or zombie has an empty one. */
+    /**
+     * Splits a NUL-terminated command line. A kernel thread or zombie has an empty one; a process
+     * that rewrote its title may leave NUL padding, read as empty arguments.
+     */
     static List<String> argv(byte[] cmdline) {
-        int end = cmdline.length;
-        while (end > 0 && cmdline[end - 1] == 0) {
-            end--;
-        }
-        if (end == 0) {
+        if (cmdline.length == 0) {
             return List.of();
         }
+        int end = cmdline[cmdline.length - 1] == 0 ? cmdline.length - 1 : cmdline.length;
         return Arrays.asList(new String(cmdline, 0, end, StandardCharsets.UTF_8).split("\0", -1));
     }
 
