@@ -17,7 +17,7 @@ import java.util.Set;
  * <pre>{@code {"port": 9091, "containers": [{"name": "web", "argv": ["gunicorn", "app:app", "-w", "4"],
  *   "server": "gunicorn", "workers": 4, "httpPort": 8000, "gracefulSignal": "SIGTERM",
  *   "gracefulSeconds": 30, "drainSeconds": 5}]}}</pre>
- * Optional: {@code host} (default {@code 0.0.0.0}), and per container {@code server}, {@code workers},
+ * Optional: {@code host} (default {@code 0.0.0.0}), {@code port} (9091; 0 for any free port), and per container {@code server}, {@code workers},
  * {@code httpPort}, {@code httpPath} (default {@code /}), {@code gracefulSignal} (SIGTERM),
  * {@code gracefulSeconds} (30) and {@code drainSeconds} (5). Unknown fields are errors: the webhook
  * and the shim ship in the same image.
@@ -57,7 +57,7 @@ public record ShimConfig(String host, int port, List<ContainerSpec> containers) 
             }
             containers.add(spec);
         }
-        return new ShimConfig(text(root, "host", "0.0.0.0"), port(root, "port", "shim config").orElse(9091),
+        return new ShimConfig(text(root, "host", "0.0.0.0"), number(root, "port", 0, 65535, "shim config").orElse(9091),
                 containers);
     }
 
@@ -89,7 +89,7 @@ public record ShimConfig(String host, int port, List<ContainerSpec> containers) 
         if (argv.isEmpty()) {
             throw new IllegalArgumentException(where + " needs a non-empty \"argv\"");
         }
-        OptionalInt workers = positive(node, "workers", where);
+        OptionalInt workers = number(node, "workers", 1, Integer.MAX_VALUE, where);
         Signal signal;
         try {
             signal = Signal.parse(text(node, "gracefulSignal", "SIGTERM"));
@@ -101,7 +101,7 @@ public record ShimConfig(String host, int port, List<ContainerSpec> containers) 
             throw new IllegalArgumentException(where + ": \"httpPath\" must start with /");
         }
         return new ContainerSpec(name, argv, text(node, "server", ArgvMatcher.baseName(argv.get(0))), workers,
-                port(node, "httpPort", where), path, signal, seconds(node, "gracefulSeconds", 30, where),
+                number(node, "httpPort", 1, 65535, where), path, signal, seconds(node, "gracefulSeconds", 30, where),
                 seconds(node, "drainSeconds", 5, where));
     }
 
@@ -125,21 +125,14 @@ public record ShimConfig(String host, int port, List<ContainerSpec> containers) 
         return value.asText();
     }
 
-    private static OptionalInt port(JsonNode node, String field, String where) {
-        OptionalInt port = positive(node, field, where);
-        if (port.isPresent() && port.getAsInt() > 65535) {
-            throw new IllegalArgumentException(where + ": \"" + field + "\" must be a port number");
-        }
-        return port;
-    }
-
-    private static OptionalInt positive(JsonNode node, String field, String where) {
+    private static OptionalInt number(JsonNode node, String field, int min, int max, String where) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return OptionalInt.empty();
         }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(where + ": \"" + field + "\" must be a positive whole number");
+        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+            throw new IllegalArgumentException(where + ": \"" + field + "\" must be a whole number from " + min
+                    + " to " + max);
         }
         return OptionalInt.of(value.asInt());
     }
