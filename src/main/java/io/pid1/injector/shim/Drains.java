@@ -1,19 +1,14 @@
 package io.pid1.injector.shim;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs at most one drain per container at a time: a second request for the same container (a
- * retried hook) waits for the drain already running and gets its answer. Shutdown waits for the
- * drains in progress.
+ * retried hook) waits for the drain already running and gets its answer.
  */
 public final class Drains {
 
@@ -38,20 +33,6 @@ public final class Drains {
             return drain.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** Waits until no drain is running, or {@code limit} has passed; true when none is left. */
-    public boolean awaitIdle(Duration limit) throws InterruptedException {
-        List<CompletableFuture<Verdict>> now = List.copyOf(running.values());
-        try {
-            CompletableFuture.allOf(now.toArray(CompletableFuture[]::new))
-                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true;
         }
     }
 

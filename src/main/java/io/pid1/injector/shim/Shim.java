@@ -23,15 +23,14 @@ public final class Shim {
 
     private final ShimConfig config;
     private final ExecutorService executor;
-    private final Drains drains;
     private final ShimServer server;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     public Shim(ShimConfig config, ProcFs proc, Signaller signaller) throws IOException {
         this.config = config;
         this.executor = Executors.newCachedThreadPool(smallThreads());
-        this.drains = new Drains(new Drainer(proc, signaller), executor);
-        this.server = new ShimServer(config, new WorkerHealth(proc, new HttpCheck(HTTP_TIMEOUT)), drains, executor);
+        this.server = new ShimServer(config, new WorkerHealth(proc, new HttpCheck(HTTP_TIMEOUT)),
+                new Drains(new Drainer(proc, signaller), executor), executor);
     }
 
     /** Runs the shim over the real {@code /proc} until it is told to stop; returns the exit code, 0. */
@@ -66,7 +65,7 @@ public final class Shim {
     /** Lets drains in progress finish, up to {@code grace}, then stops serving. */
     public void stop(Duration grace) throws InterruptedException {
         ShimServer.log("stopping");
-        if (!drains.awaitIdle(grace)) {
+        if (!server.awaitDrains(grace)) {
             ShimServer.log("drains still running after " + grace.toSeconds() + " s; stopping anyway");
         }
         server.stop();

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The shim's plain-HTTP endpoints:
@@ -25,6 +27,8 @@ public final class ShimServer {
     private final WorkerHealth health;
     private final Drains drains;
     private final HttpServer server;
+    private final Object drainLock = new Object();
+    private int drainsAnswering;
 
     public ShimServer(ShimConfig config, WorkerHealth health, Drains drains, ExecutorService executor)
             throws IOException {
@@ -44,6 +48,21 @@ public final class ShimServer {
     /** The port it listens on. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Waits until no drain request is being answered, or {@code limit} has passed; true when none is left. */
+    public boolean awaitDrains(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (drainLock) {
+            while (drainsAnswering > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                drainLock.wait(left);
+            }
+            return true;
+        }
     }
 
     /** Stops answering at once. */
@@ -81,10 +100,24 @@ public final class ShimServer {
             Verdict verdict = health.check(spec);
             respond(exchange, verdict.healthy() ? 200 : 503, verdict.reason());
         } else {
+            drain(exchange, spec);
+        }
+    }
+
+    private void drain(HttpExchange exchange, ContainerSpec spec) throws IOException, InterruptedException {
+        synchronized (drainLock) {
+            drainsAnswering++;
+        }
+        try {
             log("drain of " + spec.name() + " requested");
             Verdict verdict = drains.drain(spec);
             log(spec.name() + ": " + verdict.reason());
             respond(exchange, verdict.healthy() ? 200 : 500, verdict.reason());
+        } finally {
+            synchronized (drainLock) {
+                drainsAnswering--;
+                drainLock.notifyAll();
+            }
         }
     }
 

@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DrainsTest {
 
@@ -35,23 +33,6 @@ class DrainsTest {
             assertEquals(1, signals.get());
             drains.drain(spec);
             assertEquals(2, signals.get());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
-    void awaitIdleWaitsForDrainsInProgressUpToItsLimit() throws Exception {
-        FakeProc proc = new FakeProc(root).add(12, 0, 'S', 30, "gunicorn", "app:app", "-w", "2");
-        ContainerSpec spec = Specs.timed(Specs.gunicorn(2), Signal.TERM, Duration.ofMillis(100), Duration.ofMillis(500));
-        ExecutorService pool = Executors.newCachedThreadPool();
-        try {
-            Drains drains = new Drains(new Drainer(proc.procFs(), (pid, signal) -> { }), pool);
-            assertTrue(drains.awaitIdle(Duration.ZERO), "idle when nothing runs");
-            pool.submit(() -> drains.drain(spec));
-            Thread.sleep(100);
-            assertFalse(drains.awaitIdle(Duration.ofMillis(100)));
-            assertTrue(drains.awaitIdle(Duration.ofSeconds(5)));
         } finally {
             pool.shutdownNow();
         }
