@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A PID namespace as a pod with {@code shareProcessNamespace} has one: a reaper as PID 1 (tini,
- * as pause would be), the servers as its top-level children, and the shim, run as
- * {@code pid1-injector shim} on this test's class path, beside them where it sees the namespace's
- * own {@code /proc}. Closing it kills PID 1, which takes every process of the namespace with it.
+ * as pause would be), the servers as its top-level children, and the shim, run as the webhook runs
+ * it ({@code pid1-injector shim}, configuration in {@code PID1_SHIM_CONFIG}) on this test's class
+ * path, beside them where it sees the namespace's own {@code /proc}. Closing it kills PID 1, which
+ * takes every process of the namespace with it.
  */
 final class PidNamespace implements AutoCloseable {
 
@@ -34,7 +35,6 @@ final class PidNamespace implements AutoCloseable {
 
     /** Starts each server in the background (re-parented to PID 1), then the shim with this configuration. */
     static PidNamespace start(Path dir, String shimConfig, List<List<String>> servers) throws IOException {
-        Path config = Files.writeString(dir.resolve("shim.json"), shimConfig);
         StringBuilder script = new StringBuilder();
         for (List<String> server : servers) {
             script.append("(").append(quote(server)).append(" &); ");
@@ -42,13 +42,14 @@ final class PidNamespace implements AutoCloseable {
         List<String> shim = new ArrayList<>();
         shim.add(ProcessHandle.current().info().command().orElse("java"));
         shim.addAll(SHIM_JVM);
-        shim.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pid1.injector.cli.Main", "shim",
-                "--config", config.toString()));
+        shim.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pid1.injector.cli.Main", "shim"));
         script.append("exec ").append(quote(shim));
         Path log = dir.resolve("namespace.log");
-        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "/usr/bin/tini-static", "--",
-                "/bin/sh", "-c", script.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "/usr/bin/tini-static",
+                "--", "/bin/sh", "-c", script.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("PID1_SHIM_CONFIG", shimConfig);
+        Process unshare = builder.start();
         return new PidNamespace(unshare, log);
     }
 

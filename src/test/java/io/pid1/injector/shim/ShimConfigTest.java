@@ -49,6 +49,10 @@ class ShimConfigTest {
     @CsvSource(delimiter = '|', value = {
         "not json | shim config is not JSON",
         "[] | shim config must be a JSON object",
+        "'' | shim config is not JSON: no JSON value",
+        "{\"containers\": []} {} | shim config is not JSON: unexpected text after the JSON value",
+        "{\"port\": 1, \"port\": 2} | shim config is not JSON: Duplicate field 'port'",
+        "{\"host\": 1, \"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]} | shim config: \"host\" must be a string",
         "{} | shim config needs a non-empty \"containers\" array",
         "{\"containers\": []} | shim config needs a non-empty \"containers\" array",
         "{\"containers\": [{\"argv\": [\"x\"]}]} | each container needs a \"name\"",
@@ -59,6 +63,7 @@ class ShimConfigTest {
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}, {\"name\": \"w\", \"argv\": [\"y\"]}]} | container \"w\" is listed twice",
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"gracefulSignal\": \"SIGSTOPP\"}]} | container \"w\": unknown signal \"SIGSTOPP\"",
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"workers\": 0}]} | container \"w\": \"workers\" must be a whole number from 1 to 2147483647",
+        "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"workers\": 2.5}]} | container \"w\": \"workers\" must be a whole number from 1 to 2147483647",
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"workers\": \"4\"}]} | container \"w\": \"workers\" must be a whole number from 1 to 2147483647",
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"httpPort\": 70000}]} | container \"w\": \"httpPort\" must be a whole number from 1 to 65535",
         "{\"port\": -1, \"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]} | shim config: \"port\" must be a whole number from 0 to 65535",
