@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *       signal could not be sent (a {@code preStop} hook);</li>
  *   <li>{@code GET /healthz}: 200 while the shim itself serves.</li>
  * </ul>
+ * {@code HEAD} works for all but {@code /drain}, which only a {@code GET} starts.
  */
 public final class ShimServer {
 
@@ -73,12 +74,14 @@ public final class ShimServer {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
-            if (!"GET".equals(method) && !"HEAD".equals(method)) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(exchange, 405, "only GET");
+            String path = exchange.getRequestURI().getPath();
+            boolean drain = path.startsWith("/drain/");
+            if (!"GET".equals(method) && (drain || !"HEAD".equals(method))) {
+                exchange.getResponseHeaders().set("Allow", drain ? "GET" : "GET, HEAD");
+                respond(exchange, 405, "only " + (drain ? "GET" : "GET or HEAD"));
                 return;
             }
-            route(exchange, exchange.getRequestURI().getPath());
+            route(exchange, path);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -111,6 +111,11 @@ class ShimServerTest {
                 + "/workers/web")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, head.statusCode());
+        HttpResponse<String> headDrain = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port()
+                + "/drain/proxy")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, headDrain.statusCode());
+        assertEquals(List.of(), sent, "only a GET drains");
     }
 
     @Test
