@@ -81,7 +81,12 @@ public final class ShimServer {
                 respond(exchange, 405, "only " + (drain ? "GET" : "GET or HEAD"));
                 return;
             }
-            route(exchange, path);
+            try {
+                route(exchange, path);
+            } catch (RuntimeException e) {
+                log("error answering " + path + ": " + e);
+                respond(exchange, 500, "error: " + e.getMessage());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

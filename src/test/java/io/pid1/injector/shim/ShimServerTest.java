@@ -102,6 +102,16 @@ class ShimServerTest {
     }
 
     @Test
+    void anUnreadableProcIsAnErrorAnswerNotADroppedConnection() throws Exception {
+        shim.stop(Duration.ZERO);
+        shim = new Shim(ShimConfig.parse(String.format(CONFIG, 0)), new ProcFs(root.resolve("missing")), (pid, s) -> { });
+        shim.start();
+        HttpResponse<String> response = get("/workers/web");
+        assertEquals(500, response.statusCode());
+        assertTrue(response.body().startsWith("error: cannot list "), response.body());
+    }
+
+    @Test
     void onlyGetAndHead() throws Exception {
         HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port()
                 + "/drain/web")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
