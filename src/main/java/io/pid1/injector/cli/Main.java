@@ -6,18 +6,23 @@ import picocli.CommandLine.Command;
 
 /**
  * The one runnable: {@code pid1-injector [serve|certs|…]}. Subcommands that work offline run as
- * plain Java; only {@code serve} boots Quarkus, after its TLS material is in place.
+ * plain Java; only {@code serve} boots Quarkus, after its TLS material is in place. The shim's
+ * production form, a bare {@code shim}, starts without picocli (see {@link ShimCommand}).
  */
 @QuarkusMain
 @Command(name = "pid1-injector", mixinStandardHelpOptions = true, version = "pid1-injector 0.1.0",
         description = "Fixes PID 1 of pre-fork master-worker servers in Kubernetes pods.",
-        subcommands = {ServeCommand.class, CertsCommand.class, MutateCommand.class, AuditCommand.class})
+        subcommands = {ServeCommand.class, CertsCommand.class, MutateCommand.class, AuditCommand.class,
+            ShimCommand.class})
 public final class Main {
 
     /** Exit code for bad usage or unreadable input (SPEC). */
     static final int USAGE = 2;
 
     public static void main(String... args) {
+        if (args.length == 1 && args[0].equals(ShimCommand.NAME)) {
+            System.exit(ShimCommand.fromEnvironment());
+        }
         String[] effective = args.length == 0 ? new String[] {"serve"} : args;
         System.exit(commandLine().execute(effective));
     }
