@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from admission import AdmissionError, WebhookServer, free_port
-from podrunner import Image, PodNetwork, PodRunner, count_zombies
+from admission import REPO_ROOT, SERVER_JAR, AdmissionError, WebhookServer, free_port
+from podrunner import ContainerResult, Image, PodNetwork, PodRunner, count_zombies
 from registry import Registry
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,6 +28,11 @@ APPS = os.path.join(HERE, "apps")
 INIT_CONTAINER = "pid1-init"
 INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"},
                    user="65532")
+SHIM_CONTAINER = "pid1-shim"
+# The project's image runs its jar; here the jar is the one this repository built.
+SHIM_IMAGE = Image(entrypoint=["java", "-jar", os.path.join(REPO_ROOT, SERVER_JAR)],
+                   user="65532")
+SHIM_PORT = 9091
 BROKEN_GRACE = 10
 POD_PORTS = {"web": 8000, "fcgi": 9000}
 ENDPOINT_LAG = 3.0          # how long after termination starts traffic still arrives
@@ -630,6 +635,218 @@ def celery_drive(runner, ctx):
     return {"task": outcome, "complete": outcome == f"slept {CELERY_TASK_SECONDS}"}
 
 
+# ---------------------------------------------------------------- pid1.io/init: shim
+# The project's supervisor as a native sidecar in a shared PID namespace. Everything runs as
+# one non-root UID, as in a cluster: the shim may signal only processes of its own user.
+
+SHIM_UID = 65534
+AS_SHIM_USER = {"runAsUser": SHIM_UID, "runAsGroup": SHIM_UID, "runAsNonRoot": True}
+
+
+def shim_annotations(**extra):
+    return {"pid1.io/init": "shim", "pid1.io/drain-seconds": "1", **extra}
+
+
+def shim_log(runner, needle):
+    """The shim sidecar's last log line containing ``needle``, or '-' (no shim in the pod)."""
+    proc = runner.processes.get(SHIM_CONTAINER)
+    lines = [line for line in (proc.logs() if proc else "").splitlines() if needle in line]
+    return lines[-1].removeprefix("pid1-shim: ") if lines else "-"
+
+
+def shim_verdict(runner, name):
+    """What the shim answers on /workers/<name> now, or the error of asking."""
+    if SHIM_CONTAINER not in runner.processes:
+        return "-"
+    status, body, _ = http_get(runner.net, SHIM_PORT, f"/workers/{name}", 5)
+    return f"{status} {body.decode(errors='replace').strip()}"
+
+
+def shim_sidecar_ok(run):
+    """The shim sidecar, stopped after the containers, exited 0 of itself."""
+    code = run.obs.get("shim_exit")
+    return None if code == 0 else f"pid1-shim sidecar exit {code}"
+
+
+def shim_hung_build(ctx):
+    p = ctx.port("web")
+    return pod("shim-hung-workers", [container(
+        ["gunicorn", "app:app", "-k", "gthread", "--threads", "2", "-w", "2", "--timeout", "30",
+         "--graceful-timeout", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app"],
+        name="web", ports=[{"containerPort": p, "name": "http"}], securityContext=AS_SHIM_USER,
+        livenessProbe={"tcpSocket": {"port": p}, "periodSeconds": 1, "timeoutSeconds": 1,
+                       "failureThreshold": 3})],
+        annotations=shim_annotations(**{"pid1.io/health-path": "/health"})), {}
+
+
+def worker_pids(master):
+    """Host PIDs of the direct children of host PID ``master``."""
+    try:
+        with open(f"/proc/{master}/task/{master}/children") as f:
+            return [int(pid) for pid in f.read().split()]
+    except OSError:
+        return []
+
+
+def shim_hung_drive(how):
+    """Makes every worker unable to answer while the master lives: ``hang`` fills every
+    worker thread with /hang requests and waits for the kubelet's verdict (failureThreshold
+    failed probes); ``stop`` sends the workers SIGSTOP and waits only for the first failed
+    probe, which must come within one probe period."""
+    def drive(runner, ctx):
+        port = ctx.port("web")
+        wait_http(runner.net, port, "/health")
+        c = runner.spec["containers"][0]
+        result = runner.results["web"]
+        window = liveness_window(c)
+        passed_before = wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")),
+                                   window)
+        before = shim_verdict(runner, "web")
+        hung_at = runner.now()
+        workers, hangs = [], []
+        if how == "stop":
+            workers = worker_pids(runner.processes["web"].pid)
+            for pid in workers:
+                os.kill(pid, signal.SIGSTOP)
+        else:   # 2 workers x 2 threads, and more requests waiting behind them
+            hangs = [Background(http_get, runner.net, port, "/hang", window + 10)
+                     for _ in range(6)]
+        time.sleep(0.5)
+        health = http_get(runner.net, port, "/health", 2)[0]
+
+        def failed_since_hung():
+            if how == "stop":
+                return next((t for t, ok in result.verdicts("livenessProbe")
+                             if not ok and t >= hung_at), None)
+            return next((t for t, text in result.events
+                         if text == "liveness failed" and t >= hung_at), None)
+        wait_until(lambda: failed_since_hung() is not None, window)
+        failed_at = failed_since_hung()
+        after = shim_verdict(runner, "web")
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        runner.stop()
+        for h in hangs:
+            h.join(1)
+        probe = c.get("livenessProbe") or {}
+        return {"workers_stopped": len(workers), "passed_before": passed_before,
+                "health_while_hung": health, "window": window,
+                "limit": window if how == "hang" else
+                probe.get("periodSeconds", 10) + probe.get("timeoutSeconds", 1) + 2,
+                "liveness_failed_after": None if failed_at is None
+                else round(failed_at - hung_at, 1),
+                "probe": probe.get("httpGet") or sorted(probe),
+                "shim_before": before, "shim_after": after,
+                "shim_exit": runner.results.get(SHIM_CONTAINER, ContainerResult("")).exit_code}
+    return drive
+
+
+def shim_hung_fixed(run):
+    want = {"path": "/workers/web", "port": SHIM_PORT}
+    failed_after = run.obs["liveness_failed_after"]
+    return first(lambda: None if run.obs["passed_before"] else
+                 f"liveness never passed before the workers hung "
+                 f"(shim said {run.obs['shim_before']})",
+                 lambda: None if run.obs["probe"] == want else
+                 f"liveness probe is {run.obs['probe']}, not httpGet {want}",
+                 lambda: None if run.obs["health_while_hung"] != 200 else
+                 "the workers were not hung (/health answered)",
+                 lambda: None if failed_after is not None and failed_after <= run.obs["limit"]
+                 else f"liveness did not fail within {run.obs['limit']}s "
+                 f"(shim said {run.obs['shim_after']})",
+                 lambda: shim_sidecar_ok(run))
+
+
+def shim_stopped_broken(run):
+    if run.obs["workers_stopped"] < 2:
+        return f"only {run.obs['workers_stopped']} workers stopped"
+    return hung_broken(run)
+
+
+def shim_stopped_fixed(run):
+    return first(lambda: shim_stopped_broken(run) if run.obs["workers_stopped"] < 2 else None,
+                 lambda: shim_hung_fixed(run),
+                 lambda: None if "stopped" in run.obs["shim_after"] else
+                 f"the shim did not see stopped workers: {run.obs['shim_after']}")
+
+
+NGINX_SHIM_CONF = """worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log stderr notice;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/client_body;
+  proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi;
+  scgi_temp_path {tmp}/scgi;
+  server {{
+    listen {port};
+    root {tmp}/www;
+    location /health {{ return 200 "ok\\n"; }}
+    location / {{ limit_rate 100k; }}
+  }}
+}}
+"""
+
+
+def shim_nginx_build(ctx):
+    """nginx as a non-root user: its pid file and temp paths in a directory of that user."""
+    p = ctx.port("web")
+    big_file(ctx)
+    conf = ctx.write("nginx.conf", NGINX_SHIM_CONF.format(tmp=ctx.tmp, port=p))
+    os.chown(ctx.tmp, SHIM_UID, SHIM_UID)
+    return pod("shim-nginx-drain", [container(
+        ["nginx", "-c", conf, "-g", "daemon off;"], name="nginx",
+        ports=[{"containerPort": p}], securityContext=AS_SHIM_USER)],
+        annotations=shim_annotations(**{"pid1.io/graceful-seconds": "12"})), {}
+
+
+def shim_download_drive(runner, ctx):
+    obs = download_drive(runner, ctx)
+    shim = runner.results.get(SHIM_CONTAINER)
+    return {**obs, "shim": shim_log(runner, "drained"), "shim_exit": shim and shim.exit_code}
+
+
+def shim_drained(run):
+    r = run.result
+    return first(lambda: inflight_done_and_graceful(run),
+                 lambda: None if r.prestop_seconds is not None and r.prestop_error is None else
+                 f"preStop /drain: {r.prestop_error or 'not run'}",
+                 lambda: None if "after SIGQUIT" in run.obs["shim"] else
+                 f"the shim did not report a drain with SIGQUIT: {run.obs['shim']}",
+                 lambda: shim_sidecar_ok(run))
+
+
+def shim_zombies_build(ctx):
+    """The orphan-making server behind ``bash -c`` (which reaps nothing as PID 1) beside a
+    gunicorn for the shim to supervise. The webhook puts no shim on the Python server (it is
+    no known server), but the pod's shared PID namespace reaps its orphans."""
+    p, g = ctx.port("web"), ctx.port("gunicorn")
+    return pod("shim-zombies", [
+        container(["bash", "-c", f"cd /app && python3 orphans.py {p}"],
+                  ports=[{"containerPort": p}], securityContext=AS_SHIM_USER),
+        container(["gunicorn", "app:app", "-w", "1", "-b", f"0.0.0.0:{g}", "--chdir", "/app",
+                   "--graceful-timeout", "2"], name="web", ports=[{"containerPort": g}],
+                  securityContext=AS_SHIM_USER)],
+        annotations=shim_annotations(**{"pid1.io/health-path": "/health"})), {}
+
+
+def shim_zombies_drive(runner, ctx):
+    obs = orphans_drive(runner, ctx)
+    shim = runner.results.get(SHIM_CONTAINER)
+    return {**obs, "shared_pid_ns": runner.pause is not None,
+            "shim_exit": shim and shim.exit_code}
+
+
+def shim_zombies_fixed(run):
+    return first(lambda: orphans_fixed(run),
+                 lambda: None if run.obs["shared_pid_ns"] else "no shared PID namespace",
+                 lambda: shim_sidecar_ok(run))
+
+
 # ---------------------------------------------------------------- leave alone
 
 def opt_out_build(ctx):
@@ -679,6 +896,14 @@ SCENARIOS = [
              lambda run: first(lambda: None if run.obs["complete"] else
                                f"task outcome {run.obs['task']}",
                                lambda: stopped_gracefully(run))),
+    Scenario("shim-hung-workers", shim_hung_build, shim_hung_drive("hang"),
+             hung_broken, shim_hung_fixed),
+    Scenario("shim-stopped-workers", shim_hung_build, shim_hung_drive("stop"),
+             shim_stopped_broken, shim_stopped_fixed),
+    Scenario("shim-nginx-drain", shim_nginx_build, shim_download_drive, inflight_cut,
+             shim_drained),
+    Scenario("shim-zombies", shim_zombies_build, shim_zombies_drive, orphans_broken,
+             shim_zombies_fixed),
     Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
     Scenario("supervisord", supervisord_build, stop_after_ready,
              fixed=lambda run: stopped_gracefully(run), leave_alone=True),
@@ -693,6 +918,8 @@ def images_for(pod_, images):
     for c in pod_["spec"].get("initContainers", []):
         if c["name"] == INIT_CONTAINER:
             images[c["image"]] = INIT_IMAGE
+        elif c["name"] == SHIM_CONTAINER:
+            images[c["image"]] = SHIM_IMAGE
     return images
 
 
@@ -706,7 +933,7 @@ def run_pod(label, scenario, pod_, images, ctx):
 def report(scenario, run, reason):
     verdict = "ok  " if reason is None else "FAIL"
     obs = " ".join(f"{k}={v}" for k, v in run.obs.items())
-    print(f"{verdict} {scenario.name:<15} {run.label:<7} grace={run.grace}s "
+    print(f"{verdict} {scenario.name:<20} {run.label:<7} grace={run.grace}s "
           f"{run.result.summary()} {obs}" + ("" if reason is None else f"  -- {reason}"),
           flush=True)
     if reason is not None and os.environ.get("E2E_VERBOSE"):
@@ -722,7 +949,7 @@ def run_scenario(scenario, webhook, registry):
         written, images = scenario.build(ctx)
         admission = webhook.mutate(copy.deepcopy(written))
         for w in admission.warnings:
-            print(f"     {scenario.name:<15} warning: {w}", flush=True)
+            print(f"     {scenario.name:<20} warning: {w}", flush=True)
         if scenario.leave_alone:
             run = run_pod("as-is", scenario, admission.pod, images, ctx)
             reason = scenario.fixed(run) if scenario.fixed else None
@@ -735,11 +962,11 @@ def run_scenario(scenario, webhook, registry):
         report(scenario, broken, None if broken_reason is None
                else f"broken run does not show the bug: {broken_reason}")
         if admission.patch is None:
-            print(f"FAIL {scenario.name:<15} fixed   -- the webhook returned no patch", flush=True)
+            print(f"FAIL {scenario.name:<20} fixed   -- the webhook returned no patch", flush=True)
             return False
         again = webhook.mutate(copy.deepcopy(admission.pod))
         if again.patch is not None:
-            print(f"FAIL {scenario.name:<15} fixed   -- admitting the fixed pod again patched it: "
+            print(f"FAIL {scenario.name:<20} fixed   -- admitting the fixed pod again patched it: "
                   f"{again.patch}", flush=True)
             return False
         fixed = run_pod("fixed", scenario, admission.pod, images, ctx)
@@ -776,7 +1003,7 @@ def run_all(selected, webhook, registry):
         try:
             ok = run_scenario(scenario, webhook, registry)
         except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
-            print(f"FAIL {scenario.name:<15} error: {type(e).__name__}: {e}", flush=True)
+            print(f"FAIL {scenario.name:<20} error: {type(e).__name__}: {e}", flush=True)
             if webhook.process.poll() is not None:
                 print(f"     the webhook server has exited ({webhook.process.returncode})",
                       flush=True)
