@@ -10,6 +10,7 @@ import http.client
 import os
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -847,6 +848,44 @@ def shim_zombies_fixed(run):
                  lambda: shim_sidecar_ok(run))
 
 
+def shim_celery_build(ctx):
+    """The celery scenario's pod under the shim. It uses the host's network (Redis is on the
+    host's loopback), so the shim's port must be free on the host."""
+    if not _port_free(SHIM_PORT):
+        raise RuntimeError(f"port {SHIM_PORT} is in use on this machine; the shim needs it")
+    written, images = celery_build(ctx)
+    written["metadata"]["name"] = "shim-celery"
+    written["metadata"]["annotations"].update(shim_annotations())
+    written["spec"]["containers"][0]["securityContext"] = AS_SHIM_USER
+    return written, images
+
+
+def _port_free(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("0.0.0.0", port))
+            return True
+        except OSError:
+            return False
+
+
+def shim_celery_drive(runner, ctx):
+    obs = celery_drive(runner, ctx)
+    shim = runner.results.get(SHIM_CONTAINER)
+    return {**obs, "shim": shim_log(runner, "drained"), "shim_exit": shim and shim.exit_code}
+
+
+def shim_celery_fixed(run):
+    r = run.result
+    return first(lambda: None if run.obs["complete"] else f"task outcome {run.obs['task']}",
+                 lambda: stopped_gracefully(run),
+                 lambda: None if r.prestop_seconds is not None and r.prestop_error is None else
+                 f"preStop /drain: {r.prestop_error or 'not run'}",
+                 lambda: None if "exited" in run.obs["shim"] and "after SIGTERM" in run.obs["shim"]
+                 else f"the shim did not report a warm shutdown: {run.obs['shim']}",
+                 lambda: shim_sidecar_ok(run))
+
+
 # ---------------------------------------------------------------- leave alone
 
 def opt_out_build(ctx):
@@ -904,6 +943,9 @@ SCENARIOS = [
              shim_drained),
     Scenario("shim-zombies", shim_zombies_build, shim_zombies_drive, orphans_broken,
              shim_zombies_fixed),
+    Scenario("shim-celery", shim_celery_build, shim_celery_drive,
+             lambda run: first(lambda: killed_at_grace(run), lambda: inflight_cut(run)),
+             shim_celery_fixed),
     Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
     Scenario("supervisord", supervisord_build, stop_after_ready,
              fixed=lambda run: stopped_gracefully(run), leave_alone=True),
