@@ -62,7 +62,7 @@ public class PodFixer {
             }
         }
         ShimFix.writeConfig(draft);
-        if (!servers.isEmpty() && PidNsFix.apply(draft)) {
+        if (PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }
         List<Finding> findings = new ArrayList<>(options.findings());

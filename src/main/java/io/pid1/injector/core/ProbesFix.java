@@ -89,7 +89,7 @@ final class ProbesFix implements Fix {
     }
 
     /** A replaced probe keeps the timing its author chose. */
-    private static void keepTiming(JsonNode from, ObjectNode to) {
+    static void keepTiming(JsonNode from, ObjectNode to) {
         for (String field : TIMING) {
             if (from.has(field)) {
                 to.set(field, from.get(field));

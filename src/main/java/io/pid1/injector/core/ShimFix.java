@@ -45,7 +45,9 @@ final class ShimFix implements Fix {
         shimContainer(pod, c);
         pod.shimEntries.add(entry(pod, c, server));
         if (!hasHttpLiveness(c.node)) {
-            c.node.set("livenessProbe", shimProbe("/workers/" + c.name));
+            ObjectNode liveness = shimProbe("/workers/" + c.name);
+            ProbesFix.keepTiming(c.node.path("livenessProbe"), liveness);
+            c.node.set("livenessProbe", liveness);
         }
         if (!c.node.path("lifecycle").has("preStop")) {
             ObjectNode get = Json.object(Json.object(c.node, "lifecycle"), "preStop").putObject("httpGet");
@@ -112,6 +114,9 @@ final class ShimFix implements Fix {
         resources.putObject("limits").put("cpu", "200m").put("memory", "96Mi");
         shim.set("securityContext", securityLike(c.node.path("securityContext")));
         shim.putObject("readinessProbe").putObject("httpGet").put("path", "/healthz").put("port", PORT);
+        ObjectNode startup = shim.putObject("startupProbe");
+        startup.putObject("httpGet").put("path", "/healthz").put("port", PORT);
+        startup.put("periodSeconds", 1).put("failureThreshold", 30);
         initContainers.insert(0, shim);
     }
 

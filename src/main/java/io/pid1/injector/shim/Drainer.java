@@ -12,6 +12,11 @@ import java.util.Locale;
 public final class Drainer {
 
     private static final long POLL_MILLIS = 50;
+    /**
+     * Waited past the graceful timeout: a server that times out its own drain still needs a moment
+     * to exit, and the kubelet's stop signal, sent when this hook returns, would interrupt it.
+     */
+    static final Duration EXIT_MARGIN = Duration.ofSeconds(2);
 
     private final ProcFs proc;
     private final Signaller signaller;
@@ -38,11 +43,11 @@ public final class Drainer {
             return new Verdict(false, "drain failed: cannot send " + spec.gracefulSignal() + " to master "
                     + master.pid() + ": " + e.getMessage());
         }
-        long deadline = signalled + spec.gracefulTimeout().toNanos();
+        long deadline = signalled + spec.gracefulTimeout().plus(EXIT_MARGIN).toNanos();
         while (proc.same(master).filter(ProcessInfo::running).isPresent()) {
             if (System.nanoTime() >= deadline) {
                 return new Verdict(true, "drained: master " + master.pid() + " still running "
-                        + seconds(spec.gracefulTimeout().toNanos()) + " after " + spec.gracefulSignal());
+                        + seconds(spec.gracefulTimeout().plus(EXIT_MARGIN).toNanos()) + " after " + spec.gracefulSignal());
             }
             Thread.sleep(POLL_MILLIS);
         }

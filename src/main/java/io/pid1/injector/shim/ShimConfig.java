@@ -69,7 +69,7 @@ public record ShimConfig(String host, int port, List<ContainerSpec> containers) 
 
     /** The longest a drain can take: its wait plus the graceful timeout, over all containers. */
     public Duration longestDrain() {
-        return containers.stream().map(c -> c.drainTime().plus(c.gracefulTimeout()))
+        return containers.stream().map(c -> c.drainTime().plus(c.gracefulTimeout()).plus(Drainer.EXIT_MARGIN))
                 .max(Duration::compareTo).orElse(Duration.ZERO);
     }
 

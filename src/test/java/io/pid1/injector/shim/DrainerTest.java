@@ -54,9 +54,9 @@ class DrainerTest {
         long started = System.nanoTime();
         Verdict verdict = new Drainer(proc.procFs(), (pid, signal) -> sent.add(signal + " " + pid)).drain(proxy);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        assertEquals(new Verdict(true, "drained: master 20 still running 0.4 s after SIGQUIT"), verdict);
+        assertEquals(new Verdict(true, "drained: master 20 still running 2.4 s after SIGQUIT"), verdict);
         assertEquals(List.of("SIGQUIT 20"), sent);
-        assertTrue(millis >= 600 && millis < 1000, millis + " ms");
+        assertTrue(millis >= 2600 && millis < 10_000, "drain, graceful timeout and exit margin: " + millis + " ms");
     }
 
     @Test

@@ -23,7 +23,7 @@ class ShimConfigTest {
         assertEquals(new ShimConfig("0.0.0.0", 9091, List.of(new ContainerSpec("web",
                 List.of("gunicorn", "app:app", "-w", "4", "-b", "0.0.0.0:8000"), "gunicorn", OptionalInt.of(4),
                 OptionalInt.of(8000), "/", Signal.TERM, Duration.ofSeconds(30), Duration.ofSeconds(5)))), config);
-        assertEquals(Duration.ofSeconds(35), config.longestDrain());
+        assertEquals(Duration.ofSeconds(37), config.longestDrain(), "drain 5 s + graceful 30 s + exit margin 2 s");
     }
 
     @Test

@@ -96,7 +96,7 @@ class ShimServerTest {
         assertEquals(200, proxy.statusCode());
         assertTrue(proxy.body().startsWith("drained: master 20 exited"), proxy.body());
         HttpResponse<String> web = get("/drain/web");
-        assertEquals("drained: master 10 still running 0.3 s after SIGTERM\n", web.body());
+        assertEquals("drained: master 10 still running 2.3 s after SIGTERM\n", web.body());
         assertEquals(List.of("SIGQUIT 20", "SIGTERM 10"), sent);
         assertEquals(503, get("/workers/proxy").statusCode());
     }
@@ -139,7 +139,7 @@ class ShimServerTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
         HttpResponse<String> response = drain.get(1, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
-        assertEquals("drained: master 10 still running 0.3 s after SIGTERM\n", response.body());
-        assertTrue(millis >= 300 && millis < 2000, "stop waited for the drain: " + millis + " ms");
+        assertEquals("drained: master 10 still running 2.3 s after SIGTERM\n", response.body());
+        assertTrue(millis >= 2000 && millis < 10_000, "stop waited for the drain: " + millis + " ms");
     }
 }
