@@ -1,0 +1,118 @@
+package io.pid1.injector.tls.auto;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Writes the CA into {@code clientConfig.caBundle} of every webhook of the MutatingWebhookConfiguration
+ * that calls the webhook's Service, and leaves the others alone. It reads the configuration and
+ * sends a JSON patch whose {@code test} operations check that each webhook is still at the index it
+ * was read at; a patch that fails because the configuration changed in between is retried.
+ * Only {@code get} and {@code patch} are used, the two verbs the RBAC grants.
+ */
+final class CaBundlePublisher {
+
+    /** Reads and patches at most this many times before giving up. */
+    static final int ATTEMPTS = 5;
+
+    /** Answers of a JSON patch whose {@code test} failed, or that collided with another writer. */
+    private static final Set<Integer> RETRIED = Set.of(HttpURLConnection.HTTP_CONFLICT, 422);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KubernetesClient client;
+    private final AutoTlsTarget target;
+
+    CaBundlePublisher(KubernetesClient client, AutoTlsTarget target) {
+        this.client = client;
+        this.target = target;
+    }
+
+    /**
+     * Sets the caBundle of the webhooks that call the Service.
+     *
+     * @param caBundle base64 of the CA PEM
+     * @return the names of the webhooks changed; empty when all of them held {@code caBundle} already
+     * @throws IllegalStateException when the configuration does not exist or no webhook calls the Service
+     */
+    List<String> publish(String caBundle) {
+        KubernetesClientException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            MutatingWebhookConfiguration configuration = resource().get();
+            if (configuration == null) {
+                throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
+                        + " does not exist");
+            }
+            List<Map<String, Object>> operations = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            List<MutatingWebhook> webhooks = configuration.getWebhooks() == null ? List.of() : configuration.getWebhooks();
+            boolean ours = false;
+            for (int index = 0; index < webhooks.size(); index++) {
+                MutatingWebhook webhook = webhooks.get(index);
+                if (!callsOurService(webhook.getClientConfig())) {
+                    continue;
+                }
+                ours = true;
+                if (!caBundle.equals(webhook.getClientConfig().getCaBundle())) {
+                    String path = "/webhooks/" + index;
+                    operations.add(Map.of("op", "test", "path", path + "/name", "value", webhook.getName()));
+                    operations.add(Map.of("op", "add", "path", path + "/clientConfig/caBundle", "value", caBundle));
+                    changed.add(webhook.getName());
+                }
+            }
+            if (!ours) {
+                throw new IllegalStateException("no webhook of MutatingWebhookConfiguration "
+                        + target.webhookConfiguration() + " calls Service " + target.namespace() + "/" + target.service());
+            }
+            if (operations.isEmpty()) {
+                return List.of();
+            }
+            try {
+                resource().patch(PatchContext.of(PatchType.JSON), json(operations));
+                return changed;
+            } catch (KubernetesClientException e) {
+                if (!RETRIED.contains(e.getCode())) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
+                + " changed " + ATTEMPTS + " times while patched", last);
+    }
+
+    private Resource<MutatingWebhookConfiguration> resource() {
+        return client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName(target.webhookConfiguration());
+    }
+
+    private boolean callsOurService(WebhookClientConfig clientConfig) {
+        ServiceReference service = clientConfig == null ? null : clientConfig.getService();
+        return service != null && Objects.equals(service.getName(), target.service())
+                && Objects.equals(service.getNamespace(), target.namespace());
+    }
+
+    private static String json(List<Map<String, Object>> operations) {
+        try {
+            return JSON.writeValueAsString(operations);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
