@@ -67,6 +67,7 @@ class ServeSelfManagedTlsTest {
         assertEquals(1, lines.size(), run.err());
         assertTrue(lines.get(0).startsWith("pid1-injector: self-managed TLS failed: cannot reach the API server at "
                 + master + ": "), lines.get(0));
+        assertTrue(lines.get(0).contains("Exception"), "the cause is named: " + lines.get(0));
         assertTrue(System.nanoTime() - started < 15_000_000_000L, "fails within seconds");
         assertTrue(Files.notExists(dir.resolve("tls.key")), "nothing is served without the shared Secret");
     }

@@ -10,12 +10,15 @@ import io.pid1.injector.tls.TlsMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Self-managed TLS at start: takes the material from the shared Secret (see {@link SharedSecret}),
- * writes it to the TLS directory and publishes the CA as caBundle (see {@link CaBundlePublisher}).
+ * writes it to the TLS directory and publishes the CA as caBundle (see {@link CaBundlePublisher});
+ * after replacing the Secret, the caBundle also trusts the replaced CA, so the replicas that still
+ * serve its certificates keep working until they restart.
  * The client is configured as fabric8 does by default (in a pod: the mounted service account),
  * with few retries, so that an unreachable API server fails the start within seconds.
  */
@@ -35,7 +38,7 @@ public final class AutoTls {
      * @param material the material written to the TLS directory
      * @param secret   what was done with the Secret: {@code created}, {@code reused} or {@code replaced}
      * @param reason   why
-     * @param patched  the webhooks whose caBundle was set; empty when all were current
+     * @param patched  the webhooks whose caBundle was set; empty when all trusted the CA already
      */
     public record Outcome(TlsMaterial material, String secret, String reason, List<String> patched) {
     }
@@ -66,7 +69,7 @@ public final class AutoTls {
         try {
             SharedSecret.Obtained obtained = new SharedSecret(client, target).obtain();
             obtained.material().writeTo(dir);
-            List<String> patched = new CaBundlePublisher(client, target).publish(obtained.material().caBundle());
+            List<String> patched = new CaBundlePublisher(client, target).publish(obtained.material().caPem(), obtained.previousCa());
             return new Outcome(obtained.material(), obtained.how().name().toLowerCase(Locale.ROOT),
                     obtained.reason(), patched);
         } catch (KubernetesClientException e) {
@@ -82,11 +85,12 @@ public final class AutoTls {
                     ? e.getStatus().getMessage() : e.getMessage();
             return "the API server at " + master + " answered " + e.getCode() + ": " + message;
         }
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
+        List<String> causes = new ArrayList<>();
+        for (Throwable cause = e.getCause(); cause != null && causes.size() < 4; cause = cause.getCause()) {
+            causes.add(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
         }
-        String cause = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String cause = causes.isEmpty() ? e.getMessage() : String.join(" / ", causes);
         return "cannot reach the API server at " + master + ": " + cause;
     }
+
 }

@@ -14,15 +14,20 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Writes the CA into {@code clientConfig.caBundle} of every webhook of the MutatingWebhookConfiguration
- * that calls the webhook's Service, and leaves the others alone. It reads the configuration and
+ * that calls the webhook's Service, and leaves the others alone. A caBundle that already trusts the
+ * CA is left as it is, so that a replica that reuses the shared Secret never drops a previous CA
+ * that the one which replaced the Secret put next to the new one. It reads the configuration and
  * sends a JSON patch whose {@code test} operations check that each webhook is still at the index it
  * was read at; a patch that fails because the configuration changed in between is retried.
  * Only {@code get} and {@code patch} are used, the two verbs the RBAC grants.
@@ -45,13 +50,16 @@ final class CaBundlePublisher {
     }
 
     /**
-     * Sets the caBundle of the webhooks that call the Service.
+     * Sets the caBundle of the webhooks that call the Service to {@code ca} followed by {@code previous},
+     * unless it holds {@code ca} already.
      *
-     * @param caBundle base64 of the CA PEM
-     * @return the names of the webhooks changed; empty when all of them held {@code caBundle} already
+     * @param ca       the CA PEM the replicas' certificates chain to now
+     * @param previous PEM of a CA that replicas not yet restarted may still serve certificates of
+     * @return the names of the webhooks changed; empty when all of them trusted {@code ca} already
      * @throws IllegalStateException when the configuration does not exist or no webhook calls the Service
      */
-    List<String> publish(String caBundle) {
+    List<String> publish(String ca, Optional<String> previous) {
+        String caBundle = base64(ca + previous.orElse(""));
         KubernetesClientException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             MutatingWebhookConfiguration configuration = resource().get();
@@ -69,7 +77,7 @@ final class CaBundlePublisher {
                     continue;
                 }
                 ours = true;
-                if (!caBundle.equals(webhook.getClientConfig().getCaBundle())) {
+                if (!trusts(webhook.getClientConfig().getCaBundle(), ca)) {
                     String path = "/webhooks/" + index;
                     operations.add(Map.of("op", "test", "path", path + "/name", "value", webhook.getName()));
                     operations.add(Map.of("op", "add", "path", path + "/clientConfig/caBundle", "value", caBundle));
@@ -106,6 +114,19 @@ final class CaBundlePublisher {
         ServiceReference service = clientConfig == null ? null : clientConfig.getService();
         return service != null && Objects.equals(service.getName(), target.service())
                 && Objects.equals(service.getNamespace(), target.namespace());
+    }
+
+    private static boolean trusts(String caBundle, String ca) {
+        try {
+            return caBundle != null
+                    && new String(Base64.getMimeDecoder().decode(caBundle), StandardCharsets.US_ASCII).contains(ca);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String base64(String pem) {
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String json(List<Map<String, Object>> operations) {

@@ -9,12 +9,16 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,11 +40,13 @@ final class SharedSecret {
     /**
      * The material now in the Secret.
      *
-     * @param material what the replica serves
-     * @param how      created, reused or replaced
-     * @param reason   why, for a log line
+     * @param material   what the replica serves
+     * @param how        created, reused or replaced
+     * @param reason     why, for a log line
+     * @param previousCa when replaced: the CA PEM of the replaced Secret while it is still valid, which
+     *                   the other replicas may still serve certificates of until they restart
      */
-    record Obtained(TlsMaterial material, How how, String reason) {
+    record Obtained(TlsMaterial material, How how, String reason, Optional<String> previousCa) {
     }
 
     /** Reads (and, when needed, writes) the Secret at most this many times before giving up. */
@@ -64,15 +70,15 @@ final class SharedSecret {
                 if (existing == null) {
                     TlsMaterial material = Certificates.create(target.service(), target.namespace());
                     client.resource(secret(material, null)).create();
-                    return new Obtained(material, How.CREATED, "Secret " + describe() + " was missing");
+                    return new Obtained(material, How.CREATED, "Secret " + describe() + " was missing", Optional.empty());
                 }
                 Certificates.Existing found = inspect(existing);
                 if (found.material().isPresent()) {
-                    return new Obtained(found.material().get(), How.REUSED, found.reason());
+                    return new Obtained(found.material().get(), How.REUSED, found.reason(), Optional.empty());
                 }
                 TlsMaterial material = Certificates.create(target.service(), target.namespace());
                 client.resource(secret(material, existing.getMetadata().getResourceVersion())).update();
-                return new Obtained(material, How.REPLACED, found.reason());
+                return new Obtained(material, How.REPLACED, found.reason(), validCa(existing));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                     throw e;
@@ -127,6 +133,24 @@ final class SharedSecret {
             throw new UncheckedIOException(e);
         } finally {
             delete(scratch);
+        }
+    }
+
+    /** The Secret's {@code ca.crt} when it is one PEM certificate valid now. */
+    private static Optional<String> validCa(Secret secret) {
+        String value = secret.getData() == null ? null : secret.getData().get(TlsMaterial.CA_FILE);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            byte[] pem = Base64.getMimeDecoder().decode(value);
+            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem));
+            ca.checkValidity();
+            String text = new String(pem, StandardCharsets.US_ASCII).strip();
+            return text.startsWith("-----BEGIN CERTIFICATE-----") ? Optional.of(text + "\n") : Optional.empty();
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return Optional.empty();
         }
     }
 

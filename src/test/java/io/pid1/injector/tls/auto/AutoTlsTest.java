@@ -199,7 +199,7 @@ class AutoTlsTest {
 
     @ParameterizedTest
     @MethodSource("unusableSecrets")
-    void unusableSecretIsReplaced(Secret unusable) {
+    void unusableSecretIsReplacedAndTheCaBundleStillTrustsTheOldCa(Secret unusable) {
         client.resource(unusable).create();
         String oldCa = decoded(unusable, TlsMaterial.CA_FILE);
 
@@ -208,6 +208,34 @@ class AutoTlsTest {
         assertEquals("replaced", outcome.secret(), outcome.reason());
         assertNotEquals(oldCa, outcome.material().caPem());
         assertEquals(outcome.material().caPem(), decoded(stored(), TlsMaterial.CA_FILE));
+        String both = base64(outcome.material().caPem() + oldCa);
+        assertEquals(Map.of("mutate.pid1.io", both, "audit.pid1.io", both, "other.example.com", OTHER_BUNDLE),
+                caBundles(), "replicas not yet restarted serve certificates of the old CA");
+    }
+
+    @Test
+    void replicaStartedAfterAReplacementKeepsTheOldCaTrusted(@TempDir Path later) {
+        client.resource(secretOf(Certificates.create(TARGET.service(), NAMESPACE, Duration.ofDays(10)))).create();
+        AutoTls.start(client, TARGET, dir);
+        Map<String, String> afterReplacement = caBundles();
+
+        AutoTls.Outcome outcome = AutoTls.start(client, TARGET, later);
+
+        assertEquals("reused", outcome.secret());
+        assertEquals(List.of(), outcome.patched());
+        assertEquals(afterReplacement, caBundles());
+    }
+
+    @Test
+    void caBundleOfAnotherCaIsOverwritten() {
+        MutatingWebhookConfiguration stale = webhookConfiguration();
+        stale.getWebhooks().get(0).getClientConfig().setCaBundle(
+                Certificates.create(TARGET.service(), NAMESPACE).caBundle());
+        client.resource(stale).update();
+
+        AutoTls.Outcome outcome = AutoTls.start(client, TARGET, dir);
+
+        assertEquals(List.of("mutate.pid1.io", "audit.pid1.io"), outcome.patched());
         assertEquals(outcome.material().caBundle(), caBundles().get("mutate.pid1.io"));
     }
 
