@@ -89,6 +89,6 @@ final class ServeCommand implements Callable<Integer> {
         AutoTls.Outcome outcome = AutoTls.start(target, dir);
         err.printf("pid1-injector: self-managed TLS in %s: %s Secret %s/%s (%s); caBundle %s%n", dir, outcome.secret(),
                 target.namespace(), target.secret(), outcome.reason(),
-                outcome.patched().isEmpty() ? "already current" : "set on " + String.join(", ", outcome.patched()));
+                outcome.patched().isEmpty() ? "already trusts the CA" : "set on " + String.join(", ", outcome.patched()));
     }
 }
