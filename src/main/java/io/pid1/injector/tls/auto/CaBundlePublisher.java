@@ -62,38 +62,13 @@ final class CaBundlePublisher {
         String caBundle = base64(ca + previous.orElse(""));
         KubernetesClientException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            MutatingWebhookConfiguration configuration = resource().get();
-            if (configuration == null) {
-                throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
-                        + " does not exist");
-            }
-            List<Map<String, Object>> operations = new ArrayList<>();
-            List<String> changed = new ArrayList<>();
-            List<MutatingWebhook> webhooks = configuration.getWebhooks() == null ? List.of() : configuration.getWebhooks();
-            boolean ours = false;
-            for (int index = 0; index < webhooks.size(); index++) {
-                MutatingWebhook webhook = webhooks.get(index);
-                if (!callsOurService(webhook.getClientConfig())) {
-                    continue;
-                }
-                ours = true;
-                if (!trusts(webhook.getClientConfig().getCaBundle(), ca)) {
-                    String path = "/webhooks/" + index;
-                    operations.add(Map.of("op", "test", "path", path + "/name", "value", webhook.getName()));
-                    operations.add(Map.of("op", "add", "path", path + "/clientConfig/caBundle", "value", caBundle));
-                    changed.add(webhook.getName());
-                }
-            }
-            if (!ours) {
-                throw new IllegalStateException("no webhook of MutatingWebhookConfiguration "
-                        + target.webhookConfiguration() + " calls Service " + target.namespace() + "/" + target.service());
-            }
-            if (operations.isEmpty()) {
+            Patch patch = plan(resource().get(), ca, caBundle);
+            if (patch.operations().isEmpty()) {
                 return List.of();
             }
             try {
-                resource().patch(PatchContext.of(PatchType.JSON), json(operations));
-                return changed;
+                resource().patch(PatchContext.of(PatchType.JSON), json(patch.operations()));
+                return patch.webhooks();
             } catch (KubernetesClientException e) {
                 if (!RETRIED.contains(e.getCode())) {
                     throw e;
@@ -103,6 +78,39 @@ final class CaBundlePublisher {
         }
         throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
                 + " changed " + ATTEMPTS + " times while patched", last);
+    }
+
+    /** JSON patch operations and the names of the webhooks they change. */
+    private record Patch(List<Map<String, Object>> operations, List<String> webhooks) {
+    }
+
+    /** The patch that makes every webhook calling the Service trust {@code ca}, for the configuration as read. */
+    private Patch plan(MutatingWebhookConfiguration configuration, String ca, String caBundle) {
+        if (configuration == null) {
+            throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
+                    + " does not exist");
+        }
+        List<MutatingWebhook> webhooks = configuration.getWebhooks() == null ? List.of() : configuration.getWebhooks();
+        List<Map<String, Object>> operations = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        boolean ours = false;
+        for (int index = 0; index < webhooks.size(); index++) {
+            MutatingWebhook webhook = webhooks.get(index);
+            if (callsOurService(webhook.getClientConfig())) {
+                ours = true;
+                if (!trusts(webhook.getClientConfig().getCaBundle(), ca)) {
+                    String path = "/webhooks/" + index;
+                    operations.add(Map.of("op", "test", "path", path + "/name", "value", webhook.getName()));
+                    operations.add(Map.of("op", "add", "path", path + "/clientConfig/caBundle", "value", caBundle));
+                    changed.add(webhook.getName());
+                }
+            }
+        }
+        if (!ours) {
+            throw new IllegalStateException("no webhook of MutatingWebhookConfiguration "
+                    + target.webhookConfiguration() + " calls Service " + target.namespace() + "/" + target.service());
+        }
+        return new Patch(operations, changed);
     }
 
     private Resource<MutatingWebhookConfiguration> resource() {
