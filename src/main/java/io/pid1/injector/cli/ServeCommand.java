@@ -2,17 +2,27 @@ package io.pid1.injector.cli;
 
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
+import io.pid1.injector.tls.auto.AutoTls;
+import io.pid1.injector.tls.auto.AutoTlsException;
+import io.pid1.injector.tls.auto.AutoTlsTarget;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code serve}: runs the webhook until it is stopped. With no TLS files configured it makes (or
- * reuses) a self-signed CA and serving certificate in {@code PID1_TLS_DIR} and says where.
+ * reuses) a self-signed CA and serving certificate in {@code PID1_TLS_DIR} and says where. With
+ * {@code PID1_TLS_AUTO=true} it takes them from a Secret its replicas share and writes the CA into
+ * the MutatingWebhookConfiguration (see {@link AutoTls}); when the API server cannot be reached or
+ * refuses, it exits 2 after one line, so that the pod's restarts show the problem.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the admission webhook (the default).")
 final class ServeCommand implements Callable<Integer> {
@@ -23,25 +33,62 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "pid1-system", description = "Namespace for the certificate's SANs.")
     String namespace;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         Optional<String> cert = Setting.of("pid1.tls.cert-file", "PID1_TLS_CERT_FILE");
         Optional<String> key = Setting.of("pid1.tls.key-file", "PID1_TLS_KEY_FILE");
+        boolean auto = Boolean.parseBoolean(Setting.of("pid1.tls.auto", "PID1_TLS_AUTO").orElse("false"));
         if (cert.isPresent() != key.isPresent()) {
-            System.err.println("pid1-injector: set both PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE, or neither");
+            err.println("pid1-injector: set both PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE, or neither");
+            return Main.USAGE;
+        }
+        if (auto && cert.isPresent()) {
+            err.println("pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE");
             return Main.USAGE;
         }
         if (cert.isEmpty()) {
             Path dir = Path.of(Setting.of("pid1.tls.dir", "PID1_TLS_DIR").orElse("pid1-tls")).toAbsolutePath();
-            Certificates.Ensured tls = Certificates.ensure(dir, service, namespace);
-            System.err.printf("pid1-injector: %s self-signed TLS in %s (%s)%n", tls.created() ? "created" : "reusing",
-                    dir, tls.reason());
-            System.err.println("pid1-injector: CA " + dir.resolve(TlsMaterial.CA_FILE) + "; caBundle: "
-                    + tls.material().caBundle());
+            if (auto) {
+                try {
+                    selfManaged(dir, err);
+                } catch (AutoTlsException e) {
+                    err.println("pid1-injector: self-managed TLS failed: " + e.getMessage());
+                    return Main.USAGE;
+                }
+            } else {
+                selfSigned(dir, err);
+            }
             System.setProperty("pid1.tls.cert-file", dir.resolve(TlsMaterial.CERT_FILE).toString());
             System.setProperty("pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
         }
         Quarkus.run();
         return 0;
+    }
+
+    private void selfSigned(Path dir, PrintWriter err) throws IOException {
+        Certificates.Ensured tls = Certificates.ensure(dir, service, namespace);
+        err.printf("pid1-injector: %s self-signed TLS in %s (%s)%n", tls.created() ? "created" : "reusing",
+                dir, tls.reason());
+        err.println("pid1-injector: CA " + dir.resolve(TlsMaterial.CA_FILE) + "; caBundle: "
+                + tls.material().caBundle());
+    }
+
+    private void selfManaged(Path dir, PrintWriter err) {
+        AutoTlsTarget target = new AutoTlsTarget(
+                Setting.of("pid1.namespace", "PID1_NAMESPACE")
+                        .or(() -> AutoTlsTarget.namespaceIn(AutoTlsTarget.NAMESPACE_FILE))
+                        .orElse(namespace),
+                service,
+                Setting.of("pid1.tls.auto-secret", "PID1_TLS_AUTO_SECRET").orElse(AutoTlsTarget.DEFAULT_SECRET),
+                Setting.of("pid1.tls.auto-webhook", "PID1_TLS_AUTO_WEBHOOK")
+                        .orElse(AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION));
+        AutoTls.Outcome outcome = AutoTls.start(target, dir);
+        err.printf("pid1-injector: self-managed TLS in %s: %s Secret %s/%s (%s); caBundle %s%n", dir, outcome.secret(),
+                target.namespace(), target.secret(), outcome.reason(),
+                outcome.patched().isEmpty() ? "already trusts the CA" : "set on " + String.join(", ", outcome.patched()));
     }
 }

@@ -71,6 +71,9 @@ public interface WebhookConfig {
     @WithDefault("0.0.0.0")
     String listenHost();
 
+    /** The webhook's namespace for self-managed TLS; else the service account's namespace. */
+    Optional<String> namespace();
+
     Tls tls();
 
     /** The serving certificate, reloaded when the files change. */
@@ -87,6 +90,18 @@ public interface WebhookConfig {
 
         @WithDefault("10s")
         String reloadPeriod();
+
+        /** Self-managed TLS: {@code serve} takes the material from a shared Secret and sets the caBundle. */
+        @WithDefault("false")
+        boolean auto();
+
+        /** The Secret the replicas share in self-managed TLS. */
+        @WithDefault("pid1-injector-ca")
+        String autoSecret();
+
+        /** The MutatingWebhookConfiguration whose caBundle self-managed TLS sets. */
+        @WithDefault("pid1-injector")
+        String autoWebhook();
     }
 
     /** Makes the engine from this configuration. */

@@ -42,7 +42,7 @@ class OverlaysTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"../base", "cluster-wide", "cert-manager", "openshift"})
+    @CsvSource({"../base", "cluster-wide", "cert-manager", "openshift", "self-managed-tls"})
     void otherDirectoriesEnforce(String name) {
         Rendered rendered = overlay(name);
 

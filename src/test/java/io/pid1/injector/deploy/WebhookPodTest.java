@@ -34,11 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookPodTest {
 
     private static final String DIRECTORIES = "io.pid1.injector.deploy.Rendered#deployDirectories";
+    private static final String SECRET_MOUNTED = "io.pid1.injector.deploy.Rendered#secretMountedDirectories";
 
     private static final int SHUTDOWN_SECONDS = shutdownSeconds();
-    private static final Set<String> RBAC_KINDS = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+    static final Set<String> RBAC_KINDS = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
 
-    private static Container webhook(Rendered rendered) {
+    static Container webhook(Rendered rendered) {
         List<Container> containers = rendered.podSpec().getContainers();
         assertEquals(1, containers.size(), "one container");
         return containers.get(0);
@@ -71,7 +72,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource(DIRECTORIES)
+    @MethodSource(SECRET_MOUNTED)
     void readsItsCertificateFromTheMountedSecret(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = webhook(rendered);
@@ -151,7 +152,7 @@ class WebhookPodTest {
     }
 
     @ParameterizedTest
-    @MethodSource(DIRECTORIES)
+    @MethodSource(SECRET_MOUNTED)
     void talksToNoApiServer(Path directory) {
         Rendered rendered = Rendered.of(directory);
         ServiceAccount account = rendered.only(ServiceAccount.class);
