@@ -61,6 +61,12 @@ final class WebhookClient {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<byte[]> post(String path, byte[] body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Posts a review of {@code pod} to {@code path} and returns the response object, checked for shape. */
     JsonNode review(String path, JsonNode pod) throws IOException, InterruptedException {
         ObjectNode review = review(pod);
