@@ -5,6 +5,7 @@ import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -41,6 +42,8 @@ final class ServeCommand implements Callable<Integer> {
             System.setProperty("pid1.tls.cert-file", dir.resolve(TlsMaterial.CERT_FILE).toString());
             System.setProperty("pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
         }
+        // SIGTERM is the normal way a pod is stopped: drain gracefully, then exit 0 (not the JVM's 143).
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
         Quarkus.run();
         return 0;
     }

@@ -32,12 +32,15 @@ final class WebhookClient {
 
     WebhookClient(URI base, Path caFile, String... protocols) throws Exception {
         this.base = base;
-        SSLParameters parameters = new SSLParameters();
+        HttpClient.Builder builder = HttpClient.newBuilder().sslContext(trusting(TlsMaterial.readFrom(caFile.getParent())))
+                .connectTimeout(Duration.ofSeconds(5));
         if (protocols.length > 0) {
+            // Own SSLParameters replace the client's ALPN offer: such a client speaks HTTP/1.1 only.
+            SSLParameters parameters = new SSLParameters();
             parameters.setProtocols(protocols);
+            builder.sslParameters(parameters);
         }
-        this.http = HttpClient.newBuilder().sslContext(trusting(TlsMaterial.readFrom(caFile.getParent()))).sslParameters(parameters)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = builder.build();
     }
 
     /** A TLS context that trusts only the CAs of {@code materials}. */
