@@ -3,7 +3,9 @@
 # of the same size over the same TLS (the floor). See bench/README.md.
 #
 # Environment: RATE_SECONDS (60) per fixed rate, RATES ("100 500 1000"), MAX_SECONDS (20) per
-# max-throughput run, CONNECTIONS (32), JAVA_OPTS (extra JVM options for the webhook, e.g.
+# max-throughput run, WARMUP_SECONDS (15) of unmeasured load first, CONNECTIONS (32) of the
+# closed-loop runs, RATE_CONNECTIONS (8) of the fixed-rate driver, JAVA_OPTS (JVM options of the
+# webhook, e.g. -XX:MaxRAM=256m as in a 256 MiB container, or
 # -XX:StartFlightRecording=filename=target/bench/load.jfr,settings=profile), BODY (the review,
 # default examples/review-gunicorn.json), BENCH_OUT (target/bench).
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped on exit.
@@ -82,9 +84,10 @@ start_webhook() {
   echo "webhook did not answer within the polls" >&2
   exit 1
 }
+# SIGTERM, then up to 30 s (the webhook's 5 s shutdown delay + 20 s for requests in flight).
 stop() {
   kill "$1"
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$1" 2>/dev/null || true
 }
 
@@ -103,7 +106,8 @@ h2load_rps() {
   awk '/^finished in/ {gsub(",", "", $4); printf "%d", $4}' "$work/h2load.txt"
 }
 fixed_rate() {
-  java -cp "$driver_cp" io.pid1.injector.bench.FixedRateLoad "$1" "$work/tls/ca.crt" "$BODY_FILE" "$2" "$rate_seconds" h2
+  java -cp "$driver_cp" io.pid1.injector.bench.FixedRateLoad "$1" "$work/tls/ca.crt" "$BODY_FILE" "$2" "$rate_seconds" h2 \
+    "${RATE_CONNECTIONS:-8}"
 }
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 
@@ -126,6 +130,8 @@ say "RSS idle: $(mib "$idle_rss") MiB; answer: $answer_bytes bytes"
 
 declare -A rps lat
 url="https://127.0.0.1:$port/mutate"
+# JIT warm-up, not measured (kube-apiserver meets a webhook that has been up for a while).
+h2load -c4 -m4 -t1 -D "${WARMUP_SECONDS:-15}" -d "$BODY_FILE" -H 'Content-Type: application/json' "$url" >/dev/null
 rps[webhook,wrk]=$(wrk_rps "$url")
 rps[webhook,h2load]=$(h2load_rps "$url")
 for rate in $rates; do lat[webhook,$rate]=$(fixed_rate "$url" "$rate"); done
@@ -164,7 +170,7 @@ for tool in wrk h2load; do
   say "| $label | $w | $n | $(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.0f %%", 100 * w / n}') |"
 done
 say ""
-say "| fixed rate, HTTP/2, ${rate_seconds} s | server | p50 ms | p99 ms | p99.9 ms | max ms | failed |"
+say "| fixed rate, HTTP/2 over ${RATE_CONNECTIONS:-8} connections, ${rate_seconds} s | server | p50 ms | p99 ms | p99.9 ms | max ms | failed |"
 say "|---|---|---:|---:|---:|---:|---:|"
 for rate in $rates; do
   for server in webhook nginx; do

@@ -24,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * prints latency percentiles. Each latency is measured from the moment the request was due, not
  * from when it was sent, so a stalled server cannot hide its queue (no coordinated omission).
  *
- * <p>Usage: {@code FixedRateLoad URL CA_PEM BODY_FILE RATE SECONDS [h2|h1]}. Prints one line:
+ * <p>Requests go round-robin over {@code CONNECTIONS} clients (8 by default), each with its own
+ * connection, as kube-apiserver spreads its calls over a few connections.
+ *
+ * <p>Usage: {@code FixedRateLoad URL CA_PEM BODY_FILE RATE SECONDS [h2|h1] [CONNECTIONS]}. Prints one line:
  * {@code rate=… sent=… ok=… failed=… p50_ms=… p99_ms=… p999_ms=… max_ms=…}.
  */
 public final class FixedRateLoad {
@@ -40,12 +43,14 @@ public final class FixedRateLoad {
         int seconds = Integer.parseInt(args[4]);
         HttpClient.Version version = args.length > 5 && args[5].equals("h1") ? HttpClient.Version.HTTP_1_1
                 : HttpClient.Version.HTTP_2;
-        HttpClient client = HttpClient.newBuilder().version(version).sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient[] clients = new HttpClient[args.length > 6 ? Integer.parseInt(args[6]) : 8];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = HttpClient.newBuilder().version(version).sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 
-        warmUp(client, request, rate);
+        warmUp(clients, request, rate);
         int total = rate * seconds;
         long[] latencies = new long[total];
         AtomicInteger failed = new AtomicInteger();
@@ -59,7 +64,7 @@ public final class FixedRateLoad {
                 LockSupport.parkNanos(wait);
             }
             int index = i;
-            client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
+            clients[i % clients.length].sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
                 latencies[index] = System.nanoTime() - due;
                 if (error != null || response.statusCode() != 200) {
                     failed.incrementAndGet();
@@ -76,10 +81,10 @@ public final class FixedRateLoad {
     }
 
     /** One second at the target rate, not measured: connections open, both JITs warm. */
-    private static void warmUp(HttpClient client, HttpRequest request, int rate) {
+    private static void warmUp(HttpClient[] clients, HttpRequest request, int rate) {
         CompletableFuture<?>[] warming = new CompletableFuture<?>[rate];
         for (int i = 0; i < rate; i++) {
-            warming[i] = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            warming[i] = clients[i % clients.length].sendAsync(request, HttpResponse.BodyHandlers.discarding());
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1) / rate);
         }
         CompletableFuture.allOf(warming).handle((ok, error) -> null).join();
