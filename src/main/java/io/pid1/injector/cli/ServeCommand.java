@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +67,8 @@ final class ServeCommand implements Callable<Integer> {
             System.setProperty("pid1.tls.cert-file", dir.resolve(TlsMaterial.CERT_FILE).toString());
             System.setProperty("pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
         }
+        // SIGTERM is the normal way a pod is stopped: drain gracefully, then exit 0 (not the JVM's 143).
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
         Quarkus.run();
         return 0;
     }

@@ -3,11 +3,11 @@ package io.pid1.injector.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pid1.injector.core.Finding;
@@ -18,11 +18,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +41,10 @@ public class AdmissionService {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final boolean auditMode;
+    /** Meters are looked up once, not per request (a lookup builds and sorts the meter's tags). */
+    private final Map<Endpoint, Timer> durations = new EnumMap<>(Endpoint.class);
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> fixCounters = new ConcurrentHashMap<>();
 
     AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config) {
         this.fixer = fixer;
@@ -47,6 +52,10 @@ public class AdmissionService {
         this.json = json;
         this.metrics = metrics;
         this.auditMode = config.mode().trim().equalsIgnoreCase("audit");
+        for (Endpoint endpoint : Endpoint.values()) {
+            durations.put(endpoint, Timer.builder("pid1.request.duration").description("Time to answer one admission request")
+                    .tag("endpoint", endpoint.id).publishPercentileHistogram().register(metrics));
+        }
     }
 
     /** The response body for {@code body} posted to {@code endpoint}. */
@@ -62,9 +71,10 @@ public class AdmissionService {
             outcome = "error";
             throw new IllegalStateException("cannot write an AdmissionReview", e);
         } finally {
-            timer.stop(Timer.builder("pid1.request.duration").description("Time to answer one admission request")
-                    .tag("endpoint", endpoint.id).publishPercentileHistogram().register(metrics));
-            metrics.counter("pid1.requests", "endpoint", endpoint.id, "outcome", outcome).increment();
+            timer.stop(durations.get(endpoint));
+            String id = outcome;
+            requests.computeIfAbsent(endpoint.id + ' ' + outcome,
+                    key -> metrics.counter("pid1.requests", "endpoint", endpoint.id, "outcome", id)).increment();
         }
     }
 
@@ -88,7 +98,7 @@ public class AdmissionService {
         boolean patch = endpoint == Endpoint.MUTATE && !auditMode && !outcome.reportOnly() && outcome.changed();
         if (patch) {
             response.withPatchType("JSONPatch")
-                    .withPatch(Base64.getEncoder().encodeToString(outcome.patch().toString().getBytes(StandardCharsets.UTF_8)));
+                    .withPatch(Base64.getEncoder().encodeToString(bytes(outcome.patch())));
         }
         if (!lines.isEmpty()) {
             response.withWarnings(lines).withAuditAnnotations(auditAnnotations(outcome, lines, patch));
@@ -97,6 +107,14 @@ public class AdmissionService {
         LOG.infof("pod=%s/%s uid=%s endpoint=%s dryRun=%s patched=%s fixes=%s findings=%d", review.namespace(),
                 review.podName(), review.uid(), endpoint.id, review.dryRun(), patch, fixesText(outcome), lines.size());
         return new Answer(wrap(review, response.build()), patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
+    }
+
+    private byte[] bytes(JsonNode patch) {
+        try {
+            return json.writeValueAsBytes(patch);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON Patch", e);
+        }
     }
 
     private static Map<String, String> auditAnnotations(Outcome outcome, List<String> lines, boolean patched) {
@@ -112,8 +130,11 @@ public class AdmissionService {
         if (!patched) {
             return;
         }
-        outcome.applied().forEach((container, fixes) -> fixes.forEach(fix -> metrics.counter("pid1.fixes", "fix", fix,
-                "server", outcome.servers().getOrDefault(container, "pod")).increment()));
+        outcome.applied().forEach((container, fixes) -> {
+            String server = outcome.servers().getOrDefault(container, "pod");
+            fixes.forEach(fix -> fixCounters.computeIfAbsent(fix + ' ' + server,
+                    key -> metrics.counter("pid1.fixes", "fix", fix, "server", server)).increment());
+        });
     }
 
     private static String fixesText(Outcome outcome) {

@@ -1,5 +1,6 @@
 package io.pid1.injector.webhook;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -17,10 +18,10 @@ record Review(String apiVersion, String kind, JsonNode request) {
         String apiVersion = body.path("apiVersion").asText("");
         String kind = body.path("kind").asText("");
         if (!kind.equals("AdmissionReview")) {
-            throw new ReviewException("kind is \"" + kind + "\", not AdmissionReview");
+            throw new ReviewException("kind is " + quoted(kind) + ", not AdmissionReview");
         }
         if (!apiVersion.equals(API_VERSION)) {
-            throw new ReviewException("apiVersion is \"" + apiVersion + "\", not " + API_VERSION);
+            throw new ReviewException("apiVersion is " + quoted(apiVersion) + ", not " + API_VERSION);
         }
         JsonNode request = body.get("request");
         if (request == null || !request.isObject()) {
@@ -30,6 +31,12 @@ record Review(String apiVersion, String kind, JsonNode request) {
             throw new ReviewException("AdmissionReview request has no uid");
         }
         return new Review(apiVersion, kind, request);
+    }
+
+    /** {@code value} as a JSON string, cut to 60 characters: the client's text cannot break the one-line reason. */
+    private static String quoted(String value) {
+        String cut = value.length() > 60 ? value.substring(0, 60) + "…" : value;
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(cut)) + "\"";
     }
 
     String uid() {

@@ -32,12 +32,15 @@ final class WebhookClient {
 
     WebhookClient(URI base, Path caFile, String... protocols) throws Exception {
         this.base = base;
-        SSLParameters parameters = new SSLParameters();
+        HttpClient.Builder builder = HttpClient.newBuilder().sslContext(trusting(TlsMaterial.readFrom(caFile.getParent())))
+                .connectTimeout(Duration.ofSeconds(30));
         if (protocols.length > 0) {
+            // Own SSLParameters replace the client's ALPN offer: such a client speaks HTTP/1.1 only.
+            SSLParameters parameters = new SSLParameters();
             parameters.setProtocols(protocols);
+            builder.sslParameters(parameters);
         }
-        this.http = HttpClient.newBuilder().sslContext(trusting(TlsMaterial.readFrom(caFile.getParent()))).sslParameters(parameters)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+        this.http = builder.build();
     }
 
     /** A client of the server under test ({@code base} from {@code @TestHTTPResource(tls = true)}) by its name. */
@@ -61,10 +64,20 @@ final class WebhookClient {
     }
 
     HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        return post(path, body, Duration.ofSeconds(30));
+    }
+
+    HttpResponse<String> post(String path, String body, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json, */*")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> post(String path, byte[] body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Posts a review of {@code pod} to {@code path} and returns the response object, checked for shape. */

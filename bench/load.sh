@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Load test of the packaged webhook on loopback, side by side with nginx answering a fixed body
+# of the same size over the same TLS (the floor). See bench/README.md.
+#
+# Environment: RATE_SECONDS (60) per fixed rate, RATES ("100 500 1000"), MAX_SECONDS (20) per
+# max-throughput run, WARMUP_SECONDS (15) of unmeasured load first, CONNECTIONS (32) of the
+# closed-loop runs, RATE_CONNECTIONS (8) of the fixed-rate driver, JAVA_OPTS (JVM options of the
+# webhook, e.g. -XX:MaxRAM=256m as in a 256 MiB container, or
+# -XX:StartFlightRecording=filename=target/bench/load.jfr,settings=profile), BODY (the review,
+# default examples/review-gunicorn.json), BENCH_OUT (target/bench).
+# Everything listens on 127.0.0.1 on free ports; every process started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=${BENCH_OUT:-target/bench}
+rate_seconds=${RATE_SECONDS:-60}
+rates=${RATES:-100 500 1000}
+max_seconds=${MAX_SECONDS:-20}
+connections=${CONNECTIONS:-32}
+body=${BODY:-examples/review-gunicorn.json}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# Bench tools (not test dependencies): wrk, h2load (nghttp2-client), nginx-light, curl.
+missing=()
+for tool in wrk:wrk h2load:nghttp2-client nginx:nginx-light curl:curl; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
+mvn -B -q test-compile
+mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
+driver_cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now() { date +%s%N; }
+rss_kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
+mib() { echo $(( $1 / 1024 )); }
+
+cp "$body" "$work/review.json"
+export BODY_FILE="$work/review.json"
+results="$out/results.md"
+: > "$results"
+say() { echo "$*" | tee -a "$results"; }
+
+# Starts the webhook with a TLS dir of its own; sets server_pid, and started_ms to the milliseconds
+# from the process start to the first answered review.
+port=$(free_port)
+mport=$(free_port)
+server_pid=
+started_ms=
+start_webhook() {
+  local t0 t1
+  t0=$(now)
+  PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/tls" \
+    java ${JAVA_OPTS:-} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$out/webhook.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 1 1000); do
+    if [ -f "$work/tls/ca.crt" ] && curl -sf -o /dev/null --max-time 2 --cacert "$work/tls/ca.crt" \
+        -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" "https://127.0.0.1:$port/mutate"; then
+      t1=$(now)
+      started_ms=$(( (t1 - t0) / 1000000 ))
+      return
+    fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "webhook exited; see $out/webhook.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  echo "webhook did not answer within the polls" >&2
+  exit 1
+}
+# SIGTERM, then up to 30 s (the webhook's 5 s shutdown delay + 20 s for requests in flight).
+stop() {
+  kill "$1"
+  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+# max_throughput NAME URL: wrk (HTTP/1.1) and h2load (HTTP/2), closed loop, req/s.
+wrk_rps() {
+  wrk -t2 -c"$connections" -d"${max_seconds}s" --latency -s bench/post.lua "$1" >"$work/wrk.txt"
+  cat "$work/wrk.txt" >>"$out/raw.txt"
+  if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "wrk saw non-2xx answers" >&2; fi
+  awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk.txt"
+}
+h2load_rps() {
+  h2load -c"$connections" -m8 -t2 -D "$max_seconds" --warm-up-time=2 -d "$BODY_FILE" \
+    -H 'Content-Type: application/json' "$1" >"$work/h2load.txt"
+  cat "$work/h2load.txt" >>"$out/raw.txt"
+  grep -q ' 0 failed, 0 errored' "$work/h2load.txt" || echo "h2load saw failures" >&2
+  awk '/^finished in/ {gsub(",", "", $4); printf "%d", $4}' "$work/h2load.txt"
+}
+fixed_rate() {
+  java -cp "$driver_cp" io.pid1.injector.bench.FixedRateLoad "$1" "$work/tls/ca.crt" "$BODY_FILE" "$2" "$rate_seconds" h2 \
+    "${RATE_CONNECTIONS:-8}"
+}
+field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
+say "# load run $(date -u +%Y-%m-%dT%H:%MZ)"
+say "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "review: $body ($(wc -c <"$BODY_FILE") bytes); JAVA_OPTS: ${JAVA_OPTS:-none}"
+
+start_webhook
+first_ms=$started_ms
+stop "$server_pid"
+start_webhook
+second_ms=$started_ms
+sleep 2
+idle_rss=$(rss_kib "$server_pid" VmRSS)
+answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" \
+  "https://127.0.0.1:$port/mutate" | wc -c)
+say "start to first answer: ${first_ms} ms (first start, creates the CA), ${second_ms} ms (reusing it)"
+say "RSS idle: $(mib "$idle_rss") MiB; answer: $answer_bytes bytes"
+
+declare -A rps lat
+url="https://127.0.0.1:$port/mutate"
+# JIT warm-up, not measured (kube-apiserver meets a webhook that has been up for a while).
+h2load -c4 -m4 -t1 -D "${WARMUP_SECONDS:-15}" -d "$BODY_FILE" -H 'Content-Type: application/json' "$url" >/dev/null
+rps[webhook,wrk]=$(wrk_rps "$url")
+rps[webhook,h2load]=$(h2load_rps "$url")
+for rate in $rates; do lat[webhook,$rate]=$(fixed_rate "$url" "$rate"); done
+peak_rss=$(rss_kib "$server_pid" VmHWM)
+load_rss=$(rss_kib "$server_pid" VmRSS)
+stop "$server_pid"
+
+# The floor: nginx, same TLS files, same port kind, a fixed body of the webhook's answer size.
+nport=$(free_port)
+json='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"x","allowed":true,"pad":""}}'
+pad=$(( answer_bytes - ${#json} ))
+[ "$pad" -gt 0 ] || pad=0
+fixed=${json/\"pad\":\"\"/\"pad\":\"$(head -c "$pad" /dev/zero | tr '\0' x)\"}
+mkdir -p "$work/nginx"
+sed -e "s|@DIR@|$work|g" -e "s|@PORT@|$nport|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@BODY@|$fixed|" \
+  bench/nginx.conf.template >"$work/nginx.conf"
+nginx -p "$work/nginx" -c "$work/nginx.conf" >>"$out/nginx.log" 2>&1 &
+pids+=("$!")
+nginx_pid=$!
+nurl="https://127.0.0.1:$nport/mutate"
+for _ in $(seq 1 250); do
+  curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$BODY_FILE" "$nurl" && break
+  sleep 0.02
+done
+rps[nginx,wrk]=$(wrk_rps "$nurl")
+rps[nginx,h2load]=$(h2load_rps "$nurl")
+for rate in $rates; do lat[nginx,$rate]=$(fixed_rate "$nurl" "$rate"); done
+stop "$nginx_pid"
+
+say ""
+say "| max throughput (closed loop, $connections connections, ${max_seconds} s) | webhook req/s | nginx req/s | webhook / nginx |"
+say "|---|---:|---:|---:|"
+for tool in wrk h2load; do
+  w=${rps[webhook,$tool]}; n=${rps[nginx,$tool]}
+  label=$([ "$tool" = wrk ] && echo "wrk, HTTP/1.1" || echo "h2load, HTTP/2 (8 streams per connection)")
+  say "| $label | $w | $n | $(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.0f %%", 100 * w / n}') |"
+done
+say ""
+say "| fixed rate, HTTP/2 over ${RATE_CONNECTIONS:-8} connections, ${rate_seconds} s | server | p50 ms | p99 ms | p99.9 ms | max ms | failed |"
+say "|---|---|---:|---:|---:|---:|---:|"
+for rate in $rates; do
+  for server in webhook nginx; do
+    l=${lat[$server,$rate]}
+    say "| $rate req/s | $server | $(field "$l" p50_ms) | $(field "$l" p99_ms) | $(field "$l" p999_ms) | $(field "$l" max_ms) | $(field "$l" failed) |"
+  done
+done
+say ""
+say "webhook RSS under load: $(mib "$load_rss") MiB at the end, $(mib "$peak_rss") MiB peak (VmHWM)"
+say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
