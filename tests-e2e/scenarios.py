@@ -709,9 +709,15 @@ def shim_hung_drive(how):
             workers = worker_pids(runner.processes["web"].pid)
             for pid in workers:
                 os.kill(pid, signal.SIGSTOP)
-        else:   # 2 workers x 2 threads, and more requests waiting behind them
-            hangs = [Background(http_get, runner.net, port, "/hang", window + 10)
-                     for _ in range(6)]
+        else:
+            # 2 workers x 2 threads; which worker accepts a connection is up to the kernel, so
+            # keep adding /hang requests until no thread is left to answer /health.
+            for _ in range(10):
+                hangs += [Background(http_get, runner.net, port, "/hang", window + 10)
+                          for _ in range(2)]
+                time.sleep(0.3)
+                if http_get(runner.net, port, "/health", 1)[0] != 200:
+                    break
         time.sleep(0.5)
         health = http_get(runner.net, port, "/health", 2)[0]
 
