@@ -118,7 +118,8 @@ def processes_in_ns(pid1):
     return found
 
 
-def _wait_for(predicate, timeout, step=0.2):
+def wait_until(predicate, timeout, step=0.2):
+    """Polls ``predicate`` every ``step`` seconds until it holds (True) or ``timeout`` passes (False)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -471,7 +472,7 @@ class PodRunner:
         self.processes[c["name"]] = self._launch_container(c)
         self._sidecars.append(c)
         self._start_probes(c)
-        if c.get("startupProbe") and not _wait_for(
+        if c.get("startupProbe") and not wait_until(
                 lambda: self._started(c) or self.processes[c["name"]].exited.is_set(), 60):
             raise PodError(f"sidecar {c['name']} did not start")
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from admission import REPO_ROOT, SERVER_JAR, AdmissionError, WebhookServer, free_port
-from podrunner import ContainerResult, Image, PodNetwork, PodRunner, count_zombies
+from podrunner import ContainerResult, Image, PodNetwork, PodRunner, count_zombies, wait_until
 from registry import Registry
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -90,15 +90,6 @@ def fcgi_get(net, port, script, timeout=30.0):
                         return 200, out, time.monotonic() - start
     except OSError as e:
         return type(e).__name__, b"", time.monotonic() - start
-
-
-def wait_until(predicate, timeout, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def wait_http(net, port, path="/", timeout=30):
