@@ -14,9 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Resolves the images a pod relies on (containers without {@code command}) to their configuration, from their
@@ -76,17 +74,29 @@ public final class ImageResolver {
         return resolve(pod, settings.timeout());
     }
 
+    /** {@link #resolveAsync(JsonNode, Duration)}, waited for. */
+    public ImageFacts resolve(JsonNode pod, Duration budget) {
+        return resolveAsync(pod, budget).join();
+    }
+
+    /** {@link #resolveAsync(JsonNode, Duration)} within the configured timeout. */
+    public CompletableFuture<ImageFacts> resolveAsync(JsonNode pod) {
+        return resolveAsync(pod, settings.timeout());
+    }
+
     /**
      * Looks up, in parallel, every image a container of {@code spec.containers} relies on: one without
-     * {@code command} (only {@code args} counts too). Each distinct image is asked once. Returns within
+     * {@code command} (only {@code args} counts too). Each distinct image is asked once. Completes within
      * {@code budget} (and a few milliseconds); images not resolved by then, or whose lookup failed, are in
-     * {@link ImageFacts#failures()} with a short reason. Lookup switched off: no facts.
+     * {@link ImageFacts#failures()} with a short reason. Lookup switched off: no facts. Never blocks: the
+     * future is already complete when no image needs asking or every answer is cached, else it completes on
+     * the thread of the last lookup (or of the timeout).
      *
      * @param pod a Pod object (its {@code spec} is read)
      */
-    public ImageFacts resolve(JsonNode pod, Duration budget) {
+    public CompletableFuture<ImageFacts> resolveAsync(JsonNode pod, Duration budget) {
         if (!settings.lookup()) {
-            return ImageFacts.none();
+            return CompletableFuture.completedFuture(ImageFacts.none());
         }
         Deadline deadline = Deadline.after(budget);
         String architecture = NodeArchitecture.of(pod, settings.defaultArchitecture());
@@ -105,7 +115,14 @@ public final class ImageResolver {
         }
         Map<Key, CompletableFuture<Result>> pending = new HashMap<>();
         keys.values().forEach(key -> pending.computeIfAbsent(key, k -> lookup(k, deadline)));
-        await(pending, deadline);
+        return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS)
+                .handle((done, error) -> facts(keys, pending, failures, deadline));
+    }
+
+    /** The facts once every lookup is done or the deadline passed: those still running count as timed out. */
+    private ImageFacts facts(Map<String, Key> keys, Map<Key, CompletableFuture<Result>> pending,
+            Map<String, String> failures, Deadline deadline) {
         Map<String, ImageConfig> resolved = new LinkedHashMap<>();
         keys.forEach((image, key) -> {
             CompletableFuture<Result> future = pending.get(key);
@@ -152,16 +169,5 @@ public final class ImageResolver {
                     }
                     return new Result(null, failure);
                 }));
-    }
-
-    private static void await(Map<Key, CompletableFuture<Result>> pending, Deadline deadline) {
-        CompletableFuture<Void> all = CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new));
-        try {
-            all.get(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // the lookups still running are reported as timed out
-        }
     }
 }

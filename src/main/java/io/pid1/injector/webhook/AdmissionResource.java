@@ -1,6 +1,5 @@
 package io.pid1.injector.webhook;
 
-import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -8,12 +7,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
 /**
- * {@code POST /mutate} and {@code POST /audit} (AdmissionReview {@code admission.k8s.io/v1}). They
- * run on worker threads: a pod that relies on its image waits for a registry lookup.
+ * {@code POST /mutate} and {@code POST /audit} (AdmissionReview {@code admission.k8s.io/v1}). They start
+ * on the I/O thread; {@link AdmissionService#handle} moves to a worker only what could hold that thread.
  */
 @Path("/")
-@Blocking
 public class AdmissionResource {
 
     private final AdmissionService service;
@@ -26,7 +28,7 @@ public class AdmissionResource {
     @Path("mutate")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response mutate(byte[] body) {
+    public CompletionStage<Response> mutate(byte[] body) {
         return answer(body, Endpoint.MUTATE);
     }
 
@@ -34,20 +36,27 @@ public class AdmissionResource {
     @Path("audit")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response audit(byte[] body) {
+    public CompletionStage<Response> audit(byte[] body) {
         return answer(body, Endpoint.AUDIT);
     }
 
-    private Response answer(byte[] body, Endpoint endpoint) {
+    private CompletionStage<Response> answer(byte[] body, Endpoint endpoint) {
         if (body != null && body.length > BodyLimit.MAX_BYTES) {
-            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity("pid1: body is larger than 6 MiB\n").build();
+            return CompletableFuture.completedFuture(plain(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body is larger than 6 MiB"));
         }
-        try {
-            return Response.ok(service.handle(body, endpoint), MediaType.APPLICATION_JSON_TYPE).build();
-        } catch (ReviewException e) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity("pid1: " + e.getMessage() + "\n").build();
-        }
+        return service.handle(body, endpoint).handle((answer, error) -> {
+            if (error == null) {
+                return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
+            }
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof ReviewException review) {
+                return plain(Response.Status.BAD_REQUEST, review.getMessage());
+            }
+            throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
+        });
+    }
+
+    private static Response plain(Response.Status status, String reason) {
+        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE).entity("pid1: " + reason + "\n").build();
     }
 }

@@ -3,27 +3,28 @@ package io.pid1.injector.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pid1.injector.core.Finding;
+import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
 import io.pid1.injector.registry.ImageResolver;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /**
@@ -34,20 +35,25 @@ import java.util.stream.Collectors;
 public class AdmissionService {
 
     private static final Logger LOG = Logger.getLogger("pid1.admission");
+    /** Bodies up to this size are answered on the I/O thread: a typical pod's review is 2 to 20 KiB. */
+    static final int INLINE_BYTES = 256 * 1024;
     static final String INTERNAL_ERROR = "pid1: internal error while analysing this pod; admitted unchanged";
 
     private final PodFixer fixer;
     private final ImageResolver images;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final Executor workers;
     private final boolean auditMode;
     /** Meters are looked up once, not per request (a lookup builds and sorts the meter's tags). */
     private final Map<Endpoint, Timer> durations = new EnumMap<>(Endpoint.class);
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> fixCounters = new ConcurrentHashMap<>();
 
-    AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config) {
+    AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config,
+            ManagedExecutor workers) {
         this.fixer = fixer;
+        this.workers = workers;
         this.images = images;
         this.json = json;
         this.metrics = metrics;
@@ -58,63 +64,65 @@ public class AdmissionService {
         }
     }
 
-    /** The response body for {@code body} posted to {@code endpoint}. */
-    byte[] handle(byte[] body, Endpoint endpoint) throws ReviewException {
+    /**
+     * The response body for {@code body} posted to {@code endpoint}, or a failed stage with a
+     * {@link ReviewException} for a body that is not an AdmissionReview. A review is answered on the calling
+     * (I/O) thread when it is small and needs no registry lookup, which is nearly always; a large body, or a
+     * pod waiting for its images' configuration, is finished on a worker thread.
+     */
+    CompletionStage<byte[]> handle(byte[] body, Endpoint endpoint) {
+        if (body != null && body.length > INLINE_BYTES) {
+            return CompletableFuture.supplyAsync(() -> respond(body, endpoint), workers).thenCompose(answer -> answer);
+        }
+        return respond(body, endpoint);
+    }
+
+    private CompletionStage<byte[]> respond(byte[] body, Endpoint endpoint) {
         Timer.Sample timer = Timer.start(metrics);
-        String outcome = "bad_request";
+        Review review;
         try {
-            Review review = Review.of(parse(body));
-            Answer answer = answer(review, endpoint);
-            outcome = answer.outcome;
-            return json.writeValueAsBytes(answer.review);
-        } catch (JsonProcessingException e) {
-            outcome = "error";
-            throw new IllegalStateException("cannot write an AdmissionReview", e);
-        } finally {
-            timer.stop(durations.get(endpoint));
-            String id = outcome;
-            requests.computeIfAbsent(endpoint.id + ' ' + outcome,
-                    key -> metrics.counter("pid1.requests", "endpoint", endpoint.id, "outcome", id)).increment();
+            review = Review.of(parse(body));
+        } catch (ReviewException e) {
+            record(endpoint, timer, "bad_request");
+            return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private record Answer(AdmissionReview review, String outcome) {
-    }
-
-    private Answer answer(Review review, Endpoint endpoint) {
-        AdmissionResponseBuilder response = new AdmissionResponseBuilder().withUid(review.uid()).withAllowed(true);
+        CompletableFuture<Answer> answer;
         if (!review.isPodCreate()) {
-            return new Answer(wrap(review, response.build()), "skipped");
+            answer = CompletableFuture.completedFuture(Answer.allowed(review, "skipped", List.of()));
+        } else {
+            CompletableFuture<ImageFacts> facts = images.resolveAsync(review.pod());
+            answer = facts.isDone() ? CompletableFuture.completedFuture(answer(review, endpoint, facts.join()))
+                    : facts.thenApplyAsync(known -> answer(review, endpoint, known), workers);
         }
+        return answer.thenApply(done -> {
+            record(endpoint, timer, done.outcome());
+            return done.write(json);
+        });
+    }
+
+    private void record(Endpoint endpoint, Timer.Sample timer, String outcome) {
+        timer.stop(durations.get(endpoint));
+        requests.computeIfAbsent(endpoint.id + ' ' + outcome,
+                key -> metrics.counter("pid1.requests", "endpoint", endpoint.id, "outcome", outcome)).increment();
+    }
+
+    private Answer answer(Review review, Endpoint endpoint, ImageFacts facts) {
         Outcome outcome;
         try {
-            outcome = fixer.fix(review.pod(), images.resolve(review.pod()));
+            outcome = fixer.fix(review.pod(), facts);
         } catch (RuntimeException e) {
             LOG.errorf(e, "analysis failed for pod %s/%s (uid %s); admitted unchanged", review.namespace(),
                     review.podName(), review.uid());
-            return new Answer(wrap(review, response.withWarnings(INTERNAL_ERROR).build()), "error");
+            return Answer.allowed(review, "error", List.of(INTERNAL_ERROR));
         }
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
         boolean patch = endpoint == Endpoint.MUTATE && !auditMode && !outcome.reportOnly() && outcome.changed();
-        if (patch) {
-            response.withPatchType("JSONPatch")
-                    .withPatch(Base64.getEncoder().encodeToString(bytes(outcome.patch())));
-        }
-        if (!lines.isEmpty()) {
-            response.withWarnings(lines).withAuditAnnotations(auditAnnotations(outcome, lines, patch));
-        }
         count(outcome, patch);
         LOG.infof("pod=%s/%s uid=%s endpoint=%s dryRun=%s patched=%s fixes=%s findings=%d", review.namespace(),
                 review.podName(), review.uid(), endpoint.id, review.dryRun(), patch, fixesText(outcome), lines.size());
-        return new Answer(wrap(review, response.build()), patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
-    }
-
-    private byte[] bytes(JsonNode patch) {
-        try {
-            return json.writeValueAsBytes(patch);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a JSON Patch", e);
-        }
+        return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), lines,
+                lines.isEmpty() ? Map.of() : auditAnnotations(outcome, lines, patch),
+                patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
     }
 
     private static Map<String, String> auditAnnotations(Outcome outcome, List<String> lines, boolean patched) {
@@ -141,11 +149,6 @@ public class AdmissionService {
         return outcome.applied().entrySet().stream()
                 .map(e -> (e.getKey().isEmpty() ? "pod" : e.getKey()) + ":" + String.join("+", e.getValue()))
                 .collect(Collectors.joining(","));
-    }
-
-    private static AdmissionReview wrap(Review review, AdmissionResponse response) {
-        return new AdmissionReviewBuilder().withApiVersion(review.apiVersion()).withKind(review.kind())
-                .withResponse(response).build();
     }
 
     private JsonNode parse(byte[] body) throws ReviewException {

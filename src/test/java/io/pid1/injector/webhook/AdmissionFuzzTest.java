@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,16 +50,23 @@ class AdmissionFuzzTest {
             byte[] body = cases.next();
             Endpoint endpoint = i % 3 == 0 ? Endpoint.AUDIT : Endpoint.MUTATE;
             try {
-                patched += checkAnswer(body, service.handle(body, endpoint)) ? 1 : 0;
+                patched += checkAnswer(body, service.handle(body, endpoint).toCompletableFuture().join()) ? 1 : 0;
                 answered++;
-            } catch (ReviewException e) {
-                checkOneLine("pid1: " + e.getMessage(), i, body);
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof ReviewException bad)) {
+                    throw failure(i, e, body);
+                }
+                checkOneLine("pid1: " + bad.getMessage(), i, body);
             } catch (RuntimeException | AssertionError | IOException e) {
-                throw new AssertionError("case " + i + " (seed " + SEED + "): " + e + "\n" + excerpt(body), e);
+                throw failure(i, e, body);
             }
         }
         assertTrue(answered > DIRECT_CASES / 2, "only " + answered + " cases were reviews at all");
         assertTrue(patched > DIRECT_CASES / 10, "only " + patched + " cases were patched");
+    }
+
+    private static AssertionError failure(int i, Throwable e, byte[] body) {
+        return new AssertionError("case " + i + " (seed " + SEED + "): " + e + "\n" + excerpt(body), e);
     }
 
     @Test
