@@ -1,6 +1,7 @@
 package io.pid1.injector.core;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One thing the engine changed or noticed, said in one {@code pid1:} line.
@@ -14,6 +15,7 @@ public record Finding(Optional<String> container, Optional<FixKind> fix, boolean
 
     /** The apiserver may truncate longer warnings; SPEC keeps each under 120 characters. */
     static final int MAX_LINE = 119;
+    private static final Pattern BREAKS = Pattern.compile("[\\r\\n\\t]+");
 
     public static Finding applied(String container, FixKind fix, String message) {
         return new Finding(Optional.of(container), Optional.of(fix), true, message);
@@ -30,7 +32,8 @@ public record Finding(Optional<String> container, Optional<FixKind> fix, boolean
     /** The one-line form used in warnings, audit annotations, logs and the CLI. */
     public String line() {
         String text = container.map(c -> "pid1: container \"" + c + "\": " + message).orElse("pid1: " + message);
-        String oneLine = text.replaceAll("[\\r\\n\\t]+", " ");
+        String oneLine = text.indexOf('\r') < 0 && text.indexOf('\n') < 0 && text.indexOf('\t') < 0 ? text
+                : BREAKS.matcher(text).replaceAll(" ");
         return oneLine.length() <= MAX_LINE ? oneLine : oneLine.substring(0, MAX_LINE - 1) + "…";
     }
 }
