@@ -3,11 +3,10 @@
 # of the same size over the same TLS (the floor). See bench/README.md.
 #
 # Environment: RATE_SECONDS (60) per fixed rate, RATES ("100 500 1000"), MAX_SECONDS (20) per
-# max-throughput run, WARMUP_SECONDS (15) of unmeasured load first, CONNECTIONS (32) of the
-# closed-loop runs, RATE_CONNECTIONS (8) of the fixed-rate driver, JAVA_OPTS (JVM options of the
-# webhook, e.g. -XX:MaxRAM=256m as in a 256 MiB container, or
-# -XX:StartFlightRecording=filename=target/bench/load.jfr,settings=profile), BODY (the review,
-# default examples/review-gunicorn.json), BENCH_OUT (target/bench).
+# max-throughput run, WARMUP_SECONDS (30) of unmeasured load first (C2 is still compiling before),
+# CONNECTIONS (32) of the closed-loop runs, RATE_CONNECTIONS (4) of the fixed-rate runs, JAVA_OPTS
+# (JVM options of the webhook; default: the Deployment's, in a 384 MiB container), BODY (the
+# review, default examples/review-gunicorn.json), BENCH_OUT (target/bench).
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +16,10 @@ rate_seconds=${RATE_SECONDS:-60}
 rates=${RATES:-100 500 1000}
 max_seconds=${MAX_SECONDS:-20}
 connections=${CONNECTIONS:-32}
+rate_connections=${RATE_CONNECTIONS:-4}
+# As deploy/base/deployment.yaml runs it (JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX), in a 384 MiB container.
+java_opts=${JAVA_OPTS:--XX:MaxRAM=384m $(sed -n 's/^ *value: \(-Xmx.*\)$/\1/p' deploy/base/deployment.yaml)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 body=${BODY:-examples/review-gunicorn.json}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -31,9 +34,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
-mvn -B -q test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-driver_cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
 
 work=$(mktemp -d)
 pids=()
@@ -50,6 +50,8 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now() { date +%s%N; }
 rss_kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
+# CPU time (user + system) of a process and its threads, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mib() { echo $(( $1 / 1024 )); }
 
 cp "$body" "$work/review.json"
@@ -58,8 +60,8 @@ results="$out/results.md"
 : > "$results"
 say() { echo "$*" | tee -a "$results"; }
 
-# Starts the webhook with a TLS dir of its own; sets server_pid, and started_ms to the milliseconds
-# from the process start to the first answered review.
+# Starts the webhook (extra JVM options in $1) with a TLS dir of its own; sets server_pid, and
+# started_ms to the milliseconds from the process start to the first answered review.
 port=$(free_port)
 mport=$(free_port)
 server_pid=
@@ -68,7 +70,7 @@ start_webhook() {
   local t0 t1
   t0=$(now)
   PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/tls" \
-    java ${JAVA_OPTS:-} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$out/webhook.log" 2>&1 &
+    java $java_opts ${1:-} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$out/webhook.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   for _ in $(seq 1 1000); do
@@ -91,47 +93,64 @@ stop() {
   kill -9 "$1" 2>/dev/null || true
 }
 
-# max_throughput NAME URL: wrk (HTTP/1.1) and h2load (HTTP/2), closed loop, req/s.
+# Closed loop, req/s; SERVER_PID's CPU per request lands in cpu_us[TOOL].
+declare -A cpu_us
+cpu_per_request() { # TICKS_BEFORE REQUESTS -> microseconds of server CPU per request
+  awk -v t0="$1" -v t1="$(cpu_ticks "$measured_pid")" -v n="$2" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%d", (t1 - t0) * 1e6 / hz / n}'
+}
 wrk_rps() {
+  local t0; t0=$(cpu_ticks "$measured_pid")
   wrk -t2 -c"$connections" -d"${max_seconds}s" --latency -s bench/post.lua "$1" >"$work/wrk.txt"
   cat "$work/wrk.txt" >>"$out/raw.txt"
   if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "wrk saw non-2xx answers" >&2; fi
-  awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk.txt"
+  echo "$(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk.txt") $(cpu_per_request "$t0" "$(awk '/requests in/ {print $1}' "$work/wrk.txt")")"
 }
 h2load_rps() {
-  h2load -c"$connections" -m8 -t2 -D "$max_seconds" --warm-up-time=2 -d "$BODY_FILE" \
-    -H 'Content-Type: application/json' "$1" >"$work/h2load.txt"
+  local t0; t0=$(cpu_ticks "$measured_pid")
+  h2load -c"$connections" -m8 -t2 -D "$max_seconds" -d "$BODY_FILE" -H 'Content-Type: application/json' "$1" >"$work/h2load.txt"
   cat "$work/h2load.txt" >>"$out/raw.txt"
   grep -q ' 0 failed, 0 errored' "$work/h2load.txt" || echo "h2load saw failures" >&2
-  awk '/^finished in/ {gsub(",", "", $4); printf "%d", $4}' "$work/h2load.txt"
+  echo "$(awk '/^finished in/ {gsub(",", "", $4); printf "%d", $4}' "$work/h2load.txt") $(cpu_per_request "$t0" "$(awk '/^requests:/ {print $2}' "$work/h2load.txt")")"
 }
+# Open loop at RATE req/s over HTTP/2: h2load --rps, each request's latency from its log.
 fixed_rate() {
-  java -cp "$driver_cp" io.pid1.injector.bench.FixedRateLoad "$1" "$work/tls/ca.crt" "$BODY_FILE" "$2" "$rate_seconds" h2 \
-    "${RATE_CONNECTIONS:-8}"
+  rm -f "$work/rate.log"
+  h2load -c"$rate_connections" -m64 -t1 --rps="$(awk -v r="$2" -v c="$rate_connections" 'BEGIN {print r / c}')" \
+    -D "$rate_seconds" --warm-up-time=1 -d "$BODY_FILE" -H 'Content-Type: application/json' \
+    --log-file="$work/rate.log" "$1" >>"$out/raw.txt"
+  python3 bench/latency.py "$work/rate.log" "$2" "$rate_seconds"
 }
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 
 say "# load run $(date -u +%Y-%m-%dT%H:%MZ)"
 say "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "review: $body ($(wc -c <"$BODY_FILE") bytes); JAVA_OPTS: ${JAVA_OPTS:-none}"
+say "review: $body ($(wc -c <"$BODY_FILE") bytes); JVM options: $java_opts; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"
 
 start_webhook
 first_ms=$started_ms
 stop "$server_pid"
 start_webhook
 second_ms=$started_ms
+stop "$server_pid"
+# An AppCDS archive from a training run (start, one review, SIGTERM), as an image build would make it.
+start_webhook "-XX:ArchiveClassesAtExit=$work/app.jsa"
+stop "$server_pid"
+start_webhook "-XX:SharedArchiveFile=$work/app.jsa"
+cds_ms=$started_ms
+measured_pid=$server_pid
 sleep 2
 idle_rss=$(rss_kib "$server_pid" VmRSS)
 answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" \
   "https://127.0.0.1:$port/mutate" | wc -c)
-say "start to first answer: ${first_ms} ms (first start, creates the CA), ${second_ms} ms (reusing it)"
+say "start to first answer: ${first_ms} ms (first start, creates the CA), ${second_ms} ms (reusing it), ${cds_ms} ms (with an AppCDS archive)"
 say "RSS idle: $(mib "$idle_rss") MiB; answer: $answer_bytes bytes"
 
 declare -A rps lat
 url="https://127.0.0.1:$port/mutate"
 # JIT warm-up, not measured (kube-apiserver meets a webhook that has been up for a while).
-h2load -c4 -m4 -t1 -D "${WARMUP_SECONDS:-15}" -d "$BODY_FILE" -H 'Content-Type: application/json' "$url" >/dev/null
+h2load -c4 -m4 -t1 -D "${WARMUP_SECONDS:-30}" -d "$BODY_FILE" -H 'Content-Type: application/json' "$url" >/dev/null
 rps[webhook,wrk]=$(wrk_rps "$url")
 rps[webhook,h2load]=$(h2load_rps "$url")
 for rate in $rates; do lat[webhook,$rate]=$(fixed_rate "$url" "$rate"); done
@@ -156,26 +175,30 @@ for _ in $(seq 1 250); do
   curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$BODY_FILE" "$nurl" && break
   sleep 0.02
 done
+# nginx's CPU is its workers' (children of the master).
+measured_pid=$nginx_pid
+nginx_cpu() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+cpu_ticks() { nginx_cpu; }
 rps[nginx,wrk]=$(wrk_rps "$nurl")
 rps[nginx,h2load]=$(h2load_rps "$nurl")
 for rate in $rates; do lat[nginx,$rate]=$(fixed_rate "$nurl" "$rate"); done
 stop "$nginx_pid"
 
 say ""
-say "| max throughput (closed loop, $connections connections, ${max_seconds} s) | webhook req/s | nginx req/s | webhook / nginx |"
-say "|---|---:|---:|---:|"
+say "| max throughput (closed loop, $connections connections, ${max_seconds} s) | webhook req/s | nginx req/s | webhook / nginx | webhook CPU µs/req | nginx CPU µs/req |"
+say "|---|---:|---:|---:|---:|---:|"
 for tool in wrk h2load; do
-  w=${rps[webhook,$tool]}; n=${rps[nginx,$tool]}
+  read -r w wcpu <<<"${rps[webhook,$tool]}"; read -r n ncpu <<<"${rps[nginx,$tool]}"
   label=$([ "$tool" = wrk ] && echo "wrk, HTTP/1.1" || echo "h2load, HTTP/2 (8 streams per connection)")
-  say "| $label | $w | $n | $(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.0f %%", 100 * w / n}') |"
+  say "| $label | $w | $n | $(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.0f %%", 100 * w / n}') | $wcpu | $ncpu |"
 done
 say ""
-say "| fixed rate, HTTP/2 over ${RATE_CONNECTIONS:-8} connections, ${rate_seconds} s | server | p50 ms | p99 ms | p99.9 ms | max ms | failed |"
-say "|---|---|---:|---:|---:|---:|---:|"
+say "| fixed rate, HTTP/2 over $rate_connections connections, ${rate_seconds} s | server | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | failed |"
+say "|---|---|---:|---:|---:|---:|---:|---:|"
 for rate in $rates; do
   for server in webhook nginx; do
     l=${lat[$server,$rate]}
-    say "| $rate req/s | $server | $(field "$l" p50_ms) | $(field "$l" p99_ms) | $(field "$l" p999_ms) | $(field "$l" max_ms) | $(field "$l" failed) |"
+    say "| $rate req/s | $server | $(field "$l" achieved) | $(field "$l" p50_ms) | $(field "$l" p99_ms) | $(field "$l" p999_ms) | $(field "$l" max_ms) | $(field "$l" failed) |"
   done
 done
 say ""
