@@ -26,6 +26,11 @@ final class ContainerDraft {
 
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "ksh", "zsh");
     private static final Set<String> SHELL_FLAGS = Set.of("-c", "-ec");
+    /**
+     * A command over this many characters is left as it is, unread: real ones are a few hundred, and reading
+     * one costs time in proportion to its words (a 5 MiB script of short words took 25 s).
+     */
+    static final int MAX_COMMAND_CHARS = 64 * 1024;
 
     /** Where a {@code sh -c} script sits in the argv, and what the shell reader made of it. */
     record ShellCall(String shell, int scriptIndex, Reading reading) {
@@ -48,6 +53,7 @@ final class ContainerDraft {
     private String script;
     private boolean supervised;
     private boolean shellExecs;
+    private boolean tooLong;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
         this.node = node;
@@ -65,7 +71,12 @@ final class ContainerDraft {
 
     /** In scope: a known master-worker server, a shell wrapper as PID 1, or a process manager (reported). */
     boolean inScope() {
-        return shell != null || launch.server().isPresent() || launch.processManager().isPresent();
+        return !tooLong && (shell != null || launch.server().isPresent() || launch.processManager().isPresent());
+    }
+
+    /** The command is over {@link #MAX_COMMAND_CHARS}: not read, not fixed. */
+    boolean tooLong() {
+        return tooLong;
     }
 
     /** The argv PID 1 runs, when the spec or the image tells it. */
@@ -222,9 +233,10 @@ final class ContainerDraft {
     }
 
     private void recognise(Catalog catalog) {
-        shell = argvKnown ? findShell() : null;
+        tooLong = argv.stream().mapToLong(String::length).sum() > MAX_COMMAND_CHARS;
+        shell = argvKnown && !tooLong ? findShell() : null;
         shellExecs = shell != null && shell.reading() instanceof Reading.AlreadyExec;
-        serverArgv = shell != null ? shell.reading().lastCommand() : argv;
+        serverArgv = tooLong ? List.of() : shell != null ? shell.reading().lastCommand() : argv;
         launch = catalog.recognise(serverArgv, effectiveEnv());
         String program = serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0));
         if (launch.server().isEmpty() && looksLikeScript(program) && serverArgv.size() > 1) {

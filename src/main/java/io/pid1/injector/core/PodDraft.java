@@ -42,8 +42,8 @@ final class PodDraft {
         findings.add(Finding.reported(container.name, fix, message));
     }
 
-    /** A finding about a container that belongs to no fix: its image could not be read. */
-    void reportImage(ContainerDraft container, String message) {
+    /** A finding about a container that belongs to no fix: its image or its command could not be read. */
+    void reportContainer(ContainerDraft container, String message) {
         findings.add(new Finding(Optional.of(container.name), Optional.empty(), false, message));
     }
 

@@ -47,7 +47,11 @@ public class PodFixer {
             }
             String image = container.path("image").asText("");
             ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
-            images.failure(image).ifPresent(reason -> draft.reportImage(c, "image " + image + " unreadable: " + reason));
+            images.failure(image).ifPresent(reason -> draft.reportContainer(c, "image " + image + " unreadable: " + reason));
+            if (c.tooLong()) {
+                draft.reportContainer(c, "command is over " + ContainerDraft.MAX_COMMAND_CHARS / 1024
+                        + " KiB; not read, left as it is");
+            }
             if (!c.inScope()) {
                 continue;
             }

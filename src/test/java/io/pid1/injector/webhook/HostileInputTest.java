@@ -71,11 +71,12 @@ class HostileInputTest {
     }
 
     @Test
-    void aQuarterMebibyteOfFlagsIsAnswered() throws Exception {
+    void aQuarterMebibyteOfFlagsIsLeftUnreadWithAWarning() throws Exception {
         ObjectNode pod = AdmissionEndpointTest.pod("gunicorn-sh-c");
         ArrayNode command = (ArrayNode) pod.path("spec").path("containers").path(0).path("command");
         command.set(2, WebhookClient.JSON.getNodeFactory().textNode("gunicorn app:app " + "-w 4 ".repeat(50_000)));
-        assertAnsweredWithin30s(pod);
+        JsonNode answer = assertAnsweredWithin30s(pod);
+        assertTrue(answer.path("warnings").toString().contains("command is over 64 KiB; not read"), answer.toString());
     }
 
     @Test
