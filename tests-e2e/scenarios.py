@@ -701,13 +701,15 @@ def shim_hung_drive(how):
             for pid in workers:
                 os.kill(pid, signal.SIGSTOP)
         else:
-            # 2 workers x 2 threads; which worker accepts a connection is up to the kernel, so
-            # keep adding /hang requests until no thread is left to answer /health.
-            for _ in range(10):
+            # 2 workers x 2 threads. The kernel picks which worker accepts each connection, and a
+            # worker with busy threads still accepts and queues: send twice the threads at a time
+            # until /health fails three times in a row. One failure proves little: it may have
+            # landed on the full worker while the other still has a free thread.
+            for _ in range(5):
                 hangs += [Background(http_get, runner.net, port, "/hang", window + 10)
-                          for _ in range(2)]
-                time.sleep(0.3)
-                if http_get(runner.net, port, "/health", 1)[0] != 200:
+                          for _ in range(8)]
+                time.sleep(0.5)
+                if all(http_get(runner.net, port, "/health", 1)[0] != 200 for _ in range(3)):
                     break
         time.sleep(0.5)
         health = http_get(runner.net, port, "/health", 2)[0]
