@@ -50,8 +50,9 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now() { date +%s%N; }
 rss_kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
-# CPU time (user + system) of a process and its threads, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time (user + system) of the processes in measured_pids and their threads, in clock ticks.
+measured_pids=
+cpu_ticks() { local t=0 p; for p in $measured_pids; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 mib() { echo $(( $1 / 1024 )); }
 
 cp "$body" "$work/review.json"
@@ -93,21 +94,20 @@ stop() {
   kill -9 "$1" 2>/dev/null || true
 }
 
-# Closed loop, req/s; SERVER_PID's CPU per request lands in cpu_us[TOOL].
-declare -A cpu_us
+# Closed loop: "req/s CPU-µs-per-request" of the server in measured_pids.
 cpu_per_request() { # TICKS_BEFORE REQUESTS -> microseconds of server CPU per request
-  awk -v t0="$1" -v t1="$(cpu_ticks "$measured_pid")" -v n="$2" -v hz="$(getconf CLK_TCK)" \
+  awk -v t0="$1" -v t1="$(cpu_ticks)" -v n="$2" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "%d", (t1 - t0) * 1e6 / hz / n}'
 }
 wrk_rps() {
-  local t0; t0=$(cpu_ticks "$measured_pid")
+  local t0; t0=$(cpu_ticks)
   wrk -t2 -c"$connections" -d"${max_seconds}s" --latency -s bench/post.lua "$1" >"$work/wrk.txt"
   cat "$work/wrk.txt" >>"$out/raw.txt"
   if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "wrk saw non-2xx answers" >&2; fi
   echo "$(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk.txt") $(cpu_per_request "$t0" "$(awk '/requests in/ {print $1}' "$work/wrk.txt")")"
 }
 h2load_rps() {
-  local t0; t0=$(cpu_ticks "$measured_pid")
+  local t0; t0=$(cpu_ticks)
   h2load -c"$connections" -m8 -t2 -D "$max_seconds" -d "$BODY_FILE" -H 'Content-Type: application/json' "$1" >"$work/h2load.txt"
   cat "$work/h2load.txt" >>"$out/raw.txt"
   grep -q ' 0 failed, 0 errored' "$work/h2load.txt" || echo "h2load saw failures" >&2
@@ -139,7 +139,7 @@ start_webhook "-XX:ArchiveClassesAtExit=$work/app.jsa"
 stop "$server_pid"
 start_webhook "-XX:SharedArchiveFile=$work/app.jsa"
 cds_ms=$started_ms
-measured_pid=$server_pid
+measured_pids=$server_pid
 sleep 2
 idle_rss=$(rss_kib "$server_pid" VmRSS)
 answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" \
@@ -175,10 +175,8 @@ for _ in $(seq 1 250); do
   curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$BODY_FILE" "$nurl" && break
   sleep 0.02
 done
-# nginx's CPU is its workers' (children of the master).
-measured_pid=$nginx_pid
-nginx_cpu() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-cpu_ticks() { nginx_cpu; }
+# nginx's CPU is its master's and its workers'.
+measured_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 rps[nginx,wrk]=$(wrk_rps "$nurl")
 rps[nginx,h2load]=$(h2load_rps "$nurl")
 for rate in $rates; do lat[nginx,$rate]=$(fixed_rate "$nurl" "$rate"); done

@@ -118,18 +118,19 @@ public class AdmissionService {
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
         boolean patch = endpoint == Endpoint.MUTATE && !auditMode && !outcome.reportOnly() && outcome.changed();
         count(outcome, patch);
+        String fixes = fixesText(outcome);
         LOG.infof("pod=%s/%s uid=%s endpoint=%s dryRun=%s patched=%s fixes=%s findings=%d", review.namespace(),
-                review.podName(), review.uid(), endpoint.id, review.dryRun(), patch, fixesText(outcome), lines.size());
+                review.podName(), review.uid(), endpoint.id, review.dryRun(), patch, fixes, lines.size());
         return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), lines,
-                lines.isEmpty() ? Map.of() : auditAnnotations(outcome, lines, patch),
+                lines.isEmpty() ? Map.of() : auditAnnotations(fixes, lines, patch),
                 patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
     }
 
-    private static Map<String, String> auditAnnotations(Outcome outcome, List<String> lines, boolean patched) {
+    private static Map<String, String> auditAnnotations(String fixes, List<String> lines, boolean patched) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("findings", String.join("\n", lines));
-        if (!outcome.applied().isEmpty()) {
-            annotations.put(patched ? "fixes" : "would-fix", fixesText(outcome));
+        if (!fixes.isEmpty()) {
+            annotations.put(patched ? "fixes" : "would-fix", fixes);
         }
         return annotations;
     }
