@@ -88,7 +88,7 @@ final class FlagReader {
             for (String flag : flags) {
                 if (word.equals(flag)) {
                     values.add(i + 1 < words.size() ? resolve(words.get(i + 1)) : Optional.empty());
-                } else if (word.startsWith(flag + "=")) {
+                } else if (word.length() > flag.length() && word.charAt(flag.length()) == '=' && word.startsWith(flag)) {
                     values.add(resolve(word.substring(flag.length() + 1)));
                 } else if (isShort(flag) && word.startsWith(flag) && !word.startsWith("--")) {
                     values.add(resolve(word.substring(flag.length())));

@@ -22,7 +22,7 @@ record ListenAddress(Optional<String> host, OptionalInt port, boolean unixSocket
                 || value.startsWith("@")) {
             return Optional.of(new ListenAddress(Optional.empty(), OptionalInt.empty(), true));
         }
-        String address = SCHEME.matcher(value).replaceFirst("");
+        String address = value.contains("://") ? SCHEME.matcher(value).replaceFirst("") : value;
         if (value.startsWith("fd:") || address.isEmpty()) {
             return Optional.empty();
         }

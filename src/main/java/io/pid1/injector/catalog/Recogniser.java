@@ -55,12 +55,20 @@ final class Recogniser {
         return unknown(Optional.empty());
     }
 
+    private Optional<Init> initNamed(String word) {
+        for (Init candidate : entries.inits()) {
+            if (Names.matches(candidate.executables(), word)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     private int skipInits() {
         int i = 0;
         while (i < argv.size()) {
             String word = argv.get(i);
-            Optional<Init> found = entries.inits().stream()
-                    .filter(candidate -> Names.matches(candidate.executables(), word)).findFirst();
+            Optional<Init> found = initNamed(word);
             if (found.isEmpty()) {
                 return i;
             }

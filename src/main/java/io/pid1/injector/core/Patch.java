@@ -20,67 +20,80 @@ final class Patch {
 
     static ArrayNode diff(JsonNode from, JsonNode to) {
         ArrayNode ops = Json.NODES.arrayNode();
-        diff("", from, to, ops);
+        diff(new StringBuilder(), from, to, ops);
         return ops;
     }
 
-    private static void diff(String path, JsonNode from, JsonNode to, ArrayNode ops) {
-        if (from.equals(to)) {
-            return;
-        }
+    /**
+     * {@code path} is the JSON Pointer of {@code from} and {@code to}, grown and cut back as the walk goes down
+     * and up, so that a pointer string is made only for an operation. Objects are walked key by key without
+     * comparing them whole first: an unchanged subtree is then read once, not once per level above it.
+     */
+    private static void diff(StringBuilder path, JsonNode from, JsonNode to, ArrayNode ops) {
         if (from instanceof ObjectNode a && to instanceof ObjectNode b) {
             objects(path, a, b, ops);
+        } else if (from.equals(to)) {
+            return;
         } else if (from instanceof ArrayNode a && to instanceof ArrayNode b && allObjects(a) && allObjects(b)) {
             arrays(path, a, b, ops);
         } else {
-            ops.addObject().put("op", "replace").put("path", path).set("value", to);
+            ops.addObject().put("op", "replace").put("path", path.toString()).set("value", to);
         }
     }
 
-    private static void objects(String path, ObjectNode from, ObjectNode to, ArrayNode ops) {
+    private static void objects(StringBuilder path, ObjectNode from, ObjectNode to, ArrayNode ops) {
+        int parent = path.length();
         for (Iterator<String> names = from.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!to.has(name)) {
-                ops.addObject().put("op", "remove").put("path", path + "/" + escape(name));
+                ops.addObject().put("op", "remove").put("path", child(path, name).toString());
+                path.setLength(parent);
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> fields = to.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String child = path + "/" + escape(field.getKey());
             JsonNode before = from.get(field.getKey());
+            child(path, field.getKey());
             if (before == null) {
-                ops.addObject().put("op", "add").put("path", child).set("value", field.getValue());
+                ops.addObject().put("op", "add").put("path", path.toString()).set("value", field.getValue());
             } else {
-                diff(child, before, field.getValue(), ops);
+                diff(path, before, field.getValue(), ops);
             }
+            path.setLength(parent);
         }
     }
 
-    private static void arrays(String path, ArrayNode from, ArrayNode to, ArrayNode ops) {
+    private static void arrays(StringBuilder path, ArrayNode from, ArrayNode to, ArrayNode ops) {
+        int parent = path.length();
         int added = to.size() - from.size();
         if (added == 0) {
             for (int i = 0; i < from.size(); i++) {
-                diff(path + "/" + i, from.get(i), to.get(i), ops);
+                diff(path.append('/').append(i), from.get(i), to.get(i), ops);
+                path.setLength(parent);
             }
-        } else if (added > 0 && slice(to, 0, from.size()).equals(from)) {
+        } else if (added > 0 && startsWith(to, 0, from)) {
             for (int i = from.size(); i < to.size(); i++) {
-                ops.addObject().put("op", "add").put("path", path + "/" + i).set("value", to.get(i));
+                ops.addObject().put("op", "add").put("path", path.append('/').append(i).toString()).set("value", to.get(i));
+                path.setLength(parent);
             }
-        } else if (added > 0 && slice(to, added, to.size()).equals(from)) {
+        } else if (added > 0 && startsWith(to, added, from)) {
             for (int i = 0; i < added; i++) {
-                ops.addObject().put("op", "add").put("path", path + "/" + i).set("value", to.get(i));
+                ops.addObject().put("op", "add").put("path", path.append('/').append(i).toString()).set("value", to.get(i));
+                path.setLength(parent);
             }
         } else {
-            ops.addObject().put("op", "replace").put("path", path).set("value", to);
+            ops.addObject().put("op", "replace").put("path", path.toString()).set("value", to);
         }
     }
 
-    private static ArrayNode slice(ArrayNode array, int from, int to) {
-        ArrayNode slice = Json.NODES.arrayNode(to - from);
-        for (int i = from; i < to; i++) {
-            slice.add(array.get(i));
+    /** Whether {@code array} holds the items of {@code run}, in order, from {@code offset} on. */
+    private static boolean startsWith(ArrayNode array, int offset, ArrayNode run) {
+        for (int i = 0; i < run.size(); i++) {
+            if (!array.get(offset + i).equals(run.get(i))) {
+                return false;
+            }
         }
-        return slice;
+        return true;
     }
 
     private static boolean allObjects(ArrayNode array) {
@@ -92,8 +105,19 @@ final class Patch {
         return true;
     }
 
-    /** JSON Pointer escaping (RFC 6901): {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
-    static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
+    /** {@code path} followed by the reference token {@code name}, escaped per RFC 6901 ({@code ~0}, {@code ~1}). */
+    private static StringBuilder child(StringBuilder path, String name) {
+        path.append('/');
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '~') {
+                path.append("~0");
+            } else if (c == '/') {
+                path.append("~1");
+            } else {
+                path.append(c);
+            }
+        }
+        return path;
     }
 }

@@ -1,10 +1,14 @@
 package io.pid1.injector.core;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +55,32 @@ final class Status {
     void record(ObjectNode pod, Map<String, List<String>> applied, String version) {
         Map<String, List<String>> all = new LinkedHashMap<>(fixed);
         all.putAll(applied);
-        ObjectNode status = JSON.createObjectNode();
-        status.put("version", version);
-        ObjectNode containers = status.putObject("containers");
-        all.forEach((name, fixes) -> (name.equals(POD) ? status : containers).set(name.equals(POD) ? "pod" : name,
-                Json.array(fixes)));
-        Json.object(Json.object(pod, "metadata"), "annotations").put(PodOptions.STATUS, status.toString());
+        StringWriter text = new StringWriter(96);
+        try (JsonGenerator status = JSON.getFactory().createGenerator(text)) {
+            status.writeStartObject();
+            status.writeStringField("version", version);
+            status.writeObjectFieldStart("containers");
+            for (Map.Entry<String, List<String>> container : all.entrySet()) {
+                if (!container.getKey().equals(POD)) {
+                    writeFixes(status, container.getKey(), container.getValue());
+                }
+            }
+            status.writeEndObject();
+            if (all.containsKey(POD)) {
+                writeFixes(status, "pod", all.get(POD));
+            }
+            status.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + PodOptions.STATUS, e);
+        }
+        Json.object(Json.object(pod, "metadata"), "annotations").put(PodOptions.STATUS, text.toString());
+    }
+
+    private static void writeFixes(JsonGenerator status, String name, List<String> fixes) throws IOException {
+        status.writeArrayFieldStart(name);
+        for (String fix : fixes) {
+            status.writeString(fix);
+        }
+        status.writeEndArray();
     }
 }

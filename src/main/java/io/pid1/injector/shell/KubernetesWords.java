@@ -1,11 +1,11 @@
 package io.pid1.injector.shell;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Renders shell words as Kubernetes {@code command}/{@code args}/{@code env} strings, where
@@ -71,15 +71,21 @@ final class KubernetesWords {
 
     /** The names of the parameters the word expands. */
     static Set<String> parameters(Word word) {
-        return word.parts().stream()
-                .filter(WordPart.Parameter.class::isInstance)
-                .map(part -> ((WordPart.Parameter) part).name())
-                .collect(Collectors.toSet());
+        Set<String> names = Set.of();
+        for (WordPart part : word.parts()) {
+            if (part instanceof WordPart.Parameter parameter) {
+                if (names.isEmpty()) {
+                    names = new HashSet<>();
+                }
+                names.add(parameter.name());
+            }
+        }
+        return names;
     }
 
     private Optional<Segment> segment(WordPart part) {
         if (part instanceof WordPart.Literal literal) {
-            if (!literal.quoted() && literal.text().chars().anyMatch(c -> UNSAFE_UNQUOTED.indexOf(c) >= 0)) {
+            if (!literal.quoted() && Word.containsAny(literal.text(), UNSAFE_UNQUOTED)) {
                 return Optional.empty();
             }
             return Optional.of(new Segment(literal.text(), true));
@@ -111,14 +117,20 @@ final class KubernetesWords {
     /** Whether an unquoted expansion of {@code value} is exactly {@code value}, as one field. */
     private boolean isSingleField(String value) {
         return value != null && !value.isEmpty() && !env.containsKey("IFS")
-                && value.chars().noneMatch(c -> UNSAFE_EXPANDED.indexOf(c) >= 0);
+                && !Word.containsAny(value, UNSAFE_EXPANDED);
     }
 
     private static boolean isName(String name) {
         if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
             return false;
         }
-        return name.chars().allMatch(c -> c == '_' || (c < 128 && Character.isLetterOrDigit(c)));
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '_' && (c >= 128 || !Character.isLetterOrDigit(c))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Concatenates, doubling each literal {@code $} that Kubernetes would otherwise read as syntax. */

@@ -36,8 +36,22 @@ record Word(List<WordPart> parts, int start, int end) {
 
     /** Whether the word has an unquoted {@code *}, {@code ?} or {@code [}. */
     boolean hasGlob() {
-        return parts.stream().anyMatch(part -> part instanceof WordPart.Literal literal && !literal.quoted()
-                && literal.text().chars().anyMatch(c -> c == '*' || c == '?' || c == '['));
+        for (WordPart part : parts) {
+            if (part instanceof WordPart.Literal literal && !literal.quoted() && containsAny(literal.text(), "*?[")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code text} holds any of {@code chars}. */
+    static boolean containsAny(String text, String chars) {
+        for (int i = 0; i < text.length(); i++) {
+            if (chars.indexOf(text.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The word as written in {@code script}. */

@@ -119,11 +119,19 @@ public class AdmissionService {
         boolean patch = endpoint == Endpoint.MUTATE && !auditMode && !outcome.reportOnly() && outcome.changed();
         count(outcome, patch);
         String fixes = fixesText(outcome);
-        LOG.infof("pod=%s/%s uid=%s endpoint=%s dryRun=%s patched=%s fixes=%s findings=%d", review.namespace(),
-                review.podName(), review.uid(), endpoint.id, review.dryRun(), patch, fixes, lines.size());
+        LOG.info(logLine(review, endpoint, patch, fixes, lines.size()));
         return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), lines,
                 lines.isEmpty() ? Map.of() : auditAnnotations(fixes, lines, patch),
                 patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
+    }
+
+    /**
+     * The per-pod log line, concatenated here rather than printf-formatted by the log writer: at thousands of
+     * reviews a second, {@code String.format} made the log thread a tenth of the CPU.
+     */
+    private static String logLine(Review review, Endpoint endpoint, boolean patched, String fixes, int findings) {
+        return "pod=" + review.namespace() + '/' + review.podName() + " uid=" + review.uid() + " endpoint=" + endpoint.id
+                + " dryRun=" + review.dryRun() + " patched=" + patched + " fixes=" + fixes + " findings=" + findings;
     }
 
     private static Map<String, String> auditAnnotations(String fixes, List<String> lines, boolean patched) {
