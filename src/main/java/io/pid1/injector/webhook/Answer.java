@@ -26,7 +26,13 @@ record Answer(Review review, Optional<JsonNode> patch, List<String> warnings, Ma
     }
 
     byte[] write(ObjectMapper json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        byte[] patchBytes;
+        try {
+            patchBytes = patch.isPresent() ? json.writeValueAsBytes(patch.get()) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a JSON Patch", e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(estimatedSize(patchBytes));
         try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
             generator.writeStartObject();
             generator.writeStringField("apiVersion", review.apiVersion());
@@ -34,10 +40,10 @@ record Answer(Review review, Optional<JsonNode> patch, List<String> warnings, Ma
             generator.writeObjectFieldStart("response");
             generator.writeStringField("uid", review.uid());
             generator.writeBooleanField("allowed", true);
-            if (patch.isPresent()) {
+            if (patchBytes != null) {
                 generator.writeStringField("patchType", "JSONPatch");
                 generator.writeFieldName("patch");
-                generator.writeBinary(json.writeValueAsBytes(patch.get()));
+                generator.writeBinary(patchBytes);
             }
             if (!warnings.isEmpty()) {
                 generator.writeArrayFieldStart("warnings");
@@ -59,5 +65,17 @@ record Answer(Review review, Optional<JsonNode> patch, List<String> warnings, Ma
             throw new UncheckedIOException("cannot write an AdmissionReview", e);
         }
         return out.toByteArray();
+    }
+
+    /** Room for the whole answer up front, so the buffer is not grown and copied on the way. */
+    private int estimatedSize(byte[] patchBytes) {
+        int size = 256 + (patchBytes == null ? 0 : patchBytes.length / 3 * 4 + 4);
+        for (String warning : warnings) {
+            size += warning.length() + 4;
+        }
+        for (String value : auditAnnotations.values()) {
+            size += value.length() + 32;
+        }
+        return size;
     }
 }
