@@ -126,8 +126,8 @@ public class AdmissionService {
     }
 
     /**
-     * The per-pod log line, concatenated here rather than printf-formatted by the log writer: at thousands of
-     * reviews a second, {@code String.format} made the log thread a tenth of the CPU.
+     * The per-pod log line, concatenated here rather than printf-formatted by the log writer: {@code String.format}
+     * for each pod showed among the log thread's samples under load.
      */
     private static String logLine(Review review, Endpoint endpoint, boolean patched, String fixes, int findings) {
         return "pod=" + review.namespace() + '/' + review.podName() + " uid=" + review.uid() + " endpoint=" + endpoint.id
