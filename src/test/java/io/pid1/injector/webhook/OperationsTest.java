@@ -10,6 +10,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Health, metrics, TLS versions and the engine failing: what an operator sees. */
+/** Health, metrics, TLS versions, the I/O transport and the engine failing: what an operator sees. */
 @QuarkusTest
 @WithTestResource(TlsFiles.class)
 class OperationsTest {
@@ -51,6 +53,14 @@ class OperationsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), uri + ": " + response.body());
         return response.body();
+    }
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void ioRunsOnNativeEpoll() {
+        assertTrue(vertx.isNativeTransportEnabled(), "native transport unavailable: " + vertx.unavailableNativeTransportCause());
     }
 
     @Test
