@@ -41,6 +41,9 @@ class LogBatching {
     }
 
     synchronized void start(Handler[] roots, Duration period) {
+        if (flusher != null) {
+            return;
+        }
         collect(roots);
         if (writers.isEmpty()) {
             return;

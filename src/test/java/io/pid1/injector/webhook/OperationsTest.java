@@ -37,6 +37,9 @@ class OperationsTest {
     @TestHTTPResource(value = "/", management = true)
     URI management;
 
+    @Inject
+    Vertx vertx;
+
     WebhookClient client;
 
     @BeforeEach
@@ -54,9 +57,6 @@ class OperationsTest {
         assertEquals(200, response.statusCode(), uri + ": " + response.body());
         return response.body();
     }
-
-    @Inject
-    Vertx vertx;
 
     @Test
     void ioRunsOnNativeEpoll() {
