@@ -1,7 +1,6 @@
 package io.pid1.injector.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pid1.injector.tls.TlsMaterial;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -14,13 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +46,7 @@ class ShutdownUnderLoadIT {
     static final Duration DELAY = Duration.ofSeconds(5);
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    Process server;
-    Path dir;
+    PackagedServer packaged;
 
     /** A request that did not get an answer, and how long after SIGTERM. */
     record Failure(String uid, String error, long millisAfterSignal) {
@@ -60,31 +54,18 @@ class ShutdownUnderLoadIT {
 
     @AfterEach
     void stop() throws IOException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly();
-        }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (packaged != null) {
+            packaged.close();
         }
     }
 
     @Test
     void sigtermUnderLoadLosesNoReviewAndExitsZero() throws Exception {
-        dir = Files.createTempDirectory("pid1-shutdown");
-        Path log = dir.resolve("server.log");
-        int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar",
-                System.getProperty("pid1.jar", "target/quarkus-app/quarkus-run.jar"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("PID1_WEBHOOK_PORT", String.valueOf(port),
-                "PID1_MANAGEMENT_PORT", String.valueOf(freePort()), "PID1_LISTEN_HOST", "127.0.0.1",
-                "PID1_TLS_DIR", dir.resolve("tls").toString()));
-        server = builder.start();
-        URI base = URI.create("https://localhost:" + port + "/");
-        Path ca = dir.resolve("tls").resolve(TlsMaterial.CA_FILE);
-        awaitFirstAnswer(base, ca);
+        packaged = new PackagedServer();
+        Process server = packaged.process;
+        int port = packaged.port;
+        Path ca = packaged.ca();
+        packaged.awaitFirstAnswer();
 
         AtomicBoolean running = new AtomicBoolean(true);
         Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -143,7 +124,7 @@ class ShutdownUnderLoadIT {
 
         assertTrue(exited, "the server did not exit within delay + shutdown timeout");
         assertEquals(0, server.exitValue(), "exit code");
-        String served = Files.readString(log);
+        String served = packaged.output();
         String summary = answered.size() + " answered, statuses " + statuses + ", failures " + failures.size();
         synchronized (failures) {
             assertTrue(failures.size() > 0, "no request was refused after the server stopped; " + summary);
@@ -163,28 +144,6 @@ class ShutdownUnderLoadIT {
     private static void fail(List<Failure> failures, String uid, String error, long signalled) {
         synchronized (failures) {
             failures.add(new Failure(uid, error, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled)));
-        }
-    }
-
-    private void awaitFirstAnswer(URI base, Path ca) throws Exception {
-        String review = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && server.isAlive()) {
-            try {
-                if (Files.exists(ca) && new WebhookClient(base, ca).post("mutate", review).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the server never answered a review");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
