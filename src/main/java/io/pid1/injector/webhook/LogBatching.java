@@ -29,7 +29,7 @@ class LogBatching {
 
     static final Duration PERIOD = Duration.ofMillis(100);
 
-    private final List<WriterHandler> writers = new ArrayList<>();
+    private List<WriterHandler> writers = List.of();
     private ScheduledExecutorService flusher;
 
     void serving(@ObservesAsync HttpsServerStart event) {
@@ -44,17 +44,20 @@ class LogBatching {
         if (flusher != null) {
             return;
         }
-        collect(roots);
-        if (writers.isEmpty()) {
+        List<WriterHandler> found = new ArrayList<>();
+        collect(roots, found);
+        if (found.isEmpty()) {
             return;
         }
-        writers.forEach(writer -> writer.setAutoFlush(false));
+        List<WriterHandler> batched = List.copyOf(found);
+        batched.forEach(writer -> writer.setAutoFlush(false));
+        writers = batched;
         flusher = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "pid1-log-flush");
             thread.setDaemon(true);
             return thread;
         });
-        flusher.scheduleWithFixedDelay(() -> writers.forEach(WriterHandler::flush), period.toMillis(),
+        flusher.scheduleWithFixedDelay(() -> batched.forEach(WriterHandler::flush), period.toMillis(),
                 period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -67,16 +70,16 @@ class LogBatching {
             writer.setAutoFlush(true);
             writer.flush();
         }
-        writers.clear();
+        writers = List.of();
     }
 
     /** The writers under the root logger's handlers, also inside Quarkus' delayed and async handlers. */
-    private void collect(Handler[] handlers) {
+    private static void collect(Handler[] handlers, List<WriterHandler> found) {
         for (Handler handler : handlers) {
             if (handler instanceof WriterHandler writer) {
-                writers.add(writer);
+                found.add(writer);
             } else if (handler instanceof ExtHandler parent) {
-                collect(parent.getHandlers());
+                collect(parent.getHandlers(), found);
             }
         }
     }
