@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class PackagedServer implements AutoCloseable {
 
     final Process process;
-    final Path dir;
-    final Path log;
+    private final Path dir;
+    private final Path log;
     final int port;
 
     PackagedServer(String... jvmOptions) throws IOException {
