@@ -68,17 +68,17 @@ final class Patch {
         int added = to.size() - from.size();
         if (added == 0) {
             for (int i = 0; i < from.size(); i++) {
-                diff(path.append('/').append(i), from.get(i), to.get(i), ops);
+                diff(index(path, i), from.get(i), to.get(i), ops);
                 path.setLength(parent);
             }
         } else if (added > 0 && startsWith(to, 0, from)) {
             for (int i = from.size(); i < to.size(); i++) {
-                ops.addObject().put("op", "add").put("path", path.append('/').append(i).toString()).set("value", to.get(i));
+                ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
                 path.setLength(parent);
             }
         } else if (added > 0 && startsWith(to, added, from)) {
             for (int i = 0; i < added; i++) {
-                ops.addObject().put("op", "add").put("path", path.append('/').append(i).toString()).set("value", to.get(i));
+                ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
                 path.setLength(parent);
             }
         } else {
@@ -103,6 +103,11 @@ final class Patch {
             }
         }
         return true;
+    }
+
+    /** {@code path} followed by the array index {@code i}. */
+    private static StringBuilder index(StringBuilder path, int i) {
+        return path.append('/').append(i);
     }
 
     /** {@code path} followed by the reference token {@code name}, escaped per RFC 6901 ({@code ~0}, {@code ~1}). */

@@ -125,10 +125,7 @@ public class AdmissionService {
                 patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
     }
 
-    /**
-     * The per-pod log line, concatenated here rather than printf-formatted by the log writer: {@code String.format}
-     * for each pod showed among the log thread's samples under load.
-     */
+    /** The per-pod log line, concatenated: {@code String.format} for each pod showed among the samples under load. */
     private static String logLine(Review review, Endpoint endpoint, boolean patched, String fixes, int findings) {
         return "pod=" + review.namespace() + '/' + review.podName() + " uid=" + review.uid() + " endpoint=" + endpoint.id
                 + " dryRun=" + review.dryRun() + " patched=" + patched + " fixes=" + fixes + " findings=" + findings;
