@@ -100,6 +100,19 @@ public class AdmissionService {
         });
     }
 
+    /**
+     * {@code body} through the parse, the engine and the answer as a review would go, without its log line,
+     * metrics or registry lookups: what {@link Warmup} runs once at start.
+     */
+    Answer warmUp(byte[] body) throws ReviewException {
+        Review review = Review.of(parse(body));
+        Outcome outcome = fixer.fix(review.pod(), ImageFacts.none());
+        List<String> lines = outcome.findings().stream().map(Finding::line).toList();
+        Answer answer = new Answer(review, Optional.of(outcome.patch()), lines, Map.of(), "warm-up");
+        answer.write(json);
+        return answer;
+    }
+
     private void record(Endpoint endpoint, Timer.Sample timer, String outcome) {
         timer.stop(durations.get(endpoint));
         requests.computeIfAbsent(endpoint.id + ' ' + outcome,
