@@ -47,7 +47,7 @@ public class Warmup implements HealthCheck {
         try {
             service.get().warmUp(REVIEW);
         } catch (ReviewException | RuntimeException e) {
-            LOG.warnf(e, "warm-up review failed; the first review will take longer");
+            LOG.warn("warm-up review failed; the first review will take longer", e);
         } finally {
             done = true;
         }
