@@ -1,39 +1,18 @@
 package io.pid1.injector.tls;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.util.IPAddress;
 
 /**
  * Makes, checks and keeps the webhook's TLS material: a self-signed CA and a serving certificate
@@ -47,13 +26,9 @@ public final class Certificates {
     public static final Duration CA_VALIDITY = Duration.ofDays(3650);
     /** Existing material is reused only when it stays valid at least this long. */
     public static final Duration MIN_REMAINING = Duration.ofDays(30);
-    /** How far in the past a new certificate starts, for clocks that run behind. */
-    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-
-    static final String CA_SUBJECT = "CN=pid1-injector CA";
-    private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+    static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private Certificates() {
     }
@@ -97,12 +72,12 @@ public final class Certificates {
         Duration caValidity = validity.compareTo(CA_VALIDITY) > 0 ? validity : CA_VALIDITY;
         try {
             KeyPair caKeys = newKeyPair();
-            X509Certificate ca = newCa(caKeys, now, caValidity);
+            X509Certificate ca = Signing.ca(caKeys, now, caValidity);
             KeyPair servingKeys = newKeyPair();
-            X509Certificate serving = newServing(servingKeys.getPublic(), ca, caKeys.getPrivate(),
+            X509Certificate serving = Signing.serving(servingKeys.getPublic(), ca, caKeys.getPrivate(),
                     "CN=" + service + "." + namespace + ".svc", names, now, validity);
             return new TlsMaterial(ca, serving, servingKeys.getPrivate());
-        } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create TLS material: " + e.getMessage(), e);
         }
     }
@@ -155,12 +130,9 @@ public final class Certificates {
         return new Ensured(material, true, existing.reason());
     }
 
-    static GeneralName generalName(String name) {
-        return new GeneralName(IPAddress.isValid(name) ? GeneralName.iPAddress : GeneralName.dNSName, name);
-    }
-
-    private static GeneralNames generalNames(List<String> names) {
-        return new GeneralNames(names.stream().map(Certificates::generalName).toArray(GeneralName[]::new));
+    /** Whether a name of {@link #serverNames} is an IP address (IPv4 dotted or IPv6) rather than a DNS name. */
+    static boolean isIpLiteral(String name) {
+        return name.indexOf(':') >= 0 || IPV4.matcher(name).matches();
     }
 
     private static void requireLabel(String what, String value) {
@@ -170,48 +142,9 @@ public final class Certificates {
         }
     }
 
-    private static X509Certificate newCa(KeyPair keys, Instant now, Duration validity)
-            throws GeneralSecurityException, CertIOException, OperatorCreationException {
-        X500Name name = new X500Name(CA_SUBJECT);
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, newSerial(),
-                Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), name, keys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                .addExtension(Extension.subjectKeyIdentifier, false,
-                        new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
-        return sign(builder, keys.getPrivate());
-    }
-
-    private static X509Certificate newServing(PublicKey key, X509Certificate ca, PrivateKey caKey, String subject,
-                                              List<String> names, Instant now, Duration validity)
-            throws GeneralSecurityException, CertIOException, OperatorCreationException {
-        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, newSerial(),
-                Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), new X500Name(subject), key)
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                .addExtension(Extension.subjectAlternativeName, false, generalNames(names))
-                .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key))
-                .addExtension(Extension.authorityKeyIdentifier, false,
-                        extensions.createAuthorityKeyIdentifier(ca.getPublicKey()));
-        return sign(builder, caKey);
-    }
-
     private static KeyPair newKeyPair() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return generator.generateKeyPair();
-    }
-
-    /** A random positive serial of exactly 128 bits. */
-    private static BigInteger newSerial() {
-        return new BigInteger(127, RANDOM).setBit(127);
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
-            throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key)));
     }
 }

@@ -1,31 +1,35 @@
 package io.pid1.injector.tls;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
 /** Decides whether existing TLS material can still be used; each method names the first problem found. */
 final class TlsCheck {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The types of a subject alternative name, as {@link X509Certificate#getSubjectAlternativeNames} gives them. */
+    private static final Integer DNS_NAME = 2;
+    private static final Integer IP_ADDRESS = 7;
 
     private TlsCheck() {
     }
@@ -100,23 +104,38 @@ final class TlsCheck {
     }
 
     private static Optional<String> missingNames(X509Certificate certificate, List<String> required) {
-        List<GeneralName> present;
+        Set<String> dnsNames = new HashSet<>();
+        Set<InetAddress> addresses = new HashSet<>();
         try {
-            GeneralNames names = GeneralNames.fromExtensions(
-                    new JcaX509CertificateHolder(certificate).getExtensions(), Extension.subjectAlternativeName);
-            present = names == null ? List.of() : List.of(names.getNames());
-        } catch (GeneralSecurityException e) {
+            Collection<List<?>> present = certificate.getSubjectAlternativeNames();
+            for (List<?> name : present == null ? List.<List<?>>of() : present) {
+                if (name.get(0).equals(DNS_NAME)) {
+                    dnsNames.add(((String) name.get(1)).toLowerCase(Locale.ROOT));
+                } else if (name.get(0).equals(IP_ADDRESS)) {
+                    addresses.add(InetAddress.getByName((String) name.get(1)));
+                }
+            }
+        } catch (CertificateParsingException | UnknownHostException e) {
             return Optional.of(TlsMaterial.CERT_FILE + " cannot be read: " + e.getMessage());
         }
         List<String> missing = new ArrayList<>();
         for (String name : required) {
-            if (!present.contains(Certificates.generalName(name))) {
+            if (Certificates.isIpLiteral(name) ? !addresses.contains(address(name)) : !dnsNames.contains(name)) {
                 missing.add(name);
             }
         }
         return missing.isEmpty()
                 ? Optional.empty()
                 : Optional.of(TlsMaterial.CERT_FILE + " lacks the names " + String.join(", ", missing));
+    }
+
+    /** The address an IP literal stands for; {@link InetAddress#getByName} asks no resolver for a literal. */
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + literal, e);
+        }
     }
 
     private static Optional<String> endsTooSoon(TlsMaterial material, Instant now, Duration minRemaining) {
