@@ -81,7 +81,7 @@ public class AdmissionService {
         Timer.Sample timer = Timer.start(metrics);
         Review review;
         try {
-            review = Review.of(parse(body));
+            review = Review.of(parse(json, body));
         } catch (ReviewException e) {
             record(endpoint, timer, "bad_request");
             return CompletableFuture.failedFuture(e);
@@ -101,12 +101,18 @@ public class AdmissionService {
     }
 
     /**
-     * {@code body} through the parse, the engine and the answer as a review would go, without its log line,
-     * metrics or registry lookups: what {@link Warmup} runs once at start.
+     * {@code body} through the parse, the registry resolver, the engine and the answer as a review would go,
+     * without its log line or metrics: what {@link Warmup} runs once at start. Its containers name their
+     * command, so the resolver is made and asked but looks nothing up.
      */
     Answer warmUp(byte[] body) throws ReviewException {
-        Review review = Review.of(parse(body));
-        Outcome outcome = fixer.fix(review.pod(), ImageFacts.none());
+        Review review = Review.of(parse(json, body));
+        return rehearse(review, fixer, images.resolveAsync(review.pod()).join(), json);
+    }
+
+    /** {@code review} through the engine and the answer, as {@link #warmUp} takes it; needs no bean. */
+    static Answer rehearse(Review review, PodFixer fixer, ImageFacts facts, ObjectMapper json) {
+        Outcome outcome = fixer.fix(review.pod(), facts);
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
         Answer answer = new Answer(review, Optional.of(outcome.patch()), lines, Map.of(), "warm-up");
         answer.write(json);
@@ -170,7 +176,7 @@ public class AdmissionService {
                 .collect(Collectors.joining(","));
     }
 
-    private JsonNode parse(byte[] body) throws ReviewException {
+    static JsonNode parse(ObjectMapper json, byte[] body) throws ReviewException {
         if (body == null || body.length == 0) {
             throw new ReviewException("empty body; expected an AdmissionReview");
         }
