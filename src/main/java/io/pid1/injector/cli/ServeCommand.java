@@ -5,6 +5,7 @@ import io.pid1.injector.tls.TlsMaterial;
 import io.pid1.injector.tls.auto.AutoTls;
 import io.pid1.injector.tls.auto.AutoTlsException;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
+import io.pid1.injector.webhook.Warmup;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +30,9 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the admission webhook (the default).")
 final class ServeCommand implements Callable<Integer> {
 
+    /** The JDK's property for the PBKDF2 rounds that protect a key put into a PKCS#12 key store. */
+    static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
+
     @Option(names = "--service", defaultValue = "pid1-injector", description = "Service name for the certificate's SANs.")
     String service;
 
@@ -52,6 +56,8 @@ final class ServeCommand implements Callable<Integer> {
             err.println("pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE");
             return Main.USAGE;
         }
+        Warmup.aheadOfBoot();
+        inMemoryKeyStoresUnsealed();
         if (cert.isEmpty()) {
             Path dir = Path.of(Setting.of("pid1.tls.dir", "PID1_TLS_DIR").orElse("pid1-tls")).toAbsolutePath();
             if (auto) {
@@ -71,6 +77,19 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
         Quarkus.run();
         return 0;
+    }
+
+    /**
+     * Vert.x copies the PEM key into an in-memory PKCS#12 key store under a fixed password, and the JDK seals
+     * each key there with 10,000 rounds of PBKDF2 and opens it again with as many: 0.4 to 0.7 s of CPU at
+     * each start (the JIT compiler's share included) and again at each certificate reload, protecting
+     * nothing. This process writes no key store to disk, so one round is enough; a value the operator set
+     * with {@code -D} is kept.
+     */
+    static void inMemoryKeyStoresUnsealed() {
+        if (System.getProperty(KEY_PBE_ITERATIONS) == null) {
+            System.setProperty(KEY_PBE_ITERATIONS, "1");
+        }
     }
 
     private void selfSigned(Path dir, PrintWriter err) throws IOException {

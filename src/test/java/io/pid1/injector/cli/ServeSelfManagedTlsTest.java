@@ -1,6 +1,7 @@
 package io.pid1.injector.cli;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,12 @@ class ServeSelfManagedTlsTest {
     private void set(String property, String value) {
         saved.putIfAbsent(property, System.getProperty(property));
         System.setProperty(property, value);
+    }
+
+    /** {@code serve} sets this one itself, before it could fail. */
+    @BeforeEach
+    void keep() {
+        saved.put(ServeCommand.KEY_PBE_ITERATIONS, System.getProperty(ServeCommand.KEY_PBE_ITERATIONS));
     }
 
     @AfterEach
