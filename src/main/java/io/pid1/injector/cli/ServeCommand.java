@@ -5,7 +5,6 @@ import io.pid1.injector.tls.TlsMaterial;
 import io.pid1.injector.tls.auto.AutoTls;
 import io.pid1.injector.tls.auto.AutoTlsException;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
-import io.pid1.injector.webhook.Warmup;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,7 +55,6 @@ final class ServeCommand implements Callable<Integer> {
             err.println("pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE");
             return Main.USAGE;
         }
-        Warmup.aheadOfBoot();
         inMemoryKeyStoresUnsealed();
         if (cert.isEmpty()) {
             Path dir = Path.of(Setting.of("pid1.tls.dir", "PID1_TLS_DIR").orElse("pid1-tls")).toAbsolutePath();

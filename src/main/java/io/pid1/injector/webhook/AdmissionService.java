@@ -81,7 +81,7 @@ public class AdmissionService {
         Timer.Sample timer = Timer.start(metrics);
         Review review;
         try {
-            review = Review.of(parse(json, body));
+            review = Review.of(parse(body));
         } catch (ReviewException e) {
             record(endpoint, timer, "bad_request");
             return CompletableFuture.failedFuture(e);
@@ -106,13 +106,8 @@ public class AdmissionService {
      * command, so the resolver is made and asked but looks nothing up.
      */
     Answer warmUp(byte[] body) throws ReviewException {
-        Review review = Review.of(parse(json, body));
-        return rehearse(review, fixer, images.resolveAsync(review.pod()).join(), json);
-    }
-
-    /** {@code review} through the engine and the answer, as {@link #warmUp} takes it; needs no bean. */
-    static Answer rehearse(Review review, PodFixer fixer, ImageFacts facts, ObjectMapper json) {
-        Outcome outcome = fixer.fix(review.pod(), facts);
+        Review review = Review.of(parse(body));
+        Outcome outcome = fixer.fix(review.pod(), images.resolveAsync(review.pod()).join());
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
         Answer answer = new Answer(review, Optional.of(outcome.patch()), lines, Map.of(), "warm-up");
         answer.write(json);
@@ -176,7 +171,7 @@ public class AdmissionService {
                 .collect(Collectors.joining(","));
     }
 
-    static JsonNode parse(ObjectMapper json, byte[] body) throws ReviewException {
+    private JsonNode parse(byte[] body) throws ReviewException {
         if (body == null || body.length == 0) {
             throw new ReviewException("empty body; expected an AdmissionReview");
         }
