@@ -28,14 +28,15 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Issues the CA and serving certificates with BouncyCastle. The only class of the package that needs it
- * on every path: reading and checking existing material is done with the JDK alone (see {@link Pem}).
+ * Issues the CA and serving certificates with BouncyCastle. Apart from this, the package needs it only
+ * for traditional key files ({@link TraditionalKey}): reading and checking existing material takes the
+ * JDK alone (see {@link Pem}).
  */
 final class Signing {
 
-    static final String CA_SUBJECT = "CN=pid1-injector CA";
+    private static final String CA_SUBJECT = "CN=pid1-injector CA";
     /** How far in the past a new certificate starts, for clocks that run behind. */
-    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
     private Signing() {

@@ -8,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -58,7 +65,26 @@ class ReuseTest {
                 broken("ends within 30 days",
                         d -> Certificates.create("web", "ns", Duration.ofDays(29)).writeTo(d), "within 30 days"),
                 broken("made for another service", d -> Certificates.create("api", "ns").writeTo(d), "web.ns"),
-                broken("made for another namespace", d -> Certificates.create("web", "other").writeTo(d), "web.ns"));
+                broken("made for another namespace", d -> Certificates.create("web", "other").writeTo(d), "web.ns"),
+                broken("made without 127.0.0.1", d -> without("127.0.0.1").writeTo(d), "lacks the names 127.0.0.1"),
+                broken("made without ::1", d -> without("::1").writeTo(d), "lacks the names ::1"));
+    }
+
+    /** A set for web in ns whose serving certificate holds every name but {@code name}. */
+    private static TlsMaterial without(String name) throws IOException {
+        try {
+            Instant now = Instant.now();
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            KeyPair caKeys = generator.generateKeyPair();
+            X509Certificate ca = Signing.ca(caKeys, now, Duration.ofDays(3650));
+            KeyPair keys = generator.generateKeyPair();
+            List<String> names = new ArrayList<>(Certificates.serverNames("web", "ns"));
+            names.remove(name);
+            return new TlsMaterial(ca, Signing.serving(keys.getPublic(), ca, caKeys.getPrivate(), "CN=web.ns.svc", names,
+                    now, Duration.ofDays(365)), keys.getPrivate());
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     private static Arguments broken(String name, Breakage breakage, String reasonMentions) {
