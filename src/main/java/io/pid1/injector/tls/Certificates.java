@@ -68,14 +68,19 @@ public final class Certificates {
         if (validity.isNegative() || validity.isZero()) {
             throw new IllegalArgumentException("validity must be positive: " + validity);
         }
+        return issue("CN=" + service + "." + namespace + ".svc", names, validity);
+    }
+
+    /** A new CA and a serving certificate with {@code subject} and exactly {@code names}, valid for {@code validity}. */
+    static TlsMaterial issue(String subject, List<String> names, Duration validity) {
         Instant now = Instant.now();
         Duration caValidity = validity.compareTo(CA_VALIDITY) > 0 ? validity : CA_VALIDITY;
         try {
             KeyPair caKeys = newKeyPair();
             X509Certificate ca = Signing.ca(caKeys, now, caValidity);
             KeyPair servingKeys = newKeyPair();
-            X509Certificate serving = Signing.serving(servingKeys.getPublic(), ca, caKeys.getPrivate(),
-                    "CN=" + service + "." + namespace + ".svc", names, now, validity);
+            X509Certificate serving = Signing.serving(servingKeys.getPublic(), ca, caKeys.getPrivate(), subject, names,
+                    now, validity);
             return new TlsMaterial(ca, serving, servingKeys.getPrivate());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create TLS material: " + e.getMessage(), e);

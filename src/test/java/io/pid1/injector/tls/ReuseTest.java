@@ -8,12 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -71,20 +66,10 @@ class ReuseTest {
     }
 
     /** A set for web in ns whose serving certificate holds every name but {@code name}. */
-    private static TlsMaterial without(String name) throws IOException {
-        try {
-            Instant now = Instant.now();
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            KeyPair caKeys = generator.generateKeyPair();
-            X509Certificate ca = Signing.ca(caKeys, now, Duration.ofDays(3650));
-            KeyPair keys = generator.generateKeyPair();
-            List<String> names = new ArrayList<>(Certificates.serverNames("web", "ns"));
-            names.remove(name);
-            return new TlsMaterial(ca, Signing.serving(keys.getPublic(), ca, caKeys.getPrivate(), "CN=web.ns.svc", names,
-                    now, Duration.ofDays(365)), keys.getPrivate());
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
-        }
+    private static TlsMaterial without(String name) {
+        List<String> names = new ArrayList<>(Certificates.serverNames("web", "ns"));
+        names.remove(name);
+        return Certificates.issue("CN=web.ns.svc", names, Certificates.SERVING_VALIDITY);
     }
 
     private static Arguments broken(String name, Breakage breakage, String reasonMentions) {
