@@ -5,6 +5,7 @@ import io.pid1.injector.tls.TlsMaterial;
 import io.pid1.injector.tls.auto.AutoTls;
 import io.pid1.injector.tls.auto.AutoTlsException;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
+import io.pid1.injector.webhook.GracefulStop;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
             System.setProperty("pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
         }
         // SIGTERM is the normal way a pod is stopped: drain gracefully, then exit 0 (not the JVM's 143).
-        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+        Signal.handle(new Signal("TERM"), signal -> GracefulStop.onSigterm());
         Quarkus.run();
         return 0;
     }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,18 @@ public interface WebhookConfig {
         /** The MutatingWebhookConfiguration whose caBundle self-managed TLS sets. */
         @WithDefault("pid1-injector")
         String autoWebhook();
+    }
+
+    Shutdown shutdown();
+
+    /** The stop on SIGTERM ({@link GracefulStop}). */
+    interface Shutdown {
+
+        /** How long reviews are still answered with readiness DOWN. */
+        Duration delay();
+
+        /** How long, after the delay, the reviews in flight are awaited. */
+        Duration timeout();
     }
 
     /** Makes the engine from this configuration. */

@@ -171,7 +171,7 @@ class WebhookPodTest {
         assertEquals("false", annotations.get("pid1.io/inject"));
     }
 
-    /** The server's graceful shutdown, quarkus.shutdown.timeout in application.properties (like "20s"). */
+    /** The server's graceful stop: pid1.shutdown.delay + pid1.shutdown.timeout in application.properties (like "20s"). */
     private static int shutdownSeconds() {
         Properties properties = new Properties();
         try (var in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
@@ -179,9 +179,13 @@ class WebhookPodTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String timeout = properties.getProperty("quarkus.shutdown.timeout");
-        assertTrue(timeout != null && timeout.matches("\\d+s"), "quarkus.shutdown.timeout in seconds: " + timeout);
-        return Integer.parseInt(timeout.substring(0, timeout.length() - 1));
+        return seconds(properties, "pid1.shutdown.delay") + seconds(properties, "pid1.shutdown.timeout");
+    }
+
+    private static int seconds(Properties properties, String name) {
+        String value = properties.getProperty(name);
+        assertTrue(value != null && value.matches("\\d+s"), name + " in seconds: " + value);
+        return Integer.parseInt(value.substring(0, value.length() - 1));
     }
 
     static VolumeMount mount(Container container, String path) {
