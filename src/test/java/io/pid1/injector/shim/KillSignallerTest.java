@@ -14,9 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Sends real signals to child processes that report, by their exit code, which one arrived. */
 class KillSignallerTest {
 
-    /** A shell that exits 10 + the number of the signal it caught (or dies of an uncaught one). */
+    /**
+     * A shell that exits 10 + the number of the signal it caught (or dies of an uncaught one). It starts with
+     * every signal at its default ({@code env --default-signal}): a shell cannot trap a signal that was ignored
+     * when it started, and a test run under {@code nohup} ignores SIGHUP.
+     */
     private static Process catcher() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/bin/sh", "-c",
+        Process p = new ProcessBuilder("env", "--default-signal", "/bin/sh", "-c",
                 "trap 'exit 11' HUP; trap 'exit 12' INT; trap 'exit 13' QUIT; trap 'exit 25' TERM; "
                         + "trap 'exit 38' WINCH; trap 'exit 20' USR1; echo ready; "
                         + "i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 99")
