@@ -6,7 +6,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /mutate} and {@code POST /audit} (AdmissionReview {@code admission.k8s.io/v1}). They start
  * on the I/O thread; {@link AdmissionService#handle} moves to a worker only what could hold that thread.
+ * Every answer's entity is bytes, so RESTEasy picks its writer once, at build time, not per request.
  */
 @Path("/")
 public class AdmissionResource {
@@ -28,7 +31,7 @@ public class AdmissionResource {
     @Path("mutate")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> mutate(byte[] body) {
+    public CompletionStage<RestResponse<byte[]>> mutate(byte[] body) {
         return answer(body, Endpoint.MUTATE);
     }
 
@@ -36,17 +39,17 @@ public class AdmissionResource {
     @Path("audit")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> audit(byte[] body) {
+    public CompletionStage<RestResponse<byte[]>> audit(byte[] body) {
         return answer(body, Endpoint.AUDIT);
     }
 
-    private CompletionStage<Response> answer(byte[] body, Endpoint endpoint) {
+    private CompletionStage<RestResponse<byte[]>> answer(byte[] body, Endpoint endpoint) {
         if (body != null && body.length > BodyLimit.MAX_BYTES) {
             return CompletableFuture.completedFuture(plain(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body is larger than 6 MiB"));
         }
         return service.handle(body, endpoint).handle((answer, error) -> {
             if (error == null) {
-                return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
+                return RestResponse.ok(answer, MediaType.APPLICATION_JSON_TYPE);
             }
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof ReviewException review) {
@@ -56,7 +59,8 @@ public class AdmissionResource {
         });
     }
 
-    private static Response plain(Response.Status status, String reason) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE).entity("pid1: " + reason + "\n").build();
+    private static RestResponse<byte[]> plain(Response.Status status, String reason) {
+        return RestResponse.ResponseBuilder.create(status, ("pid1: " + reason + "\n").getBytes(StandardCharsets.UTF_8))
+                .type(MediaType.TEXT_PLAIN_TYPE).build();
     }
 }
