@@ -136,14 +136,13 @@ public class GracefulStop implements HealthCheck {
     }
 
     private void refuse(RoutingContext ctx) {
-        HttpConnection connection = ctx.request().connection();
         if (ctx.request().version() == HttpVersion.HTTP_2) {
             ctx.response().reset(REFUSED_STREAM);
-            sendAway(ctx, connection);
+            sendAway(ctx, ctx.request().connection());
         } else {
-            ctx.addEndHandler(ended -> connection.close());
-            ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONNECTION, "close")
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("pid1: shutting down\n");
+            sendElsewhereAfterAnswer(ctx);
+            ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                    .end("pid1: shutting down\n");
         }
     }
 
