@@ -2,11 +2,12 @@
 # Load test of the packaged webhook on loopback, side by side with nginx answering a fixed body
 # of the same size over the same TLS (the floor). See bench/README.md.
 #
-# Environment: RATE_SECONDS (60) per fixed rate, RATES ("100 500 1000"), MAX_SECONDS (20) per
-# max-throughput run, WARMUP_SECONDS (30) of unmeasured load first (C2 is still compiling before),
-# CONNECTIONS (32) of the closed-loop runs, RATE_CONNECTIONS (4) of the fixed-rate runs, JAVA_OPTS
-# (JVM options of the webhook; default: the Deployment's, in a 384 MiB container), BODY (the
-# review, default examples/review-gunicorn.json), BENCH_OUT (target/bench).
+# Environment: RATE_SECONDS (60) per fixed rate, RATES ("100 500 1000"), MAX_SECONDS (15) per
+# max-throughput run, ROUNDS (3) of max-throughput runs per client and server, WARMUP_SECONDS (30)
+# of unmeasured load first (C2 is still compiling before), CONNECTIONS (32) of the closed-loop
+# runs, RATE_CONNECTIONS (4) of the fixed-rate runs, JAVA_OPTS (JVM options of the webhook;
+# default: the Deployment's, in a 384 MiB container), BODY (the review, default
+# examples/review-gunicorn.json), BENCH_OUT (target/bench).
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,8 @@ root=$PWD
 out=${BENCH_OUT:-target/bench}
 rate_seconds=${RATE_SECONDS:-60}
 rates=${RATES:-100 500 1000}
-max_seconds=${MAX_SECONDS:-20}
+max_seconds=${MAX_SECONDS:-15}
+rounds=${ROUNDS:-3}
 connections=${CONNECTIONS:-32}
 rate_connections=${RATE_CONNECTIONS:-4}
 # As deploy/base/deployment.yaml runs it (JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX), in a 384 MiB container.
@@ -139,7 +141,6 @@ start_webhook "-XX:ArchiveClassesAtExit=$work/app.jsa"
 stop "$server_pid"
 start_webhook "-XX:SharedArchiveFile=$work/app.jsa"
 cds_ms=$started_ms
-measured_pids=$server_pid
 sleep 2
 idle_rss=$(rss_kib "$server_pid" VmRSS)
 answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" \
@@ -147,21 +148,8 @@ answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application
 say "start to first answer: ${first_ms} ms (first start, creates the CA), ${second_ms} ms (reusing it), ${cds_ms} ms (with an AppCDS archive)"
 say "RSS idle: $(mib "$idle_rss") MiB; answer: $answer_bytes bytes"
 
-declare -A rps lat
-url="https://127.0.0.1:$port/mutate"
-# JIT warm-up, not measured (kube-apiserver meets a webhook that has been up for a while): both clients in
-# the shapes measured below, so that connections opening and closing are compiled before, not during, a run.
-warmup=${WARMUP_SECONDS:-30}
-h2load -c"$connections" -m8 -t2 -D "$(( warmup / 2 ))" -d "$BODY_FILE" -H 'Content-Type: application/json' "$url" >/dev/null
-wrk -t2 -c"$connections" -d"$(( warmup - warmup / 2 ))s" -s bench/post.lua "$url" >/dev/null
-rps[webhook,wrk]=$(wrk_rps "$url")
-rps[webhook,h2load]=$(h2load_rps "$url")
-for rate in $rates; do lat[webhook,$rate]=$(fixed_rate "$url" "$rate"); done
-peak_rss=$(rss_kib "$server_pid" VmHWM)
-load_rss=$(rss_kib "$server_pid" VmRSS)
-stop "$server_pid"
-
-# The floor: nginx, same TLS files, same port kind, a fixed body of the webhook's answer size.
+# The floor: nginx, same TLS files, same port kind, a fixed body of the webhook's answer size. It runs
+# beside the webhook from here on, idle while the webhook is measured and the other way round.
 nport=$(free_port)
 json='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"x","allowed":true,"pad":""}}'
 pad=$(( answer_bytes - ${#json} ))
@@ -178,20 +166,45 @@ for _ in $(seq 1 250); do
   curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$BODY_FILE" "$nurl" && break
   sleep 0.02
 done
+webhook_pids=$server_pid
 # nginx's CPU is its master's and its workers'.
-measured_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
-rps[nginx,wrk]=$(wrk_rps "$nurl")
-rps[nginx,h2load]=$(h2load_rps "$nurl")
+nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
+
+declare -A rps lat
+url="https://127.0.0.1:$port/mutate"
+# JIT warm-up, not measured (kube-apiserver meets a webhook that has been up for a while): both clients in
+# the shapes measured below, so that connections opening and closing are compiled before, not during, a run.
+warmup=${WARMUP_SECONDS:-30}
+h2load -c"$connections" -m8 -t2 -D "$(( warmup / 2 ))" -d "$BODY_FILE" -H 'Content-Type: application/json' "$url" >/dev/null
+wrk -t2 -c"$connections" -d"$(( warmup - warmup / 2 ))s" -s bench/post.lua "$url" >/dev/null
+# Max throughput in alternating rounds (webhook, nginx, webhook, nginx, ...): the machine's other load
+# moves both alike within a round, so each round's ratio compares like with like.
+for round in $(seq 1 "$rounds"); do
+  for tool in wrk h2load; do
+    measured_pids=$webhook_pids; rps[webhook,$tool,$round]=$("${tool}_rps" "$url")
+    measured_pids=$nginx_pids; rps[nginx,$tool,$round]=$("${tool}_rps" "$nurl")
+  done
+done
+for rate in $rates; do lat[webhook,$rate]=$(fixed_rate "$url" "$rate"); done
+peak_rss=$(rss_kib "$server_pid" VmHWM)
+load_rss=$(rss_kib "$server_pid" VmRSS)
+stop "$server_pid"
 for rate in $rates; do lat[nginx,$rate]=$(fixed_rate "$nurl" "$rate"); done
 stop "$nginx_pid"
 
 say ""
-say "| max throughput (closed loop, $connections connections, ${max_seconds} s) | webhook req/s | nginx req/s | webhook / nginx | webhook CPU µs/req | nginx CPU µs/req |"
-say "|---|---:|---:|---:|---:|---:|"
+say "| max throughput (closed loop, $connections connections, ${max_seconds} s per run) | round | webhook req/s | nginx req/s | webhook / nginx | webhook CPU µs/req | nginx CPU µs/req |"
+say "|---|---:|---:|---:|---:|---:|---:|"
 for tool in wrk h2load; do
-  read -r w wcpu <<<"${rps[webhook,$tool]}"; read -r n ncpu <<<"${rps[nginx,$tool]}"
   label=$([ "$tool" = wrk ] && echo "wrk, HTTP/1.1" || echo "h2load, HTTP/2 (8 streams per connection)")
-  say "| $label | $w | $n | $(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.0f %%", 100 * w / n}') | $wcpu | $ncpu |"
+  ratios=()
+  for round in $(seq 1 "$rounds"); do
+    read -r w wcpu <<<"${rps[webhook,$tool,$round]}"; read -r n ncpu <<<"${rps[nginx,$tool,$round]}"
+    ratio=$(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.0f", 100 * w / n}')
+    ratios+=("$ratio")
+    say "| $label | $round | $w | $n | $ratio % | $wcpu | $ncpu |"
+  done
+  say "| $label | **median** | | | **$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{r[NR] = $1} END {print r[int((NR + 1) / 2)]}') %** | | |"
 done
 say ""
 say "| fixed rate, HTTP/2 over $rate_connections connections, ${rate_seconds} s | server | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | failed |"
