@@ -129,6 +129,13 @@ def webhook_mutations(event):
     return result
 
 
+def mutation_rounds(event):
+    """{"round_R_index_I": (webhook, mutated)}: each call of a mutating webhook, in order."""
+    return {key.split("/", 1)[1]: (json.loads(value)["webhook"], json.loads(value).get("mutated", False))
+            for key, value in (event.get("annotations") or {}).items()
+            if key.startswith("mutation.webhook.admission.k8s.io/")}
+
+
 def shipped_objects(kustomization_dir, cluster):
     """The objects ``kubectl kustomize`` renders from a directory of deploy/."""
     rendered = cluster.kubectl("kustomize", kustomization_dir).stdout
