@@ -52,8 +52,8 @@ certs() {
 issue() {
   local d=$state/pki
   openssl req -newkey rsa:2048 -nodes -keyout "$d/$1.key" -out "$d/$1.csr" -subj "$2" 2>/dev/null
-  printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n' \
-    "$3" "$4" > "$d/$1.ext"
+  printf '%s\n' "subjectAltName=$3" "extendedKeyUsage=$4" basicConstraints=CA:FALSE \
+    keyUsage=digitalSignature,keyEncipherment > "$d/$1.ext"
   openssl x509 -req -in "$d/$1.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
     -extfile "$d/$1.ext" -out "$d/$1.crt" 2>/dev/null
 }
@@ -127,8 +127,10 @@ up() {
   log_file=$state/kube-apiserver.log wait_for 120 \
     "$bin/kubectl" --kubeconfig="$state/kubeconfig" get --raw=/readyz
 
+  local controllers=deployment-controller,replicaset-controller,serviceaccount-controller
+  controllers=$controllers,serviceaccount-token-controller,namespace-controller,garbage-collector-controller
   start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig="$state/kubeconfig" \
-    --controllers=deployment-controller,replicaset-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,garbage-collector-controller \
+    --controllers="$controllers" \
     --service-account-private-key-file="$state/pki/sa.key" --root-ca-file="$state/pki/ca.crt" \
     --leader-elect=false --use-service-account-credentials=false \
     --bind-address=127.0.0.1 --secure-port="$kcm_port" \
