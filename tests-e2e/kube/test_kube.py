@@ -23,8 +23,10 @@ import unittest
 import yaml
 
 import kube
-from kube import Cluster, KubeError, wait_until, webhook_mutations
-from admission import SERVER_JAR, WebhookServer, free_port
+from kube import Cluster, wait_until, webhook_mutations
+import generated
+import scenarios
+from admission import SERVER_JAR, Admission, WebhookServer, free_port
 from registry import Registry
 
 CLUSTER = None
@@ -324,7 +326,6 @@ class ValidationTest(unittest.TestCase):
         self.assertEqual(len(paths), len(stored))
 
     def test_a_thousand_generated_pods_fixed_by_the_cli_are_accepted(self):
-        import generated
         pods = generated.pods(1200)
         with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
             json.dump({"apiVersion": "v1", "kind": "List", "items": pods}, f)
@@ -397,6 +398,7 @@ class SidecarWebhook:
 
 
 class ReinvocationTest(unittest.TestCase):
+    count = 0
 
     def test_a_container_added_by_a_later_webhook_is_fixed_on_reinvocation_without_double_injection(self):
         ns = CLUSTER.namespace("pid1-reinvoke", inject="enabled", labels={"pid1-e2e/sidecar": "on"})
@@ -420,8 +422,6 @@ class ReinvocationTest(unittest.TestCase):
         self.assertEqual(("sidecar.e2e.pid1.io", True), rounds["round_0_index_1"], rounds)
         self.assertEqual(("mutate.pid1.io", True), rounds["round_1_index_0"], rounds)
 
-    count = 0
-
     def create_with_worker(self, ns):
         ReinvocationTest.count += 1
         stored, _ = CLUSTER.create(gunicorn_pod(f"reinvoked-{self.count}"), ns)
@@ -437,7 +437,6 @@ class StoredAdmission:
         self.count = 0
 
     def mutate(self, pod):
-        from admission import Admission
         self.count += 1
         pod = copy.deepcopy(pod)
         pod.pop("status", None)
@@ -459,7 +458,6 @@ class StoredPodRunTest(unittest.TestCase):
     SCENARIOS = ["gunicorn-shell", "nginx", "celery", "shim-hung-workers", "shim-nginx-drain", "shim-celery"]
 
     def test_the_scenarios_run_their_pods_as_the_api_server_stored_them(self):
-        import scenarios
         admission = StoredAdmission(CLUSTER.namespace("pid1-stored", inject="enabled"))
         for scenario in [s for s in scenarios.SCENARIOS if s.name in self.SCENARIOS]:
             with self.subTest(scenario.name):
