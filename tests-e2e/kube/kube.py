@@ -130,10 +130,16 @@ def webhook_mutations(event):
 
 
 def mutation_rounds(event):
-    """{"round_R_index_I": (webhook, mutated)}: each call of a mutating webhook, in order."""
-    return {key.split("/", 1)[1]: (json.loads(value)["webhook"], json.loads(value).get("mutated", False))
-            for key, value in (event.get("annotations") or {}).items()
-            if key.startswith("mutation.webhook.admission.k8s.io/")}
+    """Each call of a mutating webhook in the order the API server made them, from its audit
+    annotations ``round_R_index_I`` (I counts every webhook of every configuration):
+    [(round, webhook, mutated)]."""
+    calls = []
+    for key, value in (event.get("annotations") or {}).items():
+        if key.startswith("mutation.webhook.admission.k8s.io/round_"):
+            round_, index = (int(n) for n in key.split("round_")[1].split("_index_"))
+            info = json.loads(value)
+            calls.append(((round_, index), info["webhook"], info.get("mutated", False)))
+    return [(order[0], webhook, mutated) for order, webhook, mutated in sorted(calls)]
 
 
 def shipped_objects(kustomization_dir, cluster):

@@ -170,8 +170,7 @@ class EnabledNamespaceTest(unittest.TestCase):
         events = [e for e in CLUSTER.audit_events(self.ns) if e["objectRef"].get("name", "") == ""]
         self.assertTrue(events, "no audit event of the ReplicaSet's pod creation")
         # IfNeeded: the API server calls the webhook again after its own patch, which must change nothing.
-        self.assertEqual({"round_0_index_0": ("mutate.pid1.io", True), "round_1_index_0": ("mutate.pid1.io", False)},
-                         kube.mutation_rounds(events[-1]))
+        self.assertEqual([(0, "mutate.pid1.io", True), (1, "mutate.pid1.io", False)], kube.mutation_rounds(events[-1]))
 
     def test_a_server_dry_run_shows_the_fix_and_the_warnings_and_stores_nothing(self):
         pod, warnings = CLUSTER.create(gunicorn_pod("dry"), self.ns, dry_run=True)
@@ -417,10 +416,8 @@ class ReinvocationTest(unittest.TestCase):
         status = json.loads(stored["metadata"]["annotations"]["pid1.io/status"])
         self.assertEqual({"web", "worker"}, set(status["containers"]))
         event = [e for e in CLUSTER.audit_events(ns) if e["objectRef"].get("name") == stored["metadata"]["name"]][-1]
-        rounds = kube.mutation_rounds(event)
-        self.assertEqual(("mutate.pid1.io", True), rounds["round_0_index_0"], rounds)
-        self.assertEqual(("sidecar.e2e.pid1.io", True), rounds["round_0_index_1"], rounds)
-        self.assertEqual(("mutate.pid1.io", True), rounds["round_1_index_0"], rounds)
+        self.assertEqual([(0, "mutate.pid1.io", True), (0, "sidecar.e2e.pid1.io", True), (1, "mutate.pid1.io", True)],
+                         kube.mutation_rounds(event))
 
     def create_with_worker(self, ns):
         ReinvocationTest.count += 1
