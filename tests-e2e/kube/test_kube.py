@@ -452,7 +452,8 @@ class StoredAdmission:
 class StoredPodRunTest(unittest.TestCase):
     """The end-to-end scenarios (../scenarios.py), each fixed run on the pod the API server
     stored: with its defaults, the webhook's patch applied by the API server, read back."""
-    SCENARIOS = ["gunicorn-shell", "nginx", "celery", "shim-hung-workers", "shim-nginx-drain", "shim-celery"]
+    # Not shim-celery: it needs port 9091 of the host, which a suite running beside this one may hold.
+    SCENARIOS = ["gunicorn-shell", "nginx", "celery", "shim-hung-workers", "shim-nginx-drain"]
 
     def test_the_scenarios_run_their_pods_as_the_api_server_stored_them(self):
         admission = StoredAdmission(CLUSTER.namespace("pid1-stored", inject="enabled"))
