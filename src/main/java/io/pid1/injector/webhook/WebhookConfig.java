@@ -89,8 +89,9 @@ public interface WebhookConfig {
         /** Where {@code serve} writes self-signed material when no files are given. */
         Optional<String> dir();
 
+        /** How often the files are checked for a new pair ({@link io.pid1.injector.tls.ServingFiles}). */
         @WithDefault("10s")
-        String reloadPeriod();
+        Duration reloadPeriod();
 
         /** Self-managed TLS: {@code serve} takes the material from a shared Secret and sets the caBundle. */
         @WithDefault("false")
