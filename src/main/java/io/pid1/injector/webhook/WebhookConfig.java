@@ -86,6 +86,12 @@ public interface WebhookConfig {
         /** PEM private key. */
         String keyFile();
 
+        /**
+         * PEM CAs whose client certificates may call the webhook ({@code PID1_TLS_CLIENT_CA_FILE}); when set, a
+         * handshake without such a certificate fails. Unset: no client certificate is asked for.
+         */
+        Optional<String> clientCaFile();
+
         /** Where {@code serve} writes self-signed material when no files are given. */
         Optional<String> dir();
 
