@@ -1,15 +1,14 @@
 package io.pid1.injector.webhook;
 
+import io.pid1.injector.tls.Openssl;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,29 +52,16 @@ class CipherSuitesIT {
     private static boolean handshakes(String connect, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of("s_client", "-connect", connect, "-servername", "localhost"));
         command.addAll(List.of(options));
-        return run(command).exitCode == 0;
+        return run(command).exitCode() == 0;
     }
 
     private static String openssl(String... arguments) throws Exception {
-        Result result = run(List.of(arguments));
-        assertEquals(0, result.exitCode, result.output);
-        return result.output.strip();
+        Openssl.Result result = run(List.of(arguments));
+        assertEquals(0, result.exitCode(), result.output());
+        return result.output().strip();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    /** {@code openssl} with stdin closed, so s_client ends right after the handshake. */
-    private static Result run(List<String> arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return new Result(-1, "timed out");
-        }
-        return new Result(process.exitValue(), output);
+    private static Openssl.Result run(List<String> arguments) throws InterruptedException {
+        return Openssl.run(Path.of("."), arguments);
     }
 }

@@ -1,16 +1,15 @@
 package io.pid1.injector.webhook;
 
+import io.pid1.injector.tls.Openssl;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Two client CAs made with the {@code openssl} command, each with a client certificate ({@code clientAuth}), as
@@ -47,13 +46,10 @@ public class ClientCas implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void openssl(Path in, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(arguments));
         try {
-            Process process = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + ": " + output);
+            Openssl.Result result = Openssl.run(in, List.of(arguments));
+            if (result.exitCode() != 0) {
+                throw new IOException("openssl " + String.join(" ", arguments) + ": " + result.output());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
