@@ -32,7 +32,8 @@ final class Cel {
     }
 
     private static CelCompiler compiler() {
-        var builder = CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        var builder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         VARIABLES.forEach(name -> builder.addVar(name, SimpleType.DYN));
         return builder.build();
     }

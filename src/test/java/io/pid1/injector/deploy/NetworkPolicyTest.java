@@ -67,7 +67,8 @@ class NetworkPolicyTest {
         assertEquals(List.of(9090), ports(container, rules.get(1)));
         NetworkPolicyPeer monitoring = rules.get(1).getFrom().get(0);
         assertEquals(1, rules.get(1).getFrom().size());
-        assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"), monitoring.getNamespaceSelector().getMatchLabels());
+        assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"),
+                monitoring.getNamespaceSelector().getMatchLabels());
         assertEquals(null, monitoring.getPodSelector(), "every pod of that namespace");
         assertEquals(Integer.parseInt(WebhookPodTest.env(container, "PID1_WEBHOOK_PORT").orElseThrow()),
                 Ports.containerPort(container, new IntOrString("https")));

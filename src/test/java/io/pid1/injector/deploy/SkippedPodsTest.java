@@ -73,8 +73,8 @@ class SkippedPodsTest {
             String name = directory + " " + webhook.getName();
             assertEquals(List.of("not-a-mirror-pod"), skippedBy(webhook,
                     pod("metadata: {annotations: {kubernetes.io/config.mirror: abc}}, spec: {}")), name);
-            assertEquals(List.of("not-a-windows-pod"), skippedBy(webhook, pod("metadata: {}, spec: {os: {name: windows}}")),
-                    name);
+            assertEquals(List.of("not-a-windows-pod"),
+                    skippedBy(webhook, pod("metadata: {}, spec: {os: {name: windows}}")), name);
             assertEquals(List.of("not-opted-out"), skippedBy(webhook,
                     pod("metadata: {annotations: {pid1.io/inject: 'false'}}, spec: {}")), name);
             assertEquals(List.of("not-opted-out"), skippedBy(webhook,
