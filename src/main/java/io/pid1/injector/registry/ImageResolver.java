@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Resolves the images a pod relies on (containers without {@code command}) to their configuration, from their
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Results are cached: by digest for good, by tag for {@link #TAG_TTL}. Concurrent lookups of one image share
  * one fetch. Failures are remembered for {@link #FAILURE_TTL}: per registry host when the registry itself fails
- * (timeout, unreachable, 5xx), so an outage does not slow every admission, else per image.
+ * (timeout, unreachable, 5xx), so an outage does not slow every admission, else per image. An image of a registry
+ * outside {@code PID1_REGISTRY_ALLOW} is a failure without any request.
  *
  * <p>Thread-safe; make one per process and reuse it.
  */
@@ -34,6 +37,7 @@ public final class ImageResolver {
     public static final Duration FAILURE_TTL = Duration.ofSeconds(30);
     private static final long MAX_ENTRIES = 10_000;
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private record Key(ImageReference reference, String architecture) {
     }
@@ -52,9 +56,10 @@ public final class ImageResolver {
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newCachedThreadPool(ImageResolver::daemonThread))
                 .build();
         RegistryClient client = new RegistryClient(http, new DockerCredentials(settings.authFile()),
-                settings.insecureHosts());
+                new EgressPolicy(settings.insecureHosts(), settings.internalAllowed()));
         this.lookup = new ImageLookup(client, MAX_ENTRIES);
         this.results = Caffeine.newBuilder()
                 .maximumSize(MAX_ENTRIES)
@@ -62,6 +67,13 @@ public final class ImageResolver {
                         : key.reference().pinned() ? FOREVER : tagTtl))
                 .buildAsync();
         this.failedRegistries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(failureTtl).build();
+    }
+
+    /** The HttpClient's threads, which also resolve host names for the egress checks; they never hold the JVM. */
+    private static Thread daemonThread(Runnable task) {
+        Thread thread = new Thread(task, "pid1-registry-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** A resolver with the standard cache lifetimes. */
@@ -151,6 +163,10 @@ public final class ImageResolver {
             return cached;
         }
         String registry = key.reference().registry();
+        if (!settings.allowsRegistry(registry)) {
+            return CompletableFuture.completedFuture(new Result(null,
+                    LookupFailure.image("registry " + registry + " is not in PID1_REGISTRY_ALLOW")));
+        }
         String down = failedRegistries.getIfPresent(registry);
         if (down != null) {
             return CompletableFuture.completedFuture(new Result(null,

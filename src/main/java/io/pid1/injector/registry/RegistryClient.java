@@ -15,15 +15,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * GETs of the OCI distribution API ({@code /v2/<repository>/manifests|blobs/…}) with the registry's auth:
  * anonymous first, then, on a 401, the Basic or Bearer challenge it answers with. Bearer tokens come from the
  * challenge's realm, asked with the host's basic credentials when there are some. What worked is remembered per
- * repository (a token for its lifetime) so later requests go straight through. Redirects are followed without
- * passing the credentials to another host.
+ * repository (a token for its lifetime) so later requests go straight through.
+ *
+ * <p>Every URL, the registry's own, the token realm and each redirect target, passes the {@link EgressPolicy}
+ * before it is fetched. Registry GETs follow redirects to other hosts (registries send blobs to storage hosts) but
+ * never carry the Authorization header to a host other than the one it was issued for. The token exchange, which
+ * carries the registry's basic credentials, follows no redirect to another host.
  */
 final class RegistryClient {
 
@@ -42,16 +46,22 @@ final class RegistryClient {
 
     private final HttpClient http;
     private final DockerCredentials credentials;
-    private final Set<String> insecure;
+    private final EgressPolicy policy;
+    private final Executor executor;
     private final Cache<String, Authorization> authorizations = Caffeine.newBuilder()
             .maximumSize(1_000)
             .expireAfter(Expiry.<String, Authorization>writing((key, auth) -> auth.lifetime()))
             .build();
 
-    RegistryClient(HttpClient http, DockerCredentials credentials, Set<String> insecure) {
+    /**
+     * @param http with redirects off and an executor, on which the {@link EgressPolicy} resolves host names
+     */
+    RegistryClient(HttpClient http, DockerCredentials credentials, EgressPolicy policy) {
         this.http = http;
         this.credentials = credentials;
-        this.insecure = Set.copyOf(insecure);
+        this.policy = policy;
+        this.executor = http.executor().orElseThrow(
+                () -> new IllegalArgumentException("the HttpClient needs an executor for host name checks"));
     }
 
     /**
@@ -66,13 +76,13 @@ final class RegistryClient {
                 + "/" + path);
         String scope = image.registry() + "/" + image.repository();
         Optional<String> known = Optional.ofNullable(authorizations.getIfPresent(scope)).map(Authorization::header);
-        return send(uri, accept, known, limit, deadline, 0).thenCompose(first -> {
+        return send(uri, accept, known, limit, deadline, true, 0).thenCompose(first -> {
             if (first.statusCode() != 401) {
                 return CompletableFuture.completedFuture(first);
             }
             return authorize(image, first, deadline).thenCompose(auth -> {
                 authorizations.put(scope, auth);
-                return send(uri, accept, Optional.of(auth.header()), limit, deadline, 0);
+                return send(uri, accept, Optional.of(auth.header()), limit, deadline, true, 0);
             }).thenApply(second -> {
                 if (second.statusCode() == 401) {
                     authorizations.invalidate(scope);
@@ -83,19 +93,27 @@ final class RegistryClient {
     }
 
     private String scheme(String registry) {
-        return insecure.contains(registry) ? "http" : "https";
+        return policy.insecure().contains(registry) ? "http" : "https";
     }
 
+    /**
+     * GETs {@code uri} once the policy allows it, following redirects the policy allows.
+     *
+     * @param otherHosts whether redirects to another origin are followed (without the Authorization header)
+     */
     private CompletableFuture<HttpResponse<byte[]>> send(URI uri, String accept, Optional<String> authorization,
-            long limit, Deadline deadline, int redirects) {
-        Duration remaining = deadline.remaining();
-        if (remaining.isNegative() || remaining.isZero()) {
-            return CompletableFuture.failedFuture(LookupFailure.registry(deadline.timeoutReason()));
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(remaining)
-                .header("Accept", accept).header("User-Agent", "pid1-injector");
-        authorization.ifPresent(value -> request.header("Authorization", value));
-        return http.sendAsync(request.build(), BoundedBody.handler(limit))
+            long limit, Deadline deadline, boolean otherHosts, int redirects) {
+        return CompletableFuture.runAsync(() -> policy.check(uri), executor)
+                .thenCompose(allowed -> {
+                    Duration remaining = deadline.remaining();
+                    if (remaining.isNegative() || remaining.isZero()) {
+                        throw LookupFailure.registry(deadline.timeoutReason());
+                    }
+                    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(remaining)
+                            .header("Accept", accept).header("User-Agent", "pid1-injector");
+                    authorization.ifPresent(value -> request.header("Authorization", value));
+                    return http.sendAsync(request.build(), BoundedBody.handler(limit));
+                })
                 .thenCompose(response -> {
                     Optional<String> location = response.headers().firstValue("location");
                     if (!isRedirect(response.statusCode()) || location.isEmpty()) {
@@ -104,19 +122,26 @@ final class RegistryClient {
                     if (redirects >= MAX_REDIRECTS) {
                         throw LookupFailure.image("too many redirects");
                     }
-                    URI next = uri.resolve(location.get());
-                    Optional<String> keep = sameOrigin(uri, next) ? authorization : Optional.empty();
-                    return send(next, accept, keep, limit, deadline, redirects + 1);
+                    URI next = redirectTarget(uri, location.get());
+                    boolean sameOrigin = EgressPolicy.sameOrigin(uri, next);
+                    if (!sameOrigin && !otherHosts) {
+                        throw LookupFailure.image("token service redirected to another host, not followed");
+                    }
+                    Optional<String> keep = sameOrigin ? authorization : Optional.empty();
+                    return send(next, accept, keep, limit, deadline, otherHosts, redirects + 1);
                 });
+    }
+
+    private static URI redirectTarget(URI from, String location) {
+        try {
+            return from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw LookupFailure.image("invalid redirect target");
+        }
     }
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    }
-
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && a.getPort() == b.getPort();
     }
 
     private CompletableFuture<Authorization> authorize(ImageReference image, HttpResponse<byte[]> unauthorized,
@@ -141,7 +166,8 @@ final class RegistryClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(LookupFailure.image("invalid token realm " + realm));
         }
-        return send(tokenUri, "application/json", basic, TOKEN_LIMIT, deadline, 0).thenApply(RegistryClient::token);
+        return send(tokenUri, "application/json", basic, TOKEN_LIMIT, deadline, false, 0)
+                .thenApply(RegistryClient::token);
     }
 
     private static String encode(String value) {

@@ -18,13 +18,18 @@ import java.util.stream.Collectors;
  * @param authFile            a Docker {@code config.json} with credentials
  * @param insecureHosts       {@code host:port} reached over plain HTTP
  * @param defaultArchitecture platform architecture when the pod does not pin one
+ * @param allowedRegistries   registries ({@code host} or {@code host:port}) images may come from; empty: any
+ * @param internalAllowed     {@code host} or {@code host:port} that may be loopback, link-local or metadata
+ *                            addresses ({@link EgressPolicy})
  */
 public record RegistrySettings(
         boolean lookup,
         Duration timeout,
         Optional<Path> authFile,
         Set<String> insecureHosts,
-        String defaultArchitecture) {
+        String defaultArchitecture,
+        Set<String> allowedRegistries,
+        Set<String> internalAllowed) {
 
     /** Property read by {@link #from}: lookup on or off. */
     public static final String LOOKUP = "pid1.registry.lookup";
@@ -36,39 +41,81 @@ public record RegistrySettings(
     public static final String INSECURE = "pid1.registry.insecure";
     /** Property read by {@link #from}: the default architecture. */
     public static final String DEFAULT_ARCH = "pid1.registry.default-arch";
+    /** Property read by {@link #from}: comma list of the registries images may come from. */
+    public static final String ALLOW = "pid1.registry.allow";
+    /** Property read by {@link #from}: comma list of hosts that may be internal addresses. */
+    public static final String ALLOW_INTERNAL = "pid1.registry.allow-internal";
 
     private static final Map<String, String> VARIABLES = Map.of(
             LOOKUP, "PID1_REGISTRY_LOOKUP",
             TIMEOUT_MS, "PID1_REGISTRY_TIMEOUT_MS",
             AUTH_FILE, "PID1_REGISTRY_AUTH_FILE",
             INSECURE, "PID1_REGISTRY_INSECURE",
-            DEFAULT_ARCH, "PID1_REGISTRY_DEFAULT_ARCH");
+            DEFAULT_ARCH, "PID1_REGISTRY_DEFAULT_ARCH",
+            ALLOW, "PID1_REGISTRY_ALLOW",
+            ALLOW_INTERNAL, "PID1_REGISTRY_ALLOW_INTERNAL");
 
     public RegistrySettings {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("registry timeout must be positive, got " + timeout.toMillis() + " ms");
         }
         insecureHosts = Set.copyOf(insecureHosts);
+        allowedRegistries = Set.copyOf(allowedRegistries);
+        internalAllowed = Set.copyOf(internalAllowed);
     }
 
-    /** SPEC's defaults: lookup on, 1500 ms, no credentials, TLS everywhere, {@code amd64}. */
+    /**
+     * SPEC's defaults: lookup on, 1500 ms, no credentials, TLS everywhere, {@code amd64}, any registry, no internal
+     * address.
+     */
     public static RegistrySettings defaults() {
-        return new RegistrySettings(true, Duration.ofMillis(1500), Optional.empty(), Set.of(), "amd64");
+        return new RegistrySettings(true, Duration.ofMillis(1500), Optional.empty(), Set.of(), "amd64", Set.of(),
+                Set.of());
     }
 
     /** The same settings with another deadline. */
     public RegistrySettings withTimeout(Duration value) {
-        return new RegistrySettings(lookup, value, authFile, insecureHosts, defaultArchitecture);
+        return new RegistrySettings(lookup, value, authFile, insecureHosts, defaultArchitecture, allowedRegistries,
+                internalAllowed);
     }
 
     /** The same settings reaching these {@code host:port} over plain HTTP. */
     public RegistrySettings withInsecureHosts(Set<String> hosts) {
-        return new RegistrySettings(lookup, timeout, authFile, hosts, defaultArchitecture);
+        return new RegistrySettings(lookup, timeout, authFile, hosts, defaultArchitecture, allowedRegistries,
+                internalAllowed);
     }
 
     /** The same settings with credentials from this Docker {@code config.json}. */
     public RegistrySettings withAuthFile(Path file) {
-        return new RegistrySettings(lookup, timeout, Optional.of(file), insecureHosts, defaultArchitecture);
+        return new RegistrySettings(lookup, timeout, Optional.of(file), insecureHosts, defaultArchitecture,
+                allowedRegistries, internalAllowed);
+    }
+
+    /** The same settings looking images up only in these registries. */
+    public RegistrySettings withAllowedRegistries(Set<String> registries) {
+        return new RegistrySettings(lookup, timeout, authFile, insecureHosts, defaultArchitecture, registries,
+                internalAllowed);
+    }
+
+    /** The same settings letting these hosts be loopback, link-local or metadata addresses. */
+    public RegistrySettings withInternalAllowed(Set<String> hosts) {
+        return new RegistrySettings(lookup, timeout, authFile, insecureHosts, defaultArchitecture, allowedRegistries,
+                hosts);
+    }
+
+    /**
+     * Whether images may be looked up in this registry ({@code host:port} as in {@link ImageReference#registry()}):
+     * no allow-list, or it names the registry, or its host for any port ({@code docker.io} names Docker Hub).
+     */
+    public boolean allowsRegistry(String registry) {
+        if (allowedRegistries.isEmpty()) {
+            return true;
+        }
+        String name = registry.toLowerCase(Locale.ROOT);
+        int colon = name.lastIndexOf(':');
+        String host = colon > name.lastIndexOf(']') ? name.substring(0, colon) : name;
+        return allowedRegistries.stream().map(ImageReference::hubAlias)
+                .anyMatch(entry -> entry.equals(name) || entry.equals(host));
     }
 
     /**
@@ -88,7 +135,9 @@ public record RegistrySettings(
         Set<String> insecure = read.apply(INSECURE).map(RegistrySettings::hosts).orElse(Set.of());
         String arch = read.apply(DEFAULT_ARCH).map(v -> v.toLowerCase(Locale.ROOT))
                 .orElse(defaults.defaultArchitecture());
-        return new RegistrySettings(lookup, timeout, authFile, insecure, arch);
+        Set<String> allow = read.apply(ALLOW).map(RegistrySettings::hosts).orElse(Set.of());
+        Set<String> internal = read.apply(ALLOW_INTERNAL).map(RegistrySettings::hosts).orElse(Set.of());
+        return new RegistrySettings(lookup, timeout, authFile, insecure, arch, allow, internal);
     }
 
     /** The environment variable of a property read by {@link #from} ({@code PID1_REGISTRY_…}). */

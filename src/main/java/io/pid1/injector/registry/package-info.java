@@ -8,5 +8,8 @@
  * an option it would have to stay off by default: it needs RBAC to {@code get} Secrets in every namespace the
  * webhook serves (a read-all-secrets grant for an admission webhook), one API call per admission on top of the
  * registry's, and a per-tenant cache key so one namespace's credentials never serve another's image.
+ *
+ * <p>Egress: the registry, its token service and its redirect targets are chosen by pod authors and registries, so
+ * each URL passes {@link io.pid1.injector.registry.EgressPolicy} (HTTPS, no internal address) before it is fetched.
  */
 package io.pid1.injector.registry;

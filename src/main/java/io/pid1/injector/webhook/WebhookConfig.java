@@ -58,6 +58,12 @@ public interface WebhookConfig {
         /** Comma list of {@code host:port} reached over plain HTTP. */
         Optional<String> insecure();
 
+        /** Comma list of the registries images may come from; unset: any. */
+        Optional<String> allow();
+
+        /** Comma list of hosts that may be loopback, link-local or metadata addresses. */
+        Optional<String> allowInternal();
+
         @WithDefault("amd64")
         String defaultArch();
     }
@@ -144,7 +150,9 @@ public interface WebhookConfig {
                     RegistrySettings.TIMEOUT_MS, Optional.of(String.valueOf(registry.timeoutMs())),
                     RegistrySettings.AUTH_FILE, registry.authFile(),
                     RegistrySettings.INSECURE, registry.insecure(),
-                    RegistrySettings.DEFAULT_ARCH, Optional.of(registry.defaultArch()));
+                    RegistrySettings.DEFAULT_ARCH, Optional.of(registry.defaultArch()),
+                    RegistrySettings.ALLOW, registry.allow(),
+                    RegistrySettings.ALLOW_INTERNAL, registry.allowInternal());
             return ImageResolver.create(RegistrySettings.from(p -> properties.getOrDefault(p, Optional.empty())));
         }
     }

@@ -58,6 +58,7 @@ class BasicAuthTest {
         Path file = Files.createTempFile(dir, "config", ".json");
         Files.writeString(file, configJson);
         return ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(registry.host()))
+                .withInternalAllowed(Set.of(registry.host()))
                 .withAuthFile(file));
     }
 

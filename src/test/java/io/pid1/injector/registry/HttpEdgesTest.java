@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,8 +90,10 @@ class HttpEdgesTest {
         Path config = dir.resolve("config.json");
         Files.writeString(config, "{\"auths\": {\"%s\": {\"username\": \"u\", \"password\": \"p\"}}}"
                 .formatted(host()));
-        return new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build(),
-                new DockerCredentials(Optional.of(config)), Set.of(host()));
+        Set<String> loopback = Set.of(host(), "localhost:" + server.getAddress().getPort());
+        return new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newCachedThreadPool()).build(),
+                new DockerCredentials(Optional.of(config)), new EgressPolicy(loopback, loopback));
     }
 
     private static Deadline deadline() {

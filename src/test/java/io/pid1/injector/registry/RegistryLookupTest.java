@@ -64,7 +64,12 @@ class RegistryLookupTest {
     }
 
     private static ImageResolver resolver() {
-        return ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(registry.host())));
+        return ImageResolver.create(onLoopback(RegistrySettings.defaults()));
+    }
+
+    /** The test registry speaks plain HTTP on loopback, which the webhook refuses unless both are allowed. */
+    private static RegistrySettings onLoopback(RegistrySettings settings) {
+        return settings.withInsecureHosts(Set.of(registry.host())).withInternalAllowed(Set.of(registry.host()));
     }
 
     private static String image(String repositoryAndTag) {
@@ -99,8 +104,8 @@ class RegistryLookupTest {
     void multiPlatformIndexGivesTheDefaultArchitectureToAnUnpinnedPod() {
         String image = image("multi:v1");
         assertEquals(List.of("serve", "--amd64"), config(resolver().resolve(Pods.of(image)), image).cmd());
-        ImageResolver armByDefault = ImageResolver.create(new RegistrySettings(true, Duration.ofMillis(1500),
-                Optional.empty(), Set.of(registry.host()), "arm64"));
+        ImageResolver armByDefault = ImageResolver.create(onLoopback(new RegistrySettings(true,
+                Duration.ofMillis(1500), Optional.empty(), Set.of(), "arm64", Set.of(), Set.of())));
         assertEquals(List.of("serve", "--arm64"), config(armByDefault.resolve(Pods.of(image)), image).cmd());
     }
 
@@ -196,7 +201,7 @@ class RegistryLookupTest {
     }
 
     private static ImageResolver shortLivedTags() {
-        return new ImageResolver(RegistrySettings.defaults().withInsecureHosts(Set.of(registry.host())),
+        return new ImageResolver(onLoopback(RegistrySettings.defaults()),
                 Duration.ofMillis(1), ImageResolver.FAILURE_TTL);
     }
 

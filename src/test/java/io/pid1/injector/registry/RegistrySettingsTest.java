@@ -22,7 +22,7 @@ class RegistrySettingsTest {
     @Test
     void absentOrBlankPropertiesKeepSpecDefaults() {
         RegistrySettings defaults = new RegistrySettings(true, Duration.ofMillis(1500), Optional.empty(), Set.of(),
-                "amd64");
+                "amd64", Set.of(), Set.of());
         assertEquals(defaults, from(Map.of()));
         assertEquals(defaults, from(Map.of(RegistrySettings.TIMEOUT_MS, " ", RegistrySettings.AUTH_FILE, "")));
         assertEquals(defaults, RegistrySettings.defaults());
@@ -35,9 +35,12 @@ class RegistrySettingsTest {
                 RegistrySettings.TIMEOUT_MS, "900",
                 RegistrySettings.AUTH_FILE, "/etc/pid1/config.json",
                 RegistrySettings.INSECURE, " registry.local:5000, ,127.0.0.1:5001 ",
-                RegistrySettings.DEFAULT_ARCH, "ARM64"));
+                RegistrySettings.DEFAULT_ARCH, "ARM64",
+                RegistrySettings.ALLOW, "Docker.io, registry.local:5000",
+                RegistrySettings.ALLOW_INTERNAL, "127.0.0.1:5001"));
         assertEquals(new RegistrySettings(false, Duration.ofMillis(900), Optional.of(Path.of("/etc/pid1/config.json")),
-                Set.of("registry.local:5000", "127.0.0.1:5001"), "arm64"), settings);
+                Set.of("registry.local:5000", "127.0.0.1:5001"), "arm64", Set.of("docker.io", "registry.local:5000"),
+                Set.of("127.0.0.1:5001")), settings);
     }
 
     @ParameterizedTest
@@ -59,6 +62,8 @@ class RegistrySettingsTest {
         "pid1.registry.auth-file, PID1_REGISTRY_AUTH_FILE",
         "pid1.registry.insecure, PID1_REGISTRY_INSECURE",
         "pid1.registry.default-arch, PID1_REGISTRY_DEFAULT_ARCH",
+        "pid1.registry.allow, PID1_REGISTRY_ALLOW",
+        "pid1.registry.allow-internal, PID1_REGISTRY_ALLOW_INTERNAL",
     })
     void eachPropertyHasItsSpecVariable(String property, String variable) {
         assertEquals(variable, RegistrySettings.variable(property));

@@ -43,7 +43,8 @@ public class RegistryWithImages implements QuarkusTestResourceLifecycleManager {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return Map.of(RegistrySettings.LOOKUP, "true", RegistrySettings.INSECURE, host);
+        return Map.of(RegistrySettings.LOOKUP, "true", RegistrySettings.INSECURE, host,
+                RegistrySettings.ALLOW_INTERNAL, host);
     }
 
     @Override

@@ -20,7 +20,8 @@ class SilentRegistryTest {
     void theLookupEndsWithinItsBudgetAndTheRegistryIsThenSkipped() throws Exception {
         try (SilentServer silent = new SilentServer()) {
             ImageResolver resolver = ImageResolver.create(RegistrySettings.defaults()
-                    .withInsecureHosts(Set.of(silent.host())).withTimeout(BUDGET));
+                    .withInsecureHosts(Set.of(silent.host())).withInternalAllowed(Set.of(silent.host()))
+                    .withTimeout(BUDGET));
             String image = silent.host() + "/app:v1";
 
             long start = System.nanoTime();
@@ -47,7 +48,8 @@ class SilentRegistryTest {
     @Test
     void aRegistryThatRefusesConnectionsIsAShortReason() throws Exception {
         String host = "127.0.0.1:" + TestRegistry.freePort();
-        ImageResolver resolver = ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(host)));
+        ImageResolver resolver = ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(host))
+                .withInternalAllowed(Set.of(host)));
         String image = host + "/app:v1";
         assertEquals(Map.of(image, "cannot connect to " + host), resolver.resolve(Pods.of(image)).failures());
     }

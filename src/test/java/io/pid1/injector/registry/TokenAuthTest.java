@@ -57,7 +57,9 @@ class TokenAuthTest {
         String auth = Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
         Path file = Files.createTempFile(dir, "config", ".json");
         Files.writeString(file, "{\"auths\": {\"%s\": {\"auth\": \"%s\"}}}".formatted(registry.host(), auth));
-        return ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(registry.host()))
+        return ImageResolver.create(RegistrySettings.defaults()
+                .withInsecureHosts(Set.of(registry.host(), tokens.host()))
+                .withInternalAllowed(Set.of(registry.host(), tokens.host()))
                 .withAuthFile(file));
     }
 

@@ -63,7 +63,12 @@ final class TokenServer implements AutoCloseable {
 
     /** Where the registry sends clients for a token. */
     String realm() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        return "http://" + host() + "/token";
+    }
+
+    /** {@code 127.0.0.1:port} of the token service. */
+    String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Writes the PEM certificate the registry trusts. */
