@@ -129,9 +129,14 @@ final class Rendered {
         }
     }
 
-    /** The one object of a kind exactly as rendered, without a model's defaults or empty lists. */
+    /** The objects of a kind exactly as rendered, without a model's defaults or empty lists. */
+    List<JsonNode> documents(String kind) {
+        return documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    }
+
+    /** The one object of a kind exactly as rendered; fails when there is none or several. */
     JsonNode document(String kind) {
-        List<JsonNode> found = documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+        List<JsonNode> found = documents(kind);
         if (found.size() != 1) {
             throw new AssertionError(directory + ": expected one " + kind + ", found " + found.size());
         }
