@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -86,23 +87,32 @@ class HostileInputTest {
 
     @Test
     void aBodyOverFourMebibytesIsA413WithOrWithoutALength() throws Exception {
-        byte[] body = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString()
-                .replace("\"spec\":{", "\"spec\":{\"pad\":\"" + "x".repeat((int) BodyLimit.MAX_BYTES) + "\",")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = review(4);
         HttpResponse<byte[]> sized = client.post("mutate", body);
         assertEquals("pid1: body is larger than 4 MiB", new String(sized.body(), StandardCharsets.UTF_8).strip());
         assertEquals(413, sized.statusCode());
-        HttpResponse<String> chunked = http11().postChunked("mutate", body);
-        assertEquals(413, chunked.statusCode(), chunked.body());
-        assertEquals("pid1: body is larger than 4 MiB", chunked.body().strip());
+        for (int mebibytes : new int[] {4, 9}) {
+            // 9 MiB is over Quarkus' own limit, which reset such a body instead of answering.
+            byte[] unsized = mebibytes == 4 ? body : review(mebibytes);
+            HttpResponse<String> chunked = client.postChunked("mutate", unsized);
+            assertEquals(413, chunked.statusCode(), chunked.body());
+            assertEquals("pid1: body is larger than 4 MiB", chunked.body().strip());
+        }
         stillServes();
+    }
+
+    /** A review padded to over {@code mebibytes} MiB. */
+    private static byte[] review(int mebibytes) throws IOException {
+        return WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString()
+                .replace("\"spec\":{", "\"spec\":{\"pad\":\"" + "x".repeat(mebibytes * 1024 * 1024) + "\",")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
     void aChunkedReviewUnderTheLimitIsAnswered() throws Exception {
         ObjectNode review = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c"));
         byte[] body = review.toString().getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> response = http11().postChunked("mutate", body);
+        HttpResponse<String> response = client.postChunked("mutate", body);
         assertEquals(200, response.statusCode(), response.body());
         assertNotNull(WebhookClient.patch(WebhookClient.JSON.readTree(response.body()).path("response")));
     }
@@ -220,12 +230,6 @@ class HostileInputTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A client that speaks HTTP/1.1 only, so that a body without a length is sent chunked. */
-    private WebhookClient http11() throws Exception {
-        return new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
-                TlsFiles.dir.resolve(TlsMaterial.CA_FILE), "TLSv1.3");
     }
 
     @Test

@@ -81,9 +81,10 @@ final class WebhookClient {
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** Posts {@code body} without a length: chunked on HTTP/1.1. */
+    /** Posts {@code body} over HTTP/1.1 without a length: chunked. */
     HttpResponse<String> postChunked(String path, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .version(HttpClient.Version.HTTP_1_1)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
