@@ -65,9 +65,19 @@ final class PodDraft {
         return policy.equals("Always");
     }
 
-    int graceSeconds() {
+    /**
+     * The field is an int64: a value beyond int range is read whole, and one beyond int64 (only a hand-made
+     * review can send it) counts as the longest grace, so that it is never "raised" to something shorter.
+     */
+    long graceSeconds() {
         JsonNode grace = spec.get("terminationGracePeriodSeconds");
-        return grace != null && grace.canConvertToInt() ? grace.asInt() : DEFAULT_GRACE_SECONDS;
+        if (grace == null || !grace.isNumber()) {
+            return DEFAULT_GRACE_SECONDS;
+        }
+        if (grace.canConvertToLong()) {
+            return grace.asLong();
+        }
+        return grace.decimalValue().signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
 
     void setGraceSeconds(int seconds) {

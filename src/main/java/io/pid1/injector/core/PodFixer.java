@@ -8,6 +8,7 @@ import io.pid1.injector.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,6 +20,11 @@ public class PodFixer {
     private static final List<Fix> FIXES = List.of(
             new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
     private static final ObjectMapper JSON = Json.MAPPER;
+    /**
+     * A pod with more containers is left unchanged with one finding: no real pod comes near, and each analysed
+     * container costs a copy, a patch and findings, so the work and the answer stay bounded (issue 20).
+     */
+    static final int MAX_CONTAINERS = 100;
 
     private final Catalog catalog;
     private final Settings settings;
@@ -35,6 +41,13 @@ public class PodFixer {
         PodOptions options = new PodOptions(pod, settings);
         if (options.inject() == PodOptions.Inject.DISABLED) {
             return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false);
+        }
+        int containers = pod.path("spec").path("containers").size() + pod.path("spec").path("initContainers").size();
+        if (containers > MAX_CONTAINERS) {
+            List<Finding> findings = new ArrayList<>(options.findings());
+            findings.add(Finding.pod(String.format(Locale.ROOT, "%,d containers, over the %d this webhook analyses;"
+                    + " left unchanged", containers, MAX_CONTAINERS)));
+            return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false);
         }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings);

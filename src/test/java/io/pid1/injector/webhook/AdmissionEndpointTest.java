@@ -171,16 +171,16 @@ class AdmissionEndpointTest {
     }
 
     @Test
-    void bodyOverSixMebibytesIsA413() throws Exception {
+    void bodyOverFourMebibytesIsA413() throws Exception {
         ObjectNode pod = pod("gunicorn-sh-c");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(6 * 1024 * 1024));
+        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(4 * 1024 * 1024));
         assertEquals(413, client.post("mutate", WebhookClient.review(pod).toString()).statusCode());
     }
 
     @Test
     void aPodJustUnderTheLimitIsAnswered() throws Exception {
         ObjectNode pod = pod("gunicorn-sh-c");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(5 * 1024 * 1024));
+        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(4 * 1024 * 1024 - 8192));
         assertNotNull(WebhookClient.patch(client.review("mutate", pod)));
     }
 
