@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
@@ -36,8 +37,15 @@ public class PodFixer {
         if (options.inject() == PodOptions.Inject.DISABLED) {
             return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false);
         }
+        Optional<Finding> excluded = PodExclusion.of(pod);
+        if (excluded.isPresent()) {
+            List<Finding> findings = new ArrayList<>(options.findings());
+            findings.add(excluded.get());
+            return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false);
+        }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings);
+        Optional<String> clash = InjectedNames.clash(draft.spec, options.init());
         Status status = Status.read(fixed);
         Map<String, List<String>> applied = new LinkedHashMap<>();
         Map<String, String> servers = new LinkedHashMap<>();
@@ -57,7 +65,7 @@ public class PodFixer {
             }
             servers.put(c.name, c.subject());
             for (Fix fix : FIXES) {
-                if (options.enabled(fix.kind())) {
+                if (options.enabled(fix.kind()) && (clash.isEmpty() || fix.kind() != FixKind.INIT)) {
                     fix.apply(draft, c);
                 }
             }
@@ -65,8 +73,11 @@ public class PodFixer {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
+        if (clash.isPresent() && !servers.isEmpty()) {
+            draft.reportPod(FixKind.INIT, clash.get());
+        }
         ShimFix.writeConfig(draft);
-        if (PidNsFix.apply(draft)) {
+        if ((clash.isEmpty() || options.init() != InitMode.SHIM) && PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }
         List<Finding> findings = new ArrayList<>(options.findings());
