@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * The names the webhook gives what it adds ({@code pid1-init}, {@code pid1-bin}, {@code pid1-shim})
  * when the pod already uses one for its own container or volume. Adding ours would make a pod the
  * API server rejects (container names are unique across the pod), and reusing the author's would
- * run their container as our copier or mount their volume at {@code /.pid1}: the init is skipped.
+ * run their container as our copier or mount their volume at {@code /.pid1}: what needs it is skipped.
  * What an earlier admission added is recognised by its shape, so a reinvoked review still reuses it.
  */
 final class InjectedNames {
@@ -20,16 +20,19 @@ final class InjectedNames {
     private InjectedNames() {
     }
 
-    /** Why the init of {@code mode} cannot be added to the pod with {@code spec}; empty when it can. */
-    static Optional<String> clash(JsonNode spec, InitMode mode) {
-        return switch (mode) {
-            case TINI -> takenInApp(spec, PodDraft.INIT_CONTAINER)
-                    .or(() -> takenInit(spec, PodDraft.INIT_CONTAINER, InjectedNames::isCopier))
-                    .or(() -> takenVolume(spec));
-            case SHIM -> takenInApp(spec, ShimFix.CONTAINER)
-                    .or(() -> takenInit(spec, ShimFix.CONTAINER, InjectedNames::isSidecar));
-            case NONE -> Optional.empty();
-        };
+    /** Why {@code pid1-init} and {@code pid1-bin} (tini, busybox) cannot be added; empty when they can. */
+    static Optional<String> binaries(JsonNode spec) {
+        return takenInApp(spec, PodDraft.INIT_CONTAINER)
+                .or(() -> takenInit(spec, PodDraft.INIT_CONTAINER, InjectedNames::isCopier))
+                .or(() -> takenVolume(spec))
+                .map(taken -> taken + "; no tini or busybox added");
+    }
+
+    /** Why the {@code pid1-shim} sidecar cannot be added; empty when it can. */
+    static Optional<String> shim(JsonNode spec) {
+        return takenInApp(spec, ShimFix.CONTAINER)
+                .or(() -> takenInit(spec, ShimFix.CONTAINER, InjectedNames::isSidecar))
+                .map(taken -> taken + "; no pid1-shim added");
     }
 
     private static Optional<String> takenInApp(JsonNode spec, String name) {
@@ -75,6 +78,6 @@ final class InjectedNames {
     }
 
     private static String said(String what, String name) {
-        return "the pod's own " + what + " \"" + name + "\" has a name the webhook injects; no init added";
+        return "the pod's own " + what + " \"" + name + "\" has a name the webhook injects";
     }
 }

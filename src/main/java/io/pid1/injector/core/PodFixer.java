@@ -45,7 +45,11 @@ public class PodFixer {
         }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings);
-        Optional<String> clash = InjectedNames.clash(draft.spec, options.init());
+        boolean initBlocked = switch (options.init()) {
+            case TINI -> draft.binariesTaken.isPresent();
+            case SHIM -> draft.shimTaken.isPresent();
+            case NONE -> false;
+        };
         Status status = Status.read(fixed);
         Map<String, List<String>> applied = new LinkedHashMap<>();
         Map<String, String> servers = new LinkedHashMap<>();
@@ -65,7 +69,7 @@ public class PodFixer {
             }
             servers.put(c.name, c.subject());
             for (Fix fix : FIXES) {
-                if (options.enabled(fix.kind()) && (clash.isEmpty() || fix.kind() != FixKind.INIT)) {
+                if (options.enabled(fix.kind()) && (!initBlocked || fix.kind() != FixKind.INIT)) {
                     fix.apply(draft, c);
                 }
             }
@@ -73,11 +77,13 @@ public class PodFixer {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
-        if (clash.isPresent() && !servers.isEmpty()) {
-            draft.reportPod(FixKind.INIT, clash.get());
+        if (!servers.isEmpty()) {
+            draft.binariesTaken.ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
+            draft.shimTaken.filter(taken -> options.init() == InitMode.SHIM)
+                    .ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
         }
         ShimFix.writeConfig(draft);
-        if ((clash.isEmpty() || options.init() != InitMode.SHIM) && PidNsFix.apply(draft)) {
+        if (!(initBlocked && options.init() == InitMode.SHIM) && PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }
         List<Finding> findings = new ArrayList<>(options.findings());
