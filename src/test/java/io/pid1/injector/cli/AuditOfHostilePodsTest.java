@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class AuditOfHostilePodsTest {
 
     @Test
     void windowsAndMirrorPodsAreReportedAndPrintedUnchanged() throws Exception {
-        for (String name : new String[] {"110-windows-gunicorn", "111-windows-node-selector", "112-mirror-static-pod"}) {
+        for (String name : List.of("110-windows-gunicorn", "111-windows-node-selector", "112-mirror-static-pod")) {
             String file = GOLDEN.resolve(name).resolve("in.yaml").toString();
             CliRun audit = CliRun.of("audit", "-f", file);
             assertTrue(audit.out().contains("left as is"), audit.out());
