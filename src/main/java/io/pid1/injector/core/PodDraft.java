@@ -23,6 +23,10 @@ final class PodDraft {
     final PodOptions options;
     final Settings settings;
     private final List<Finding> findings = new ArrayList<>();
+    /** Why the pod's own names keep out {@code pid1-init} and {@code pid1-bin}, read before any fix. */
+    final Optional<String> binariesTaken;
+    /** Why the pod's own names keep out {@code pid1-shim}. */
+    final Optional<String> shimTaken;
     /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
     final List<ObjectNode> shimEntries = new ArrayList<>();
 
@@ -31,6 +35,8 @@ final class PodDraft {
         this.spec = Json.object(pod, "spec");
         this.options = options;
         this.settings = settings;
+        this.binariesTaken = InjectedNames.binaries(spec);
+        this.shimTaken = InjectedNames.shim(spec);
     }
 
     void applied(ContainerDraft container, FixKind fix, String message) {

@@ -8,8 +8,8 @@ import io.pid1.injector.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
@@ -20,11 +20,6 @@ public class PodFixer {
     private static final List<Fix> FIXES = List.of(
             new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
     private static final ObjectMapper JSON = Json.MAPPER;
-    /**
-     * A pod with more containers is left unchanged with one finding: no real pod comes near, and each analysed
-     * container costs a copy, a patch and findings, so the work and the answer stay bounded (issue 20).
-     */
-    static final int MAX_CONTAINERS = 100;
 
     private final Catalog catalog;
     private final Settings settings;
@@ -42,15 +37,19 @@ public class PodFixer {
         if (options.inject() == PodOptions.Inject.DISABLED) {
             return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false);
         }
-        int containers = pod.path("spec").path("containers").size() + pod.path("spec").path("initContainers").size();
-        if (containers > MAX_CONTAINERS) {
+        Optional<Finding> excluded = PodExclusion.of(pod);
+        if (excluded.isPresent()) {
             List<Finding> findings = new ArrayList<>(options.findings());
-            findings.add(Finding.pod(String.format(Locale.ROOT, "%,d containers, over the %d this webhook analyses;"
-                    + " left unchanged", containers, MAX_CONTAINERS)));
+            findings.add(excluded.get());
             return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false);
         }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings);
+        boolean initBlocked = switch (options.init()) {
+            case TINI -> draft.binariesTaken.isPresent();
+            case SHIM -> draft.shimTaken.isPresent();
+            case NONE -> false;
+        };
         Status status = Status.read(fixed);
         Map<String, List<String>> applied = new LinkedHashMap<>();
         Map<String, String> servers = new LinkedHashMap<>();
@@ -70,7 +69,7 @@ public class PodFixer {
             }
             servers.put(c.name, c.subject());
             for (Fix fix : FIXES) {
-                if (options.enabled(fix.kind())) {
+                if (options.enabled(fix.kind()) && (!initBlocked || fix.kind() != FixKind.INIT)) {
                     fix.apply(draft, c);
                 }
             }
@@ -78,8 +77,13 @@ public class PodFixer {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
+        if (!servers.isEmpty()) {
+            draft.binariesTaken.ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
+            draft.shimTaken.filter(taken -> options.init() == InitMode.SHIM)
+                    .ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
+        }
         ShimFix.writeConfig(draft);
-        if (PidNsFix.apply(draft)) {
+        if (!(initBlocked && options.init() == InitMode.SHIM) && PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }
         List<Finding> findings = new ArrayList<>(options.findings());

@@ -17,7 +17,7 @@ final class ShimFix implements Fix {
 
     static final String CONTAINER = "pid1-shim";
     static final int PORT = 9091;
-    private static final String CONFIG_ENV = "PID1_SHIM_CONFIG";
+    static final String CONFIG_ENV = "PID1_SHIM_CONFIG";
     private static final int DEFAULT_GRACEFUL_SECONDS = 30;
     /** A small JVM for a per-pod sidecar: about 50 MiB resident (bench/shim.sh). */
     static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 "

@@ -38,7 +38,7 @@ final class SignalFix implements Fix {
                     + ", not SIGTERM; the existing preStop hook should send it");
             return;
         }
-        if (c.argv().isEmpty() || !c.serverIsDirect()) {
+        if (c.argv().isEmpty() || !c.serverIsDirect() || pod.binariesTaken.isPresent()) {
             pod.report(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
                     + ", not SIGTERM; no safe way to send it here");
             return;
