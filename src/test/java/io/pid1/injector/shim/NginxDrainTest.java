@@ -81,9 +81,11 @@ class NginxDrainTest {
     void drainSendsSigquitAndTheInFlightRequestCompletes() throws Exception {
         List<String> nginx = nginx();
         String config = String.format("""
-                {"host": "127.0.0.1", "port": %d, "containers": [{"name": "proxy", "argv": %s, "server": "nginx",
+                {"host": "127.0.0.1", "port": %d, "drainToken": "%s", "containers": [{"name": "proxy", "argv": %s,
+                 "server": "nginx",
                  "workers": 2, "httpPort": %d, "gracefulSignal": "SIGQUIT", "gracefulSeconds": 20,
-                 "drainSeconds": 0.5}]}""", shimPort, GunicornShimTest.json(nginx), nginxPort);
+                 "drainSeconds": 0.5}]}""",
+                shimPort, PidNamespace.DRAIN_TOKEN, GunicornShimTest.json(nginx), nginxPort);
         try (PidNamespace ns = PidNamespace.start(dir, config, List.of(nginx))) {
             HttpResponse<String> healthy = awaitHealthy(ns);
             assertTrue(healthy.body().matches("master \\d+ alive, 2/2 workers live, http 200 in \\d+ ms\n"), healthy.body());
@@ -158,6 +160,7 @@ class NginxDrainTest {
 
     private HttpResponse<String> shim(String path) throws IOException, InterruptedException {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shimPort + path))
+                .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
