@@ -13,6 +13,9 @@ import java.util.Optional;
  * {@code init} with {@code pid1.io/init: shim}: the project's supervisor runs as a native sidecar
  * in the pod's shared PID namespace; it finds the server's master, reports worker-aware health
  * (the container's liveness probe), and drains it with its own graceful signal (its preStop hook).
+ * The preStop presents the pod's drain token, without which the shim refuses to drain (see
+ * {@code shim/ShimServer}); the shim takes the app's UID and never runs as root, so an app known to
+ * run as root gets no shim.
  */
 final class ShimFix implements Fix {
 

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +74,8 @@ class DrainFromNetworkTest {
 
     @Test
     void aNeighbourWithoutTheTokenCannotDrainAndTheServerKeepsServing() throws Exception {
-        List<String> nginx = nginx();
+        List<String> nginx = NginxDrainTest.nginx(dir,
+                "listen 127.0.0.1:" + nginxPort + "; location / { return 200; }\n");
         String config = String.format("""
                 {"host": "0.0.0.0", "port": %d, "drainToken": "%s", "containers": [{"name": "proxy", "argv": %s,
                  "server": "nginx", "workers": 2, "httpPort": %d, "gracefulSignal": "SIGQUIT", "gracefulSeconds": 10,
@@ -146,28 +146,6 @@ class DrainFromNetworkTest {
             Thread.sleep(200);
         }
         throw new AssertionError("nginx and the shim did not come up:\n" + ns.log());
-    }
-
-    private List<String> nginx() throws IOException {
-        Files.createDirectories(dir.resolve("logs"));
-        Files.writeString(dir.resolve("nginx.conf"), """
-                daemon off;
-                worker_processes 2;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    server { listen 127.0.0.1:%2$d; location / { return 200 "ok\\n"; } }
-                }
-                """.formatted(dir, nginxPort));
-        return List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                "-e", dir.resolve("logs/error.log").toString());
     }
 
     private static void ip(String... args) throws Exception {

@@ -117,6 +117,15 @@ class NginxDrainTest {
     }
 
     private List<String> nginx() throws IOException {
+        return nginx(dir, """
+                listen 127.0.0.1:%d;
+                location /slow { proxy_pass http://127.0.0.1:%d; proxy_read_timeout 30s; }
+                location / { return 200 "ok\\n"; }
+                """.formatted(nginxPort, slowUpstream.getAddress().getPort()));
+    }
+
+    /** Writes a non-root nginx with two workers and this {@code server} block into {@code dir}; its argv. */
+    static List<String> nginx(Path dir, String server) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         Files.writeString(dir.resolve("nginx.conf"), """
                 daemon off;
@@ -132,12 +141,9 @@ class NginxDrainTest {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                     server {
-                        listen 127.0.0.1:%2$d;
-                        location /slow { proxy_pass http://127.0.0.1:%3$d; proxy_read_timeout 30s; }
-                        location / { return 200 "ok\\n"; }
-                    }
+                %2$s    }
                 }
-                """.formatted(dir, nginxPort, slowUpstream.getAddress().getPort()));
+                """.formatted(dir, server));
         return List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-e", dir.resolve("logs/error.log").toString());
     }
