@@ -808,14 +808,24 @@ def shim_nginx_build(ctx):
 
 
 def shim_download_drive(runner, ctx):
+    """First a /drain without the pod's token, as any client that reaches the pod could send it:
+    the shim must refuse it and nginx keep serving; then the download and the kubelet's stop."""
+    refused = "-"
+    if SHIM_CONTAINER in runner.processes:
+        wait_http(runner.net, SHIM_PORT, "/healthz")
+        status, body, _ = http_get(runner.net, SHIM_PORT, "/drain/nginx", 10)
+        refused = f"{status} {body.decode(errors='replace').strip()}"
     obs = download_drive(runner, ctx)
     shim = runner.results.get(SHIM_CONTAINER)
-    return {**obs, "shim": shim_log(runner, "drained"), "shim_exit": shim and shim.exit_code}
+    return {**obs, "drain_without_token": refused, "shim": shim_log(runner, "drained"),
+            "shim_exit": shim and shim.exit_code}
 
 
 def shim_drained(run):
     r = run.result
-    return first(lambda: inflight_done_and_graceful(run),
+    return first(lambda: None if run.obs["drain_without_token"].startswith("403 ") else
+                 f"/drain without the token answered {run.obs['drain_without_token']}",
+                 lambda: inflight_done_and_graceful(run),
                  lambda: None if r.prestop_seconds is not None and r.prestop_error is None else
                  f"preStop /drain: {r.prestop_error or 'not run'}",
                  lambda: None if "after SIGQUIT" in run.obs["shim"] else

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The pod being fixed: a deep copy of the pod as received, edited in place, and what was said. */
 final class PodDraft {
@@ -29,14 +30,21 @@ final class PodDraft {
     final Optional<String> shimTaken;
     /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
     final List<ObjectNode> shimEntries = new ArrayList<>();
+    private final Supplier<String> shimTokens;
 
-    PodDraft(ObjectNode pod, PodOptions options, Settings settings) {
+    PodDraft(ObjectNode pod, PodOptions options, Settings settings, Supplier<String> shimTokens) {
         this.pod = pod;
         this.spec = Json.object(pod, "spec");
         this.options = options;
         this.settings = settings;
         this.binariesTaken = InjectedNames.binaries(spec);
         this.shimTaken = InjectedNames.shim(spec);
+        this.shimTokens = shimTokens;
+    }
+
+    /** A new drain token for a pod that gets its {@code pid1-shim} now. */
+    String newShimToken() {
+        return shimTokens.get();
     }
 
     void applied(ContainerDraft container, FixKind fix, String message) {

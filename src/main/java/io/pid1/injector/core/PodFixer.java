@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
- * findings. No I/O; the webhook, the CLI and the shim are thin shells around it.
+ * findings. No I/O; the webhook and the CLI are thin shells around it. The one value it does not
+ * derive from its input is a {@code pid1-shim} pod's drain token, which must be unguessable.
  */
 public class PodFixer {
 
@@ -23,10 +25,17 @@ public class PodFixer {
 
     private final Catalog catalog;
     private final Settings settings;
+    private final Supplier<String> shimTokens;
 
     public PodFixer(Catalog catalog, Settings settings) {
+        this(catalog, settings, DrainToken::random);
+    }
+
+    /** With {@code shimTokens} as the source of {@code pid1-shim} drain tokens (tests fix it). */
+    PodFixer(Catalog catalog, Settings settings, Supplier<String> shimTokens) {
         this.catalog = catalog;
         this.settings = settings;
+        this.shimTokens = shimTokens;
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -44,7 +53,7 @@ public class PodFixer {
             return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false);
         }
         ObjectNode fixed = pod.deepCopy();
-        PodDraft draft = new PodDraft(fixed, options, settings);
+        PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
         boolean initBlocked = switch (options.init()) {
             case TINI -> draft.binariesTaken.isPresent();
             case SHIM -> draft.shimTaken.isPresent();

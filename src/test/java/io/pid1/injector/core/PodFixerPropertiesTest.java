@@ -69,6 +69,14 @@ class PodFixerPropertiesTest {
             assertEquals(pod.path("spec").path("containers").path(i).path("securityContext"),
                     fixed.path("spec").path("containers").path(i).path("securityContext"), context);
         }
+        for (JsonNode init : fixed.path("spec").path("initContainers")) {
+            if (init.path("name").asText().equals("pid1-shim")) {
+                JsonNode security = init.path("securityContext");
+                int uid = security.path("runAsUser").asInt(fixed.path("spec").path("securityContext").path("runAsUser")
+                        .asInt(-1));
+                assertTrue(security.path("runAsNonRoot").asBoolean() && uid != 0, "pid1-shim as root; " + context);
+            }
+        }
         Pod model = JSON.treeToValue(fixed, Pod.class);
         assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size(), context);
         outcome.findings().forEach(f -> assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
@@ -227,6 +235,8 @@ class PodFixerPropertiesTest {
         }
         if (random.nextInt(4) == 0) {
             spec.putObject("securityContext").put("runAsNonRoot", true).put("runAsUser", 1000);
+        } else if (random.nextInt(6) == 0) {
+            spec.putObject("securityContext").put("runAsUser", 0);
         }
         if (random.nextInt(5) == 0) {
             spec.put("shareProcessNamespace", true);
@@ -276,7 +286,8 @@ class PodFixerPropertiesTest {
             c.putObject("lifecycle").putObject("preStop").putObject("exec").putArray("command").add("sleep").add("3");
         }
         if (random.nextInt(3) == 0) {
-            c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true);
+            c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true)
+                    .put("runAsUser", random.nextInt(3) == 0 ? 0 : 1000);
         }
         if (random.nextInt(4) == 0) {
             c.putArray("volumeMounts").addObject().put("name", "data").put("mountPath", "/data");
