@@ -3,6 +3,10 @@ package io.pid1.injector.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
 /**
  * The injected {@code pid1-init} container and its {@code pid1-bin} volume, hardened so the pod
  * still passes Pod Security "restricted", OpenShift's {@code restricted-v2} (no fixed UID: the
@@ -10,24 +14,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class InitContainer {
 
-    /** The image holds only {@code /tini} (static) and {@code /busybox} (static), which copies both. */
-    static final String[] COPY = {"/busybox", "cp", "/tini", "/busybox", PodDraft.MOUNT_PATH + "/"};
-
     private InitContainer() {
     }
 
     /** The copier's own UID when the pod would otherwise run it as root, which runAsNonRoot forbids. */
     static final int NON_ROOT_UID = 65532;
 
+    /**
+     * The image holds {@code /tini}, {@code /pid1-probe} and {@code /busybox} (all static); busybox
+     * copies the files the pod's containers use, and stays in this container.
+     */
+    static List<String> copy(Collection<String> files) {
+        List<String> command = new ArrayList<>(List.of("/busybox", "cp"));
+        files.forEach(file -> command.add("/" + file));
+        command.add(PodDraft.MOUNT_PATH + "/");
+        return command;
+    }
+
     static ObjectNode node(String image, JsonNode podSecurity) {
         ObjectNode init = Json.NODES.objectNode();
         init.put("name", PodDraft.INIT_CONTAINER);
         init.put("image", image);
         init.put("imagePullPolicy", "IfNotPresent");
-        var command = init.putArray("command");
-        for (String word : COPY) {
-            command.add(word);
-        }
+        init.putArray("command");
         ObjectNode resources = init.putObject("resources");
         resources.putObject("requests").put("cpu", "10m").put("memory", "16Mi");
         resources.putObject("limits").put("cpu", "100m").put("memory", "32Mi");
