@@ -92,13 +92,14 @@ final class ProbesFix implements Fix {
                     + PodOptions.HEALTH_PATH + " for HTTPS probes");
             return;
         }
-        Optional<String> host = c.launch().bindHost().filter(h -> !LOOPBACK.contains(h) && !EVERY_ADDRESS.contains(h));
+        Optional<String> host = c.launch().bindHost()
+                .filter(h -> !LOOPBACK.contains(h) && !EVERY_ADDRESS.contains(h));
         if (host.isPresent()) {
             pod.report(c, kind(), c.subject() + " listens on " + host.get() + ", not loopback; set "
                     + PodOptions.HEALTH_PATH + " for HTTP probes");
             return;
         }
-        Optional<JsonNode> port = annotatedPort.map(ProbesFix::portNode).or(() -> serverPort(c, false))
+        Optional<JsonNode> port = annotatedPort.map(p -> numbered(c, portNode(p))).or(() -> serverPort(c, false))
                 .filter(JsonNode::canConvertToInt);
         if (port.isEmpty()) {
             pod.report(c, kind(), "no port number in flags or containerPort; set " + PodOptions.HEALTH_PORT
@@ -184,6 +185,16 @@ final class ProbesFix implements Fix {
             return Optional.of(Json.NODES.numberNode(c.launch().port().getAsInt()));
         }
         return Optional.empty();
+    }
+
+    /** An exec probe needs a number: a named port is looked up among the container's ports. */
+    private static JsonNode numbered(ContainerDraft c, JsonNode port) {
+        for (JsonNode declared : c.node.path("ports")) {
+            if (port.isTextual() && port.asText().equals(declared.path("name").asText())) {
+                return declared.path("containerPort");
+            }
+        }
+        return port;
     }
 
     /** A replaced probe keeps the timing its author chose. */
