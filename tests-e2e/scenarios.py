@@ -682,6 +682,20 @@ def worker_pids(master):
         return []
 
 
+def hang_every_worker(net, port, seconds):
+    """Requests /hang until /health fails three times in a row; returns the hung requests.
+    2 workers x 2 threads: the kernel picks which worker accepts each connection, and a worker
+    with busy threads still accepts and queues, so twice the threads go at a time. One failure
+    proves little: it may have landed on the full worker while the other has a free thread."""
+    hangs = []
+    for _ in range(5):
+        hangs += [Background(http_get, net, port, "/hang", seconds) for _ in range(8)]
+        time.sleep(0.5)
+        if all(http_get(net, port, "/health", 1)[0] != 200 for _ in range(3)):
+            break
+    return hangs
+
+
 def shim_hung_drive(how):
     """Makes every worker unable to answer while the master lives: ``hang`` fills every
     worker thread with /hang requests and waits for the kubelet's verdict (failureThreshold
@@ -703,16 +717,7 @@ def shim_hung_drive(how):
             for pid in workers:
                 os.kill(pid, signal.SIGSTOP)
         else:
-            # 2 workers x 2 threads. The kernel picks which worker accepts each connection, and a
-            # worker with busy threads still accepts and queues: send twice the threads at a time
-            # until /health fails three times in a row. One failure proves little: it may have
-            # landed on the full worker while the other still has a free thread.
-            for _ in range(5):
-                hangs += [Background(http_get, runner.net, port, "/hang", window + 10)
-                          for _ in range(8)]
-                time.sleep(0.5)
-                if all(http_get(runner.net, port, "/health", 1)[0] != 200 for _ in range(3)):
-                    break
+            hangs = hang_every_worker(runner.net, port, window + 10)
         time.sleep(0.5)
         health = http_get(runner.net, port, "/health", 2)[0]
 
@@ -909,9 +914,9 @@ def probe_gunicorn_build(name, worker, app, liveness=False, command_prefix=()):
     return build
 
 
-def probe_events(result, kind, text, since):
-    return next((t for t, k in result.events if k == text and t >= since), None) if kind is None \
-        else next((t for t, ok in result.verdicts(kind) if not ok and t >= since), None)
+def event_since(result, text, since):
+    """When the runner first recorded ``text`` (an event such as "liveness failed") after ``since``."""
+    return next((t for t, k in result.events if k == text and t >= since), None)
 
 
 def probe_hung_drive(runner, ctx):
@@ -925,16 +930,11 @@ def probe_hung_drive(runner, ctx):
         wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")), window)
     passed_before = not liveness or any(ok for _, ok in result.verdicts("livenessProbe"))
     hung_at = runner.now()
-    hangs = []
-    for _ in range(5):   # until / fails three times in a row: every worker is busy
-        hangs += [Background(http_get, runner.net, port, "/hang", window + 30) for _ in range(8)]
-        time.sleep(0.5)
-        if all(http_get(runner.net, port, "/", 1)[0] != 200 for _ in range(3)):
-            break
+    hangs = hang_every_worker(runner.net, port, window + 30)
     health = http_get(runner.net, port, "/health", 2)[0]
-    wait_until(lambda: probe_events(result, None, "liveness failed", hung_at) is not None, window)
-    failed_at = probe_events(result, None, "liveness failed", hung_at)
-    unready_at = probe_events(result, None, "not ready", hung_at)
+    wait_until(lambda: event_since(result, "liveness failed", hung_at) is not None, window)
+    failed_at = event_since(result, "liveness failed", hung_at)
+    unready_at = event_since(result, "not ready", hung_at)
     running = not runner.processes["web"].exited.is_set()
     runner.stop()
     for h in hangs:
@@ -1065,8 +1065,8 @@ def probe_celery_drive(runner, ctx):
     stopped_at = runner.now()
     for pid in workers:
         os.kill(pid, signal.SIGSTOP)
-    wait_until(lambda: probe_events(result, None, "liveness failed", stopped_at) is not None, window)
-    failed_at = probe_events(result, None, "liveness failed", stopped_at)
+    wait_until(lambda: event_since(result, "liveness failed", stopped_at) is not None, window)
+    failed_at = event_since(result, "liveness failed", stopped_at)
     detail = next((d for t, k, ok, d in result.probes if not ok and t >= stopped_at), "-")
     running = not runner.processes["worker"].exited.is_set()
     for pid in workers:
