@@ -164,7 +164,7 @@ def _container_child(spec):
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         root = spec.get("rootfs") or ""
         for m in spec["mounts"]:
-            os.makedirs(root + m["path"], exist_ok=True)
+            _mount_point(root + m["path"], os.path.isdir(m["source"]))
         if root and spec.get("readOnlyRoot"):
             _mount(root, root, None, MS_BIND | MS_REC)
             _mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
@@ -186,6 +186,16 @@ def _container_child(spec):
     except BaseException as e:  # the runtime reports a start error; so do we
         os.write(2, f"container start failed: {e}\n".encode())
         os._exit(128)
+
+
+def _mount_point(path, directory):
+    """What a runtime creates to mount onto: a directory, or an empty file for a file
+    (a ``subPath`` of one file)."""
+    if directory:
+        os.makedirs(path, exist_ok=True)
+    elif not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "a").close()
 
 
 def _die_with_parent():
@@ -503,7 +513,7 @@ class PodRunner:
             t.join(15)
         for d in reversed(self._created_dirs):
             try:
-                os.rmdir(d)
+                os.rmdir(d) if os.path.isdir(d) else os.unlink(d)
             except OSError:
                 pass
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -567,9 +577,14 @@ class PodRunner:
         root = self._rootfs(image, c["name"])
         mounts = []
         for m in c.get("volumeMounts", []):
+            source = self.volumes[m["name"]]
+            if m.get("subPath"):
+                source = os.path.join(source, m["subPath"])
+                if not os.path.exists(source):   # the kubelet makes a missing subPath a directory
+                    os.makedirs(source)
             if root is None and not os.path.exists(m["mountPath"]):
-                self._makedirs_on_host(m["mountPath"])
-            mounts.append({"source": self.volumes[m["name"]], "path": m["mountPath"],
+                self._mount_point_on_host(m["mountPath"], os.path.isdir(source))
+            mounts.append({"source": source, "path": m["mountPath"],
                            "readOnly": bool(m.get("readOnly"))})
         uid, gid = self._user(c, image)
         read_only_root = bool((c.get("securityContext") or {}).get("readOnlyRootFilesystem"))
@@ -587,27 +602,38 @@ class PodRunner:
             spec["joinPidOf"] = self.pause.pid
         return Process(name, spec, self.workdir, os.path.join(self.workdir, f"{name}.log"))
 
-    def _makedirs_on_host(self, path):
+    def _mount_point_on_host(self, path, directory):
+        """A mount point in the host's filesystem (the "image" of a container without a root
+        filesystem of its own), removed again at cleanup."""
         missing = []
         p = path
         while not os.path.exists(p):
             missing.append(p)
             p = os.path.dirname(p)
-        os.makedirs(path)
+        _mount_point(path, directory)
         self._created_dirs.extend(reversed(missing))
 
     # exec into a container ------------------------------------------------------
     def exec_in(self, name, argv, timeout):
-        """Like CRI exec: the container's PID and mount namespaces, root, cwd and env."""
+        """Like CRI exec: the container's PID, mount and network namespaces, root, cwd, env and
+        user. Past ``timeout`` the whole exec is killed and it counts as failed, as the kubelet
+        does with an exec probe's ``timeoutSeconds``."""
         proc = self.processes[name]
         c = self._container(name)
-        env = self._env(c, self._image(c))
+        image = self._image(c)
+        env = self._env(c, image)
+        uid, gid = self._user(c, image)
+        p = subprocess.Popen(["nsenter", "-t", str(proc.pid), "-p", "-m", "-n", "-r", "-w",
+                              "-S", str(uid), "-G", str(gid), "--"] + list(argv),
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
         try:
-            r = subprocess.run(["nsenter", "-t", str(proc.pid), "-p", "-m", "-n", "-r", "-w", "--"]
-                               + list(argv), env=env, capture_output=True, timeout=timeout)
-            return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
+            out, _ = p.communicate(timeout=timeout)
+            return p.returncode, out.decode(errors="replace")
         except subprocess.TimeoutExpired:
-            return None, "timeout"
+            os.killpg(p.pid, signal.SIGKILL)   # nsenter and the command it forked
+            p.communicate()
+            return None, f"timeout after {timeout}s"
 
     def _container(self, name):
         return next(c for c in self.spec["containers"] + self.spec.get("initContainers", [])
@@ -665,7 +691,11 @@ class PodRunner:
         if self._stopping.wait(p.get("initialDelaySeconds", 0)):
             return
         fails = oks = 0
+        next_at = time.monotonic()
         while not self._stopping.is_set() and not proc.exited.is_set():
+            # The kubelet's prober ticks every periodSeconds, however long a probe takes: a slow
+            # probe delays the next only when it outlasts the period.
+            next_at += period
             ok, detail = self._handler(c, p, timeout)
             if proc.exited.is_set():
                 return
@@ -686,7 +716,8 @@ class PodRunner:
                 if fails >= fail_limit:
                     result.events.append((t, "startup failed"))
                     return
-            self._stopping.wait(period)
+            next_at = max(next_at, time.monotonic())
+            self._stopping.wait(next_at - time.monotonic())
 
     def _has_startup(self, c):
         return bool(c.get("startupProbe"))

@@ -25,7 +25,7 @@ final class InjectedNames {
         return takenInApp(spec, PodDraft.INIT_CONTAINER)
                 .or(() -> takenInit(spec, PodDraft.INIT_CONTAINER, InjectedNames::isCopier))
                 .or(() -> takenVolume(spec))
-                .map(taken -> taken + "; no tini or busybox added");
+                .map(taken -> taken + "; no tini or pid1-probe added");
     }
 
     /** Why the {@code pid1-shim} sidecar cannot be added; empty when it can. */
@@ -68,7 +68,7 @@ final class InjectedNames {
     }
 
     private static boolean isCopier(JsonNode init) {
-        return Json.strings(init.get("command")).filter(List.of(InitContainer.COPY)::equals).isPresent();
+        return Json.strings(init.get("command")).flatMap(InitContainer::copied).isPresent();
     }
 
     /** Our sidecar carries its config first in its env, where {@link ShimFix#writeConfig} adds to it. */

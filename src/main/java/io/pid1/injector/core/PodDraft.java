@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /** The pod being fixed: a deep copy of the pod as received, edited in place, and what was said. */
@@ -16,7 +18,7 @@ final class PodDraft {
     static final String VOLUME = "pid1-bin";
     static final String MOUNT_PATH = "/.pid1";
     static final String TINI = MOUNT_PATH + "/tini";
-    static final String BUSYBOX = MOUNT_PATH + "/busybox";
+    static final String PROBE = MOUNT_PATH + "/pid1-probe";
     static final int DEFAULT_GRACE_SECONDS = 30;
 
     final ObjectNode pod;
@@ -31,6 +33,9 @@ final class PodDraft {
     /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
     final List<ObjectNode> shimEntries = new ArrayList<>();
     private final Supplier<String> shimTokens;
+    /** The binaries this admission's {@code pid1-init} copies, by file name. */
+    private final SortedSet<String> copied = new TreeSet<>();
+    private ObjectNode initContainer;
 
     PodDraft(ObjectNode pod, PodOptions options, Settings settings, Supplier<String> shimTokens) {
         this.pod = pod;
@@ -107,22 +112,49 @@ final class PodDraft {
     }
 
     /**
-     * Makes the static binaries available at {@code /.pid1} in {@code container}: the
-     * {@code pid1-init} init container (first, once per pod) copies them into the {@code pid1-bin}
-     * emptyDir, mounted read-only.
+     * Makes one static binary ({@link #TINI}, {@link #PROBE}) available in {@code container} at its
+     * path: the {@code pid1-init} init container (first, once per pod) copies it into the
+     * {@code pid1-bin} emptyDir, and the container mounts that one file read-only (a {@code subPath}
+     * mount), so it never sees the copier or a binary it does not use.
      */
-    void mountBinaries(ContainerDraft container) {
+    void mountBinary(ContainerDraft container, String path) {
+        String file = path.substring(MOUNT_PATH.length() + 1);
         ArrayNode initContainers = Json.arrayAt(spec, "initContainers");
-        if (!Json.hasNamed(initContainers, INIT_CONTAINER)) {
-            initContainers.insert(0, InitContainer.node(settings.initImage(), spec.path("securityContext")));
+        if (initContainer == null) {
+            initContainer = earlierCopier(initContainers).orElseGet(() -> {
+                ObjectNode init = InitContainer.node(settings.initImage(), spec.path("securityContext"));
+                initContainers.insert(0, init);
+                return init;
+            });
+        }
+        if (copied.add(file)) {
+            initContainer.set("command", Json.array(InitContainer.copy(copied)));
         }
         ArrayNode volumes = Json.arrayAt(spec, "volumes");
         if (!Json.hasNamed(volumes, VOLUME)) {
             volumes.add(InitContainer.volume());
         }
         ArrayNode mounts = Json.arrayAt(container.node, "volumeMounts");
-        if (!Json.hasNamed(mounts, VOLUME)) {
-            mounts.addObject().put("name", VOLUME).put("mountPath", MOUNT_PATH).put("readOnly", true);
+        for (JsonNode mount : mounts) {
+            if (path.equals(mount.path("mountPath").asText())) {
+                return;
+            }
         }
+        mounts.addObject().put("name", VOLUME).put("mountPath", path).put("subPath", file).put("readOnly", true);
+    }
+
+    /**
+     * The {@code pid1-init} an earlier admission of this pod added (a reinvocation after another
+     * webhook added a container): it is extended to copy what the new container runs too. An author's
+     * own {@code pid1-init} never gets here ({@link #binariesTaken}).
+     */
+    private Optional<ObjectNode> earlierCopier(ArrayNode initContainers) {
+        for (JsonNode init : initContainers) {
+            if (INIT_CONTAINER.equals(init.path("name").asText(null)) && init instanceof ObjectNode node) {
+                Json.strings(node.get("command")).flatMap(InitContainer::copied).ifPresent(copied::addAll);
+                return Optional.of(node);
+            }
+        }
+        return Optional.empty();
     }
 }

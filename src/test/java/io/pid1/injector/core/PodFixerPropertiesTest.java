@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Properties of the engine over generated pods (seeded: a failure names its seed and repeats). */
@@ -80,6 +81,23 @@ class PodFixerPropertiesTest {
         Pod model = JSON.treeToValue(fixed, Pod.class);
         assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size(), context);
         outcome.findings().forEach(f -> assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
+        assertOnlyTheBinariesItUses(fixed, context);
+    }
+
+    /** A container sees the one file of pid1-bin it runs (tini, pid1-probe), never the volume or the copier. */
+    private static void assertOnlyTheBinariesItUses(JsonNode fixed, String context) {
+        for (JsonNode container : fixed.path("spec").path("containers")) {
+            String text = container.toString();
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (mount.path("name").asText().equals("pid1-bin")) {
+                    String file = mount.path("subPath").asText();
+                    assertTrue(file.equals("tini") || file.equals("pid1-probe"), "mounts " + mount + "; " + context);
+                    assertEquals("/.pid1/" + file, mount.path("mountPath").asText(), context);
+                    assertTrue(text.contains("\"/.pid1/" + file + "\""), "mounts " + file + " it never runs; " + context);
+                }
+            }
+            assertFalse(text.contains("busybox"), "a container runs busybox; " + context);
+        }
     }
 
     @RepeatedTest(200)
