@@ -48,7 +48,7 @@ class ClientCertificateTest {
     @Test
     void theManagementPortAsksForNoCertificate() throws Exception {
         Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                "http://127.0.0.1:" + management.getPort() + "/q/health/ready").start();
+                "http://127.0.0.1:" + management.getPort() + "/q/health/live").start();
         assertEquals("200", new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
