@@ -950,6 +950,15 @@ def probe_hung_drive(runner, ctx):
     failed_at = event_since(result, "liveness failed", hung_at)
     unready_at = event_since(result, "not ready", hung_at)
     running = not runner.processes["web"].exited.is_set()
+    restarted_at = root = answered_at = None
+    if failed_at is not None:
+        # The kill takes at most the grace period (preStop included); then a new gunicorn starts.
+        grace = runner.spec.get("terminationGracePeriodSeconds", 30)
+        wait_until(lambda: event_since(result, "restarted", failed_at) is not None, grace + 5)
+        restarted_at = event_since(result, "restarted", failed_at)
+    if restarted_at is not None:
+        wait_until(lambda: http_get(runner.net, port, "/", 2)[0] == 200, 30)
+        root, answered_at = http_get(runner.net, port, "/", 2)[0], runner.now()
     runner.stop()
     for h in hangs:
         h.join(1)
@@ -957,6 +966,12 @@ def probe_hung_drive(runner, ctx):
             "running_after_window": running,
             "liveness_failed_after": None if failed_at is None else round(failed_at - hung_at, 1),
             "unready_after": None if unready_at is None else round(unready_at - hung_at, 1),
+            "restarts": len(result.restarts),
+            "restarted_after": None if restarted_at is None else round(restarted_at - hung_at, 1),
+            "kill": [(r.stop.stop_seconds and round(r.stop.stop_seconds, 1), r.stop.exit_code)
+                     for r in result.restarts],
+            "root_after_restart": root,
+            "answered_after": None if answered_at is None else round(answered_at - hung_at, 1),
             "liveness": sorted(k for k in ("tcpSocket", "httpGet", "exec") if k in liveness)}
 
 
@@ -967,7 +982,8 @@ def probe_hung_broken(run):
                  lambda: None if run.obs["liveness_failed_after"] is None else
                  f"liveness failed after {run.obs['liveness_failed_after']}s",
                  lambda: None if run.obs["unready_after"] is None else "readiness dropped",
-                 lambda: None if run.obs["running_after_window"] else "the server exited")
+                 lambda: None if run.obs["running_after_window"] else "the server exited",
+                 lambda: None if run.obs["restarts"] == 0 else "the container was restarted")
 
 
 def probe_hung_fixed(run):
@@ -983,7 +999,11 @@ def probe_hung_fixed(run):
                  f"liveness did not fail within {limit}s (failureThreshold x period + timeout)",
                  lambda: None if o["unready_after"] is not None
                  and o["unready_after"] < o["liveness_failed_after"] else
-                 f"readiness did not drop first (not ready after {o['unready_after']}s)")
+                 f"readiness did not drop first (not ready after {o['unready_after']}s)",
+                 lambda: None if o["restarts"] == 1 and o["restarted_after"] is not None else
+                 f"the container was not restarted ({o['restarts']} kills)",
+                 lambda: None if o["root_after_restart"] == 200 else
+                 f"after the restart / answered {o['root_after_restart']}, not 200")
 
 
 PROBE_HEALTHY_SECONDS = 60
