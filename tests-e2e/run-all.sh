@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 tests-e2e/install-deps.sh
 mvn -B -ntp verify
 tests-e2e/run.sh
+tests-e2e/image.sh
