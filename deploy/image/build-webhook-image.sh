@@ -92,6 +92,12 @@ chmod -R u=rwX,go=rX "$rootfs"
 chmod 1777 "$rootfs/tmp"
 find "$rootfs" -exec touch -h -d @1 {} +
 
+# From JDK 25 on, the AOT cache (JEP 483, 514: classes loaded and linked) replaces the AppCDS archive.
+if grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$work/java/release"; then
+  cache=app.jsa; train_option=-XX:ArchiveClassesAtExit=/tmp/$cache; cache_option=-XX:SharedArchiveFile=/app/$cache
+else
+  cache=app.aot; train_option=-XX:AOTCacheOutput=/tmp/$cache; cache_option=-XX:AOTCache=/app/$cache
+fi
 # The training run: the image's own runtime and files, chrooted, its /tmp a directory here, the Deployment's JVM
 # options; one review, then SIGTERM, and the JVM writes the archive as it exits.
 train=$work/train
@@ -109,9 +115,9 @@ fi
 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JAVA_TOOL_OPTIONS="$java_opts" MALLOC_ARENA_MAX=2 PID1_TLS_DIR=/tmp/pid1-tls \
   PID1_WEBHOOK_PORT="$port" PID1_MANAGEMENT_PORT="$mport" PID1_LISTEN_HOST=127.0.0.1 \
   "${ns[@]}" sh -c 'mount --make-rprivate / && mount -t proc proc "$1/proc" && mount --bind "$2" "$1/tmp" &&
-    exec chroot ${3:+"$3"} "$1" /opt/java/bin/java -XX:ArchiveClassesAtExit=/tmp/app.jsa \
+    exec chroot ${3:+"$3"} "$1" /opt/java/bin/java "$4" \
       -jar /app/quarkus-run.jar serve' \
-  sh "$rootfs" "$train" "${user[@]}" >"$work/train.log" 2>&1 &
+  sh "$rootfs" "$train" "${user[@]:-}" "$train_option" >"$work/train.log" 2>&1 &
 train_pid=$!
 review=$root/examples/review-gunicorn.json
 answered=0
@@ -133,13 +139,13 @@ curl -sf -o /dev/null "http://127.0.0.1:$mport/q/health/ready" || true
 kill -TERM "$train_pid"
 wait "$train_pid" || true
 train_pid=
-if [ ! -s "$train/app.jsa" ]; then
+if [ ! -s "$train/$cache" ]; then
   echo "build-webhook-image.sh: the training run wrote no archive:" >&2
   cat "$work/train.log" >&2
   exit 1
 fi
-install -m 0644 "$train/app.jsa" "$rootfs/app/app.jsa"
-touch -d @1 "$rootfs/app/app.jsa"
+install -m 0644 "$train/$cache" "$rootfs/app/$cache"
+touch -d @1 "$rootfs/app/$cache"
 
 (cd "$root/deploy/image/jib" &&
   mvn -B -ntp -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/jib.cp" >/dev/null)
@@ -147,7 +153,7 @@ mkdir -p "$out"
 archive=$out/pid1-injector-$tag.tar
 rm -f "$archive"
 "$jdk/bin/java" -cp "$(cat "$work/jib.cp")" "$root/deploy/image/jib/WebhookImage.java" \
-  "$rootfs" "$archive" "pid1-injector:$tag" "$arch"
+  "$rootfs" "$archive" "pid1-injector:$tag" "$arch" "$cache_option"
 layout=$out/oci
 rm -rf "$layout"
 skopeo copy --quiet "oci-archive:$archive" "oci:$layout:$tag"

@@ -9,8 +9,10 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,8 @@ import java.util.stream.Stream;
  * TarImage with the OCI format writes an OCI archive (jib-core has no OCI layout target; build-webhook-image.sh
  * copies the archive into one with skopeo, which keeps the digests).
  *
- * <p>usage: java -cp JIB_CLASSPATH WebhookImage.java ROOTFS ARCHIVE NAME:TAG ARCH
+ * <p>usage: java -cp JIB_CLASSPATH WebhookImage.java ROOTFS ARCHIVE NAME:TAG ARCH CACHE_OPTION (the JVM option
+ * of the entrypoint that names the app's archive or cache)
  */
 public final class WebhookImage {
 
@@ -34,17 +37,18 @@ public final class WebhookImage {
     private static final Instant FILE_TIME = Instant.ofEpochSecond(1);
 
     /**
-     * The CDS archives: the runtime's base archive and the app's, made by the training run. JDK 17 does not write
-     * them byte for byte the same twice, so they make the top layer and every layer below is reproducible.
+     * The CDS archives (the runtime's base archives, {@code .jsa}) and the app's archive or AOT cache made by the
+     * training run ({@code /app/app.jsa} or {@code /app/app.aot}). The JDK does not write them byte for byte the
+     * same twice, so they make the top layer and every layer below is reproducible.
      */
-    private static final List<String> AOT_CACHE = List.of("/opt/java/lib/server/classes.jsa", "/app/app.jsa");
+    private static final PathMatcher AOT_CACHE = FileSystems.getDefault().getPathMatcher("glob:**.{jsa,aot}");
 
     private WebhookImage() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: WebhookImage ROOTFS ARCHIVE NAME:TAG ARCH");
+        if (args.length != 5) {
+            throw new IllegalArgumentException("usage: WebhookImage ROOTFS ARCHIVE NAME:TAG ARCH CACHE_OPTION");
         }
         Path rootfs = Path.of(args[0]);
         Path archive = Path.of(args[1]);
@@ -56,16 +60,16 @@ public final class WebhookImage {
                 .setUser("65532:65532")
                 .setWorkingDirectory(AbsoluteUnixPath.get("/app"))
                 .setEnvironment(Map.of("JAVA_HOME", "/opt/java", "PID1_TLS_DIR", "/tmp/pid1-tls"))
-                .setEntrypoint(List.of("/opt/java/bin/java", "-XX:SharedArchiveFile=/app/app.jsa",
-                        "-jar", "/app/quarkus-run.jar"))
+                .setEntrypoint(List.of("/opt/java/bin/java", args[4], "-jar", "/app/quarkus-run.jar"))
                 .setProgramArguments(List.of("serve"))
                 .setLabels(Map.of("org.opencontainers.image.title", "pid1-injector",
                         "org.opencontainers.image.version", tag));
-        image.addFileEntriesLayer(layer(rootfs, "runtime", List.of("etc", "lib", "lib64", "opt", "tmp", "usr")));
-        image.addFileEntriesLayer(layer(rootfs, "dependencies", List.of("app/lib")));
-        image.addFileEntriesLayer(layer(rootfs, "resources", List.of("app/quarkus-run.jar", "app/quarkus")));
-        image.addFileEntriesLayer(layer(rootfs, "classes", List.of("app/app")));
-        image.addFileEntriesLayer(layer(rootfs, "aot-cache", AOT_CACHE.stream().map(p -> p.substring(1)).toList()));
+        List<String> all = List.of("etc", "lib", "lib64", "opt", "tmp", "usr", "app");
+        image.addFileEntriesLayer(layer(rootfs, "runtime", List.of("etc", "lib", "lib64", "opt", "tmp", "usr"), false));
+        image.addFileEntriesLayer(layer(rootfs, "dependencies", List.of("app/lib"), false));
+        image.addFileEntriesLayer(layer(rootfs, "resources", List.of("app/quarkus-run.jar", "app/quarkus"), false));
+        image.addFileEntriesLayer(layer(rootfs, "classes", List.of("app/app"), false));
+        image.addFileEntriesLayer(layer(rootfs, "aot-cache", all, true));
         Path cache = Files.createTempDirectory("jib-cache");
         image.containerize(Containerizer.to(TarImage.at(archive).named(args[2]))
                 .setOfflineMode(true)
@@ -74,14 +78,18 @@ public final class WebhookImage {
                 .setToolName("pid1-injector build-webhook-image.sh"));
     }
 
-    /** A layer of every file and directory under the given paths of the root filesystem, with their modes there. */
-    private static FileEntriesLayer layer(Path rootfs, String name, List<String> paths) throws IOException {
+    /**
+     * A layer of every file and directory under the given paths of the root filesystem, with their modes there:
+     * the CDS archives and AOT caches only, or all but them.
+     */
+    private static FileEntriesLayer layer(Path rootfs, String name, List<String> paths, boolean caches)
+            throws IOException {
         FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(name);
         for (String path : paths) {
             try (Stream<Path> files = Files.walk(rootfs.resolve(path))) {
                 for (Path file : files.sorted().toList()) {
                     String target = "/" + rootfs.relativize(file);
-                    if (!name.equals("aot-cache") && AOT_CACHE.contains(target)) {
+                    if (caches != (Files.isRegularFile(file) && AOT_CACHE.matches(file))) {
                         continue;
                     }
                     layer.addEntry(file, AbsoluteUnixPath.get(target), mode(file), FILE_TIME);
