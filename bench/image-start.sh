@@ -5,7 +5,8 @@
 # starts.
 #
 # usage: bench/image-start.sh [LAYOUT]   (default target/pid1-injector/oci, from deploy/image/build-webhook-image.sh)
-# environment: RUNS (5 starts of each), BODY (the review, default examples/review-gunicorn.json)
+# environment: RUNS (5 starts of each), BODY (the review, default examples/review-gunicorn.json), LOAD (seconds
+#   of wrk at max throughput, 32 connections as load.sh, after each first answer, then RSS again; default 0: none)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -27,13 +28,23 @@ java_opts=$(python3 -c 'import yaml
 c = yaml.safe_load(open("deploy/base/deployment.yaml"))["spec"]["template"]["spec"]["containers"][0]
 print(next(e["value"] for e in c["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))')
 
-# Waits for the first answered review; prints "milliseconds RSS-MiB" of process $pid (the JVM: $1).
+# Waits for the first answered review; prints "milliseconds RSS-MiB" of process $pid (the JVM: $2), and with
+# LOAD "RSS-under-load-MiB req/s".
 first_answer() {
   local t0=$1 jvm=$2 ca=$3
   for _ in $(seq 1 1000); do
     if [ -f "$ca" ] && curl -sf -o /dev/null --max-time 2 --cacert "$ca" -H 'Content-Type: application/json' \
         --data-binary @"$body" "https://127.0.0.1:$port/mutate"; then
-      echo "$(( ($(now) - t0) / 1000000 )) $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 ))"
+      local ms=$(( ($(now) - t0) / 1000000 )) rss
+      rss=$(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 ))
+      if [ "${LOAD:-0}" -gt 0 ]; then
+        local rps
+        rps=$(BODY_FILE=$body wrk -t2 -c32 -d"${LOAD}s" -s bench/post.lua "https://127.0.0.1:$port/mutate" \
+          | awk '/^Requests\/sec/ {printf "%d", $2}')
+        echo "$ms $rss $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 )) $rps"
+      else
+        echo "$ms $rss"
+      fi
       return
     fi
     kill -0 "$pid" 2>/dev/null || { echo "bench/image-start.sh: the webhook exited" >&2; exit 1; }
@@ -77,8 +88,14 @@ image=() jar=()
 for i in $(seq 1 "$runs"); do
   image+=("$(image_run)")
   jar+=("$(jar_run)")
-  echo "start $i: image ${image[-1]% *} ms (RSS ${image[-1]#* } MiB), jar ${jar[-1]% *} ms (RSS ${jar[-1]#* } MiB)"
+  echo "start $i: image ${image[-1]} jar ${jar[-1]} (ms, RSS MiB[, RSS under load MiB, req/s])"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "median: image $(median "${image[@]% *}") ms, RSS $(median "${image[@]#* }") MiB;" \
-  "jar $(median "${jar[@]% *}") ms, RSS $(median "${jar[@]#* }") MiB"
+column() { local n=$1; shift; printf '%s\n' "$@" | awk -v n="$n" '{print $n}'; }
+for variant in image jar; do
+  declare -n results=$variant
+  # shellcheck disable=SC2046
+  printf '%s%s\n' \
+    "median $variant: $(median $(column 1 "${results[@]}")) ms, RSS $(median $(column 2 "${results[@]}")) MiB" \
+    "${LOAD:+, under load RSS $(median $(column 3 "${results[@]}")) MiB at $(median $(column 4 "${results[@]}")) req/s}"
+done
