@@ -4,9 +4,9 @@
 # against. Idempotent: what is already present is not fetched again.
 set -euo pipefail
 packages=(
-  tini busybox-static dash bash procps curl python3-jsonpatch python3-yaml supervisor
+  tini busybox-static dash bash procps curl openssl python3-jsonpatch python3-yaml supervisor
   gunicorn uwsgi uwsgi-plugin-python3 celery python3-celery python3-redis redis-server
-  nginx-light php-fpm apache2 docker-registry skopeo wrk crun unzip
+  nginx-light php-fpm apache2 docker-registry skopeo wrk iproute2 musl-tools python3-uvicorn crun unzip
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HOST_PYTHON = "/usr/bin/python3"
@@ -164,7 +164,7 @@ def _container_child(spec):
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         root = spec.get("rootfs") or ""
         for m in spec["mounts"]:
-            os.makedirs(root + m["path"], exist_ok=True)
+            _mount_point(root + m["path"], os.path.isdir(m["source"]))
         if root and spec.get("readOnlyRoot"):
             _mount(root, root, None, MS_BIND | MS_REC)
             _mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
@@ -188,11 +188,21 @@ def _container_child(spec):
         os._exit(128)
 
 
+def _mount_point(path, directory):
+    """What a runtime creates to mount onto: a directory, or an empty file for a file
+    (a ``subPath`` of one file)."""
+    if directory:
+        os.makedirs(path, exist_ok=True)
+    elif not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "a").close()
+
+
 def _die_with_parent():
     """SIGKILL when the parent goes, so a runner killed without cleanup leaves nothing: the
     runner's death takes the shim, the shim's takes the container's PID 1 and so its
     namespace. (The parent is the thread that forked: the runner starts pods from one
-    thread that outlives them.)"""
+    thread that outlives them, and restarts a container from a thread that waits for it.)"""
     libc, check = _libc()
     check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     if os.getppid() == 1:
@@ -289,6 +299,7 @@ class Process:
             raise PodError(f"{name}: shim failed: {self.logs()}")
         self.pid = int(line[1])
         self.exited = threading.Event()
+        self.started = threading.Event()   # its startupProbe passed (each start is probed anew)
         self.exit_code = None
         self.exit_time = None
         threading.Thread(target=self._watch, daemon=True).start()
@@ -367,6 +378,24 @@ class PodNetwork:
 
 
 @dataclass
+class Stop:
+    """How one container process was stopped: preStop, then the stop signal, SIGKILL at grace end."""
+    prestop_seconds: float = None
+    prestop_error: str = None
+    stop_signal: str = None
+    stop_seconds: float = None                   # from start of termination to exit
+    exit_code: object = None                     # int, or "killed"
+
+
+@dataclass
+class Restart:
+    """A kill after a failed liveness probe and the start that followed (None: restartPolicy Never)."""
+    failed_at: float
+    stop: Stop
+    started_at: float = None
+
+
+@dataclass
 class ContainerResult:
     """What happened to one container: probe verdicts, stop, zombies, logs."""
     name: str
@@ -379,6 +408,7 @@ class ContainerResult:
     stop_seconds: float = None                   # from start of termination to exit
     exit_code: object = None                     # int, or "killed"
     zombies_at_stop: int = None
+    restarts: list = field(default_factory=list)  # Restart, one per liveness kill
     logs: str = ""
 
     def first_event(self, prefix):
@@ -395,7 +425,7 @@ class ContainerResult:
         stop = "-" if self.stop_seconds is None else f"{self.stop_seconds:.1f}s"
         prestop = "-" if self.prestop_seconds is None else f"{self.prestop_seconds:.1f}s"
         return (f"{self.name}: stop={stop} (preStop={prestop} then {self.stop_signal or '-'})"
-                f" exit={self.exit_code} zombies={self.zombies_at_stop}"
+                f" exit={self.exit_code} zombies={self.zombies_at_stop} restarts={len(self.restarts)}"
                 f" probes=[{verdicts}] events={[text for _, text in self.events]}")
 
 
@@ -416,6 +446,8 @@ class PodRunner:
         self.net = PodNetwork()
         self._created_dirs = []
         self._stopping = threading.Event()
+        self._deleting = threading.Event()
+        self._lifecycle = {}                     # container name -> lock over its kill and start
         self._probe_threads = []
         self._sidecars = []
 
@@ -472,8 +504,9 @@ class PodRunner:
         self.processes[c["name"]] = self._launch_container(c)
         self._sidecars.append(c)
         self._start_probes(c)
+        proc = self.processes[c["name"]]
         if c.get("startupProbe") and not wait_until(
-                lambda: self._started(c) or self.processes[c["name"]].exited.is_set(), 60):
+                lambda: proc.started.is_set() or proc.exited.is_set(), 60):
             raise PodError(f"sidecar {c['name']} did not start")
 
     def stop(self):
@@ -481,6 +514,7 @@ class PodRunner:
         them, in reverse order, within what is left of the grace period. Returns the results."""
         grace = self.spec.get("terminationGracePeriodSeconds", 30)
         start = time.monotonic()
+        self._deleting.set()
         threads = [threading.Thread(target=self._terminate, args=(c, grace))
                    for c in self.spec["containers"]]
         for t in threads:
@@ -494,6 +528,10 @@ class PodRunner:
 
     def cleanup(self):
         self._stopping.set()
+        self._deleting.set()
+        for lock in self._lifecycle.values():   # a liveness kill under way ends without a restart
+            with lock:
+                pass
         for proc in list(self.processes.values()) + ([self.sandbox] if self.sandbox else []):
             proc.kill()
         for name, proc in self.processes.items():
@@ -503,7 +541,7 @@ class PodRunner:
             t.join(15)
         for d in reversed(self._created_dirs):
             try:
-                os.rmdir(d)
+                os.rmdir(d) if os.path.isdir(d) else os.unlink(d)
             except OSError:
                 pass
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -567,9 +605,14 @@ class PodRunner:
         root = self._rootfs(image, c["name"])
         mounts = []
         for m in c.get("volumeMounts", []):
+            source = self.volumes[m["name"]]
+            if m.get("subPath"):
+                source = os.path.join(source, m["subPath"])
+                if not os.path.exists(source):   # the kubelet makes a missing subPath a directory
+                    os.makedirs(source)
             if root is None and not os.path.exists(m["mountPath"]):
-                self._makedirs_on_host(m["mountPath"])
-            mounts.append({"source": self.volumes[m["name"]], "path": m["mountPath"],
+                self._mount_point_on_host(m["mountPath"], os.path.isdir(source))
+            mounts.append({"source": source, "path": m["mountPath"],
                            "readOnly": bool(m.get("readOnly"))})
         uid, gid = self._user(c, image)
         read_only_root = bool((c.get("securityContext") or {}).get("readOnlyRootFilesystem"))
@@ -577,7 +620,8 @@ class PodRunner:
                 "readOnlyRoot": read_only_root,
                 "workingDir": c.get("workingDir") or image.working_dir or "/",
                 "uid": uid, "gid": gid}
-        self.results[c["name"]] = ContainerResult(c["name"], argv=argv)
+        self.results.setdefault(c["name"], ContainerResult(c["name"], argv=argv))
+        self._lifecycle.setdefault(c["name"], threading.Lock())
         return self._launch(c["name"], spec)
 
     def _launch(self, name, spec):
@@ -587,27 +631,38 @@ class PodRunner:
             spec["joinPidOf"] = self.pause.pid
         return Process(name, spec, self.workdir, os.path.join(self.workdir, f"{name}.log"))
 
-    def _makedirs_on_host(self, path):
+    def _mount_point_on_host(self, path, directory):
+        """A mount point in the host's filesystem (the "image" of a container without a root
+        filesystem of its own), removed again at cleanup."""
         missing = []
         p = path
         while not os.path.exists(p):
             missing.append(p)
             p = os.path.dirname(p)
-        os.makedirs(path)
+        _mount_point(path, directory)
         self._created_dirs.extend(reversed(missing))
 
     # exec into a container ------------------------------------------------------
     def exec_in(self, name, argv, timeout):
-        """Like CRI exec: the container's PID and mount namespaces, root, cwd and env."""
+        """Like CRI exec: the container's PID, mount and network namespaces, root, cwd, env and
+        user. Past ``timeout`` the whole exec is killed and it counts as failed, as the kubelet
+        does with an exec probe's ``timeoutSeconds``."""
         proc = self.processes[name]
         c = self._container(name)
-        env = self._env(c, self._image(c))
+        image = self._image(c)
+        env = self._env(c, image)
+        uid, gid = self._user(c, image)
+        p = subprocess.Popen(["nsenter", "-t", str(proc.pid), "-p", "-m", "-n", "-r", "-w",
+                              "-S", str(uid), "-G", str(gid), "--"] + list(argv),
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
         try:
-            r = subprocess.run(["nsenter", "-t", str(proc.pid), "-p", "-m", "-n", "-r", "-w", "--"]
-                               + list(argv), env=env, capture_output=True, timeout=timeout)
-            return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
+            out, _ = p.communicate(timeout=timeout)
+            return p.returncode, out.decode(errors="replace")
         except subprocess.TimeoutExpired:
-            return None, "timeout"
+            os.killpg(p.pid, signal.SIGKILL)   # nsenter and the command it forked
+            p.communicate()
+            return None, f"timeout after {timeout}s"
 
     def _container(self, name):
         return next(c for c in self.spec["containers"] + self.spec.get("initContainers", [])
@@ -659,13 +714,17 @@ class PodRunner:
         proc = self.processes[c["name"]]
         result = self.results[c["name"]]
         if kind != "startupProbe":
-            while self._has_startup(c) and not self._started(c):
+            while c.get("startupProbe") and not proc.started.is_set():
                 if self._stopping.wait(0.2) or proc.exited.is_set():
                     return
         if self._stopping.wait(p.get("initialDelaySeconds", 0)):
             return
         fails = oks = 0
+        next_at = time.monotonic()
         while not self._stopping.is_set() and not proc.exited.is_set():
+            # The kubelet's prober ticks every periodSeconds, however long a probe takes: a slow
+            # probe delays the next only when it outlasts the period.
+            next_at += period
             ok, detail = self._handler(c, p, timeout)
             if proc.exited.is_set():
                 return
@@ -674,7 +733,8 @@ class PodRunner:
             fails, oks = (0, oks + 1) if ok else (fails + 1, 0)
             if kind == "livenessProbe" and fails == fail_limit:
                 result.events.append((t, "liveness failed"))
-                fails = 0
+                self._liveness_kill(c, proc, t)
+                return
             if kind == "readinessProbe" and oks == ok_limit:
                 result.events.append((t, "ready"))
             if kind == "readinessProbe" and fails == fail_limit:
@@ -682,25 +742,51 @@ class PodRunner:
             if kind == "startupProbe":
                 if oks >= ok_limit:
                     result.events.append((t, "started"))
+                    proc.started.set()
                     return
                 if fails >= fail_limit:
                     result.events.append((t, "startup failed"))
                     return
-            self._stopping.wait(period)
+            next_at = max(next_at, time.monotonic())
+            self._stopping.wait(next_at - time.monotonic())
 
-    def _has_startup(self, c):
-        return bool(c.get("startupProbe"))
-
-    def _started(self, c):
-        return self.results[c["name"]].first_event("started") is not None
+    def _liveness_kill(self, c, proc, failed_at):
+        """As the kubelet: a container whose liveness probe failed is killed (preStop, its stop
+        signal, SIGKILL after the probe's terminationGracePeriodSeconds, else the pod's) and started
+        again with the same spec unless the pod's restartPolicy is Never (a native sidecar always).
+        No CrashLoopBackOff delay: the first restart has none, and each follows a failure window."""
+        name = c["name"]
+        grace = c["livenessProbe"].get("terminationGracePeriodSeconds",
+                                       self.spec.get("terminationGracePeriodSeconds", 30))
+        with self._lifecycle[name]:
+            if self._deleting.is_set():
+                return
+            restart = Restart(failed_at, self._kill(c, proc, grace))
+            self.results[name].restarts.append(restart)
+            if self._deleting.is_set() or (
+                    c not in self._sidecars and self.spec.get("restartPolicy", "Always") == "Never"):
+                return
+            proc = self.processes[name] = self._launch_container(c)
+            restart.started_at = self.now()
+            self.results[name].events.append((restart.started_at, "restarted"))
+            self._start_probes(c)
+        # The shim dies with the thread that started it (PR_SET_PDEATHSIG), so this one waits.
+        proc.exited.wait()
 
     # termination -------------------------------------------------------------
     def _terminate(self, c, grace):
-        proc = self.processes[c["name"]]
-        result = self.results[c["name"]]
+        with self._lifecycle[c["name"]]:
+            proc = self.processes[c["name"]]
+            result = self.results[c["name"]]
+            result.zombies_at_stop = count_zombies(self.pause.pid if self.pause else proc.pid)
+            for key, value in asdict(self._kill(c, proc, grace)).items():
+                setattr(result, key, value)
+            result.logs = proc.logs()
+
+    def _kill(self, c, proc, grace):
+        stop = Stop()
         image = self._image(c)
         start = time.monotonic()
-        result.zombies_at_stop = count_zombies(self.pause.pid if self.pause else proc.pid)
         hook = (c.get("lifecycle") or {}).get("preStop")
         if hook and not proc.exited.is_set():
             done = threading.Event()
@@ -711,23 +797,23 @@ class PodRunner:
                 done.set()
             threading.Thread(target=run_hook, daemon=True).start()
             done.wait(grace)
-            result.prestop_seconds = time.monotonic() - start
+            stop.prestop_seconds = time.monotonic() - start
             ok, detail = outcome.get("r", (False, "still running at grace end"))
             if not ok:
-                result.prestop_error = detail
+                stop.prestop_error = detail
         remaining = max(grace - (time.monotonic() - start), MIN_GRACE_AFTER_PRESTOP)
         signum = signal_number(image.stop_signal)
         if not proc.exited.is_set():
-            result.stop_signal = signal.Signals(signum).name
+            stop.stop_signal = signal.Signals(signum).name
             proc.signal(signum)
         if proc.exited.wait(remaining):
-            result.exit_code = proc.exit_code
-            result.stop_seconds = max(0.0, proc.exit_time - start)
+            stop.exit_code = proc.exit_code
+            stop.stop_seconds = max(0.0, proc.exit_time - start)
         else:
             proc.kill()
-            result.exit_code = "killed"
-            result.stop_seconds = time.monotonic() - start
-        result.logs = proc.logs()
+            stop.exit_code = "killed"
+            stop.stop_seconds = time.monotonic() - start
+        return stop
 
 
 if __name__ == "__main__":

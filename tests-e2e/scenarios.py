@@ -27,7 +27,9 @@ from registry import Registry
 HERE = os.path.dirname(os.path.abspath(__file__))
 APPS = os.path.join(HERE, "apps")
 INIT_CONTAINER = "pid1-init"
-INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"},
+PROBE_BINARY = os.path.join(REPO_ROOT, "target", "pid1-probe", "pid1-probe")
+INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox",
+                          "/pid1-probe": PROBE_BINARY},
                    user="65532")
 SHIM_CONTAINER = "pid1-shim"
 # The project's image runs its jar; here the jar is the one this repository built.
@@ -315,8 +317,9 @@ def hung_drive(runner, ctx):
     hangs = [Background(http_get, runner.net, port, "/hang", window + 5) for _ in range(2)]
     time.sleep(0.5)
     health = http_get(runner.net, port, "/health", 2)[0]
-    wait_until(lambda: result.first_event("liveness failed") is not None, window)
-    failed_at = result.first_event("liveness failed")
+    # A failure while the server was still starting (a loaded machine) is not what is shown here.
+    wait_until(lambda: event_since(result, "liveness failed", hung_at) is not None, window)
+    failed_at = event_since(result, "liveness failed", hung_at)
     runner.stop()
     for h in hangs:
         h.join(1)
@@ -680,6 +683,20 @@ def worker_pids(master):
         return []
 
 
+def hang_every_worker(net, port, seconds):
+    """Requests /hang until /health fails three times in a row; returns the hung requests.
+    2 workers x 2 threads: the kernel picks which worker accepts each connection, and a worker
+    with busy threads still accepts and queues, so twice the threads go at a time. One failure
+    proves little: it may have landed on the full worker while the other has a free thread."""
+    hangs = []
+    for _ in range(5):
+        hangs += [Background(http_get, net, port, "/hang", seconds) for _ in range(8)]
+        time.sleep(0.5)
+        if all(http_get(net, port, "/health", 1)[0] != 200 for _ in range(3)):
+            break
+    return hangs
+
+
 def shim_hung_drive(how):
     """Makes every worker unable to answer while the master lives: ``hang`` fills every
     worker thread with /hang requests and waits for the kubelet's verdict (failureThreshold
@@ -701,16 +718,7 @@ def shim_hung_drive(how):
             for pid in workers:
                 os.kill(pid, signal.SIGSTOP)
         else:
-            # 2 workers x 2 threads. The kernel picks which worker accepts each connection, and a
-            # worker with busy threads still accepts and queues: send twice the threads at a time
-            # until /health fails three times in a row. One failure proves little: it may have
-            # landed on the full worker while the other still has a free thread.
-            for _ in range(5):
-                hangs += [Background(http_get, runner.net, port, "/hang", window + 10)
-                          for _ in range(8)]
-                time.sleep(0.5)
-                if all(http_get(runner.net, port, "/health", 1)[0] != 200 for _ in range(3)):
-                    break
+            hangs = hang_every_worker(runner.net, port, window + 10)
         time.sleep(0.5)
         health = http_get(runner.net, port, "/health", 2)[0]
 
@@ -744,11 +752,14 @@ def shim_hung_drive(how):
 
 def shim_hung_fixed(run):
     want = {"path": "/workers/web", "port": SHIM_PORT}
+    probe = run.obs["probe"]
+    if isinstance(probe, dict):  # a pod the API server stored has its default scheme HTTP added
+        probe = {k: v for k, v in probe.items() if (k, v) != ("scheme", "HTTP")}
     failed_after = run.obs["liveness_failed_after"]
     return first(lambda: None if run.obs["passed_before"] else
                  f"liveness never passed before the workers hung "
                  f"(shim said {run.obs['shim_before']})",
-                 lambda: None if run.obs["probe"] == want else
+                 lambda: None if probe == want else
                  f"liveness probe is {run.obs['probe']}, not httpGet {want}",
                  lambda: None if run.obs["health_while_hung"] != 200 else
                  "the workers were not hung (/health answered)",
@@ -805,14 +816,24 @@ def shim_nginx_build(ctx):
 
 
 def shim_download_drive(runner, ctx):
+    """First a /drain without the pod's token, as any client that reaches the pod could send it:
+    the shim must refuse it and nginx keep serving; then the download and the kubelet's stop."""
+    refused = "-"
+    if SHIM_CONTAINER in runner.processes:
+        wait_http(runner.net, SHIM_PORT, "/healthz")
+        status, body, _ = http_get(runner.net, SHIM_PORT, "/drain/nginx", 10)
+        refused = f"{status} {body.decode(errors='replace').strip()}"
     obs = download_drive(runner, ctx)
     shim = runner.results.get(SHIM_CONTAINER)
-    return {**obs, "shim": shim_log(runner, "drained"), "shim_exit": shim and shim.exit_code}
+    return {**obs, "drain_without_token": refused, "shim": shim_log(runner, "drained"),
+            "shim_exit": shim and shim.exit_code}
 
 
 def shim_drained(run):
     r = run.result
-    return first(lambda: inflight_done_and_graceful(run),
+    return first(lambda: None if run.obs["drain_without_token"].startswith("403 ") else
+                 f"/drain without the token answered {run.obs['drain_without_token']}",
+                 lambda: inflight_done_and_graceful(run),
                  lambda: None if r.prestop_seconds is not None and r.prestop_error is None else
                  f"preStop /drain: {r.prestop_error or 'not run'}",
                  lambda: None if "after SIGQUIT" in run.obs["shim"] else
@@ -885,6 +906,229 @@ def shim_celery_fixed(run):
                  lambda: shim_sidecar_ok(run))
 
 
+# ---------------------------------------------------------------- pid1-probe: the generic check
+# No health path and no shim: the webhook's default exec probes (pid1-probe) must see hung or
+# stopped workers that a tcpSocket liveness, or none, never sees, and must never fail a healthy
+# or slow-starting server.
+
+def probe_gunicorn_build(name, worker, app, liveness=False, command_prefix=()):
+    def build(ctx):
+        p = ctx.port("web")
+        extra = {}
+        if liveness:
+            extra["livenessProbe"] = {"tcpSocket": {"port": p}, "periodSeconds": 5,
+                                      "timeoutSeconds": 1, "failureThreshold": 3}
+        # --timeout 600: gunicorn's own worker timeout (30 s) would restart a uvicorn worker whose
+        # event loop blocks; requests that hang every worker again are what is left to catch.
+        return pod(name, [container(
+            list(command_prefix) + ["gunicorn", app, "-k", worker, "-w", "2", "--threads", "2",
+                                    "--timeout", "600", "--graceful-timeout", "2",
+                                    "-b", f"0.0.0.0:{p}", "--chdir", "/app"],
+            name="web", ports=[{"containerPort": p}], **extra)]), {}
+    return build
+
+
+def event_since(result, text, since):
+    """When the runner first recorded ``text`` (an event such as "liveness failed") after ``since``."""
+    return next((t for t, k in result.events if k == text and t >= since), None)
+
+
+def probe_hung_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health")
+    c = runner.spec["containers"][0]
+    result = runner.results["web"]
+    window = liveness_window(c)
+    liveness = c.get("livenessProbe") or {}
+    if liveness:
+        wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")), window)
+    passed_before = not liveness or any(ok for _, ok in result.verdicts("livenessProbe"))
+    hung_at = runner.now()
+    hangs = hang_every_worker(runner.net, port, window + 30)
+    health = http_get(runner.net, port, "/health", 2)[0]
+    wait_until(lambda: event_since(result, "liveness failed", hung_at) is not None, window)
+    failed_at = event_since(result, "liveness failed", hung_at)
+    unready_at = event_since(result, "not ready", hung_at)
+    running = not runner.processes["web"].exited.is_set()
+    restarted_at = root = answered_at = None
+    if failed_at is not None:
+        # The kill takes at most the grace period (preStop included); then a new gunicorn starts.
+        grace = runner.spec.get("terminationGracePeriodSeconds", 30)
+        wait_until(lambda: event_since(result, "restarted", failed_at) is not None, grace + 5)
+        restarted_at = event_since(result, "restarted", failed_at)
+    if restarted_at is not None:
+        wait_until(lambda: http_get(runner.net, port, "/", 2)[0] == 200, 30)
+        root, answered_at = http_get(runner.net, port, "/", 2)[0], runner.now()
+    runner.stop()
+    for h in hangs:
+        h.join(1)
+    return {"passed_before": passed_before, "health_while_hung": health, "window": window,
+            "running_after_window": running,
+            "liveness_failed_after": None if failed_at is None else round(failed_at - hung_at, 1),
+            "unready_after": None if unready_at is None else round(unready_at - hung_at, 1),
+            "restarts": len(result.restarts),
+            "restarted_after": None if restarted_at is None else round(restarted_at - hung_at, 1),
+            "kill": [(r.stop.stop_seconds and round(r.stop.stop_seconds, 1), r.stop.exit_code)
+                     for r in result.restarts],
+            "root_after_restart": root,
+            "answered_after": None if answered_at is None else round(answered_at - hung_at, 1),
+            "liveness": sorted(k for k in ("tcpSocket", "httpGet", "exec") if k in liveness)}
+
+
+def probe_hung_broken(run):
+    return first(lambda: None if run.obs["health_while_hung"] != 200 else
+                 "the workers were not hung (/health answered)",
+                 lambda: None if run.obs["passed_before"] else "liveness never passed before",
+                 lambda: None if run.obs["liveness_failed_after"] is None else
+                 f"liveness failed after {run.obs['liveness_failed_after']}s",
+                 lambda: None if run.obs["unready_after"] is None else "readiness dropped",
+                 lambda: None if run.obs["running_after_window"] else "the server exited",
+                 lambda: None if run.obs["restarts"] == 0 else "the container was restarted")
+
+
+def probe_hung_fixed(run):
+    o = run.obs
+    c = run.pod["spec"]["containers"][0]
+    p = c["livenessProbe"]
+    limit = p["failureThreshold"] * p["periodSeconds"] + p["timeoutSeconds"] + 2
+    return first(lambda: None if o["liveness"] == ["exec"] else f"liveness is {o['liveness']}, not exec",
+                 lambda: None if o["passed_before"] else "liveness never passed before the hang",
+                 lambda: None if o["health_while_hung"] != 200 else "the workers were not hung",
+                 lambda: None if o["liveness_failed_after"] is not None
+                 and o["liveness_failed_after"] <= limit else
+                 f"liveness did not fail within {limit}s (failureThreshold x period + timeout)",
+                 lambda: None if o["unready_after"] is not None
+                 and o["unready_after"] < o["liveness_failed_after"] else
+                 f"readiness did not drop first (not ready after {o['unready_after']}s)",
+                 lambda: None if o["restarts"] == 1 and o["restarted_after"] is not None else
+                 f"the container was not restarted ({o['restarts']} kills)",
+                 lambda: None if o["root_after_restart"] == 200 else
+                 f"after the restart / answered {o['root_after_restart']}, not 200")
+
+
+PROBE_HEALTHY_SECONDS = 60
+
+
+def probe_healthy_drive(runner, ctx):
+    """Probes a healthy server for a minute (as written it has no probes: stops at once)."""
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health")
+    c = runner.spec["containers"][0]
+    if c.get("livenessProbe"):
+        time.sleep(PROBE_HEALTHY_SECONDS)
+    root = http_get(runner.net, port, "/", 2)[0]
+    result = runner.results["web"]
+    runner.stop()
+    return {"root": root, "liveness_ok": sum(ok for _, ok in result.verdicts("livenessProbe")),
+            "liveness_failed": sum(not ok for _, ok in result.verdicts("livenessProbe")),
+            "readiness_failed": sum(not ok for _, ok in result.verdicts("readinessProbe")),
+            "events": [text for _, text in result.events]}
+
+
+def probe_healthy_fixed(run):
+    o = run.obs
+    return first(lambda: None if o["root"] == 404 else f"/ answered {o['root']}, not 404",
+                 lambda: None if o["liveness_ok"] >= PROBE_HEALTHY_SECONDS // 10 - 1 else
+                 f"only {o['liveness_ok']} liveness probes passed",
+                 lambda: None if o["liveness_failed"] == 0 and o["readiness_failed"] == 0 else
+                 f"{o['liveness_failed']} liveness and {o['readiness_failed']} readiness probes failed",
+                 lambda: None if "ready" in o["events"] and "liveness failed" not in o["events"]
+                 else f"events {o['events']}",
+                 lambda: stopped_gracefully(run))
+
+
+SLOW_START_SECONDS = 45   # longer than a liveness alone allows (3 x (10 + 3) s)
+
+
+def probe_slow_build(ctx):
+    p = ctx.port("web")
+    return pod("probe-slow-start", [container(
+        ["sh", "-c", f"sleep {SLOW_START_SECONDS} && exec gunicorn app:app -w 1 -b 0.0.0.0:{p} "
+                     "--chdir /app --graceful-timeout 2"],
+        name="web", ports=[{"containerPort": p}])]), {}
+
+
+def probe_slow_drive(runner, ctx):
+    port = ctx.port("web")
+    wait_http(runner.net, port, "/health", SLOW_START_SECONDS + 30)
+    result = runner.results["web"]
+    if runner.spec["containers"][0].get("livenessProbe"):
+        wait_until(lambda: result.first_event("ready") is not None, 20)
+    runner.stop()
+    return {"started_at": result.first_event("started"), "ready_at": result.first_event("ready"),
+            "events": [text for _, text in result.events]}
+
+
+def probe_slow_fixed(run):
+    o = run.obs
+    return first(lambda: None if "liveness failed" not in o["events"] and "startup failed" not in
+                 o["events"] else f"killed while starting: {o['events']}",
+                 lambda: None if o["started_at"] and o["started_at"] >= SLOW_START_SECONDS - 1 else
+                 f"startup probe passed at {o['started_at']}, before the server listened",
+                 lambda: None if o["ready_at"] else "never ready")
+
+
+def probe_celery_build(ctx):
+    url = ctx.values["redis_url"] = redis_service(ctx)
+    return pod("probe-celery", [container(
+        ["celery", "-A", "tasks", "worker", "--concurrency", "2", "--loglevel", "info"],
+        name="worker", workingDir="/app", env=[{"name": "REDIS_URL", "value": url}])],
+        hostNetwork=True), {}
+
+
+def descendants_of_master(container_pid):
+    """Host PIDs of the workers: the children of the master, which is PID 1 or tini's child."""
+    with open(f"/proc/{container_pid}/comm") as f:
+        master = container_pid if f.read().strip() != "tini" else worker_pids(container_pid)[0]
+    return worker_pids(master)
+
+
+def probe_celery_drive(runner, ctx):
+    from celery import Celery
+    url = ctx.values["redis_url"]
+    client = Celery("client", broker=url, backend=url)
+    if not wait_until(lambda: bool(client.control.ping(timeout=0.5)), 40, step=0.5):
+        raise RuntimeError("celery worker did not answer ping")
+    client.close()
+    c = runner.spec["containers"][0]
+    result = runner.results["worker"]
+    window = liveness_window(c)
+    if c.get("livenessProbe"):
+        wait_until(lambda: any(ok for _, ok in result.verdicts("livenessProbe")), window)
+    workers = descendants_of_master(runner.processes["worker"].pid)
+    stopped_at = runner.now()
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    wait_until(lambda: event_since(result, "liveness failed", stopped_at) is not None, window)
+    failed_at = event_since(result, "liveness failed", stopped_at)
+    detail = next((d for t, k, ok, d in result.probes if not ok and t >= stopped_at), "-")
+    running = not runner.processes["worker"].exited.is_set()
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+    runner.stop()
+    return {"workers_stopped": len(workers), "window": window, "running_after_window": running,
+            "liveness_failed_after": None if failed_at is None else round(failed_at - stopped_at, 1),
+            "probe_said": detail.strip()[-120:]}
+
+
+def probe_celery_broken(run):
+    return first(lambda: None if run.obs["workers_stopped"] >= 2 else "no workers to stop",
+                 lambda: None if run.obs["liveness_failed_after"] is None else "liveness failed",
+                 lambda: None if run.obs["running_after_window"] else "the worker exited")
+
+
+def probe_celery_fixed(run):
+    p = run.pod["spec"]["containers"][0]["livenessProbe"]
+    limit = p["failureThreshold"] * p["periodSeconds"] + p["timeoutSeconds"] + 2
+    failed = run.obs["liveness_failed_after"]
+    return first(lambda: None if run.obs["workers_stopped"] >= 2 else "no workers to stop",
+                 lambda: None if failed is not None and failed <= limit else
+                 f"liveness did not fail within {limit}s",
+                 lambda: None if "stopped" in run.obs["probe_said"] else
+                 f"the probe did not say why: {run.obs['probe_said']}")
+
+
 # ---------------------------------------------------------------- leave alone
 
 def opt_out_build(ctx):
@@ -945,6 +1189,19 @@ SCENARIOS = [
     Scenario("shim-celery", shim_celery_build, shim_celery_drive,
              lambda run: first(lambda: killed_at_grace(run), lambda: inflight_cut(run)),
              shim_celery_fixed),
+    Scenario("probe-hung-gthread",
+             probe_gunicorn_build("probe-hung-gthread", "gthread", "app:app", liveness=True),
+             probe_hung_drive, probe_hung_broken, probe_hung_fixed),
+    Scenario("probe-hung-uvicorn",
+             probe_gunicorn_build("probe-hung-uvicorn", "uvicorn.workers.UvicornWorker", "asgi:app"),
+             probe_hung_drive, probe_hung_broken, probe_hung_fixed),
+    Scenario("probe-404-healthy",
+             probe_gunicorn_build("probe-404-healthy", "gthread", "notfound:app"),
+             probe_healthy_drive, lambda run: None, probe_healthy_fixed),
+    Scenario("probe-slow-start", probe_slow_build, probe_slow_drive, lambda run: None,
+             probe_slow_fixed),
+    Scenario("probe-celery-stopped", probe_celery_build, probe_celery_drive, probe_celery_broken,
+             probe_celery_fixed),
     Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
     Scenario("supervisord", supervisord_build, stop_after_ready,
              fixed=lambda run: stopped_gracefully(run), leave_alone=True),
@@ -1016,7 +1273,14 @@ def run_scenario(scenario, webhook, registry):
         return broken_reason is None and fixed_reason is None
 
 
+def build_probe():
+    """pid1-probe, as build-init-image.sh puts it into the pid1-init image."""
+    subprocess.run([os.path.join(REPO_ROOT, "probe", "build.sh"), PROBE_BINARY], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def main(names):
+    build_probe()
     selected = [s for s in SCENARIOS if not names or s.name in names]
     unknown = set(names) - {s.name for s in SCENARIOS}
     if unknown:

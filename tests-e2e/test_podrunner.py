@@ -8,9 +8,22 @@ import time
 import unittest
 
 from admission import free_port
-from podrunner import Image, PodError, PodRunner, count_zombies, expand
+from podrunner import Image, PodError, PodRunner, count_zombies, expand, wait_until
 
 INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"})
+
+
+def commands(cmdline):
+    """PIDs of the processes whose /proc/PID/cmdline is exactly ``cmdline``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline") as f:
+                if f.read() == cmdline:
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
 
 
 def pod(containers, **spec):
@@ -149,6 +162,68 @@ class RunnerTest(unittest.TestCase):
             self.assertIsNotNone(result.first_event("liveness failed"))
             self.assertFalse(any(ok for _, ok in result.verdicts("readinessProbe")))
             r.stop()
+
+    def test_failed_liveness_kills_the_container_and_starts_it_again_unless_restart_policy_never(self):
+        script = "echo x >> /out/starts; trap '' TERM; sleep 30 & wait"
+        probes = {"startupProbe": {"exec": {"command": ["true"]}, "periodSeconds": 1},
+                  "livenessProbe": {"exec": {"command": ["false"]}, "periodSeconds": 1,
+                                    "failureThreshold": 1, "terminationGracePeriodSeconds": 2},
+                  "lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "echo x >> /out/prestop"]}}},
+                  "volumeMounts": [{"name": "out", "mountPath": "/out"}]}
+        spec = {"volumes": [self.volume()], "terminationGracePeriodSeconds": 10}
+        with PodRunner(pod([sh(script, **probes)], **spec)) as r:
+            result = r.results["main"]
+            self.assertTrue(wait_until(lambda: len(result.restarts) >= 2, 20), result.summary())
+        first = result.restarts[0]
+        self.assertEqual(("SIGTERM", "killed"), (first.stop.stop_signal, first.stop.exit_code))
+        self.assertIsNotNone(first.stop.prestop_seconds)
+        self.assertLess(first.stop.stop_seconds, 5, "the probe's grace period, not the pod's 10 s")
+        self.assertIsNotNone(first.started_at)
+        events = [text for _, text in result.events]
+        self.assertEqual(["started", "liveness failed", "restarted", "started", "liveness failed"],
+                         events[:5], "the startup probe gates liveness again after a restart")
+        self.assertGreaterEqual(len(self.read("starts").split()), 2)
+        self.assertGreaterEqual(len(self.read("prestop").split()), 1)
+        os.unlink(os.path.join(self.out, "starts"))
+        with PodRunner(pod([sh(script, **probes)], restartPolicy="Never", **spec)) as r:
+            result = r.results["main"]
+            self.assertTrue(wait_until(lambda: r.processes["main"].exited.is_set(), 10))
+            time.sleep(1.5)
+        self.assertEqual((1, None), (len(result.restarts), result.restarts[0].started_at))
+        self.assertEqual("x", self.read("starts"))
+
+    def test_exec_probe_runs_as_the_container_user_and_its_timeout_kills_it(self):
+        c = sh("sleep 30", securityContext={"runAsUser": 65534, "runAsGroup": 65534},
+               livenessProbe={"exec": {"command": ["sh", "-c", "id -u; sleep 20"]},
+                              "periodSeconds": 30, "timeoutSeconds": 1})
+        with PodRunner(pod([c])) as r:
+            started = time.monotonic()
+            ok, detail = r._handler(c, c["livenessProbe"], 1)
+            self.assertLess(time.monotonic() - started, 3, "the probe outlived its timeoutSeconds")
+            self.assertFalse(ok)
+            self.assertIn("timeout", detail)
+            code, out = r.exec_in("main", ["id", "-u"], 5)
+            self.assertEqual((0, "65534"), (code, out.strip()))
+            self.assertEqual([], commands("sleep\0" + "20\0"), "the timed-out probe's command still runs")
+            r.stop()
+
+    def test_subpath_mounts_one_file_of_a_volume(self):
+        init = {"name": "init", "image": "init",
+                "command": ["/busybox", "cp", "/tini", "/busybox", "/bin/"],
+                "volumeMounts": [{"name": "bin", "mountPath": "/bin"}]}
+        c = sh("ls /.bin > /out/r; sleep 30",
+               volumeMounts=[{"name": "bin", "mountPath": "/.bin/tini", "subPath": "tini",
+                              "readOnly": True},
+                             {"name": "out", "mountPath": "/out"}])
+        spec = {"initContainers": [init], "volumes": [{"name": "bin", "emptyDir": {}},
+                                                      self.volume()]}
+        with PodRunner(pod([c], **spec), {"init": INIT_IMAGE}) as r:
+            time.sleep(0.5)
+            self.assertEqual("tini", self.read("r"))
+            code, out = r.exec_in("main", ["/.bin/tini", "--version"], 5)
+            self.assertEqual(0, code, out)
+            r.stop()
+        self.assertFalse(os.path.exists("/.bin"))
 
 
 if __name__ == "__main__":

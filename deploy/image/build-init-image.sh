@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Builds the pid1-init image without a container daemon: an OCI image layout "from scratch" with
-# exactly two files, /tini (a static tini) and /busybox (a static busybox, used as the copier).
-# Its command copies both into the pid1-bin volume at /.pid1; it runs as 65532:65532.
-# The build is reproducible: the same two binaries always give the same manifest digest.
+# exactly three files: /tini (a static tini), /pid1-probe (the project's static check, built from
+# probe/pid1-probe.c) and /busybox (a static busybox, the copier, which stays in this image).
+# Its command copies tini and the probe into the pid1-bin volume at /.pid1 (the webhook gives each
+# pod a command that copies only what its containers use); it runs as 65532:65532.
+# The build is reproducible: the same binaries always give the same manifest digest.
 #
 # usage: build-init-image.sh [--out DIR] [--tag TAG]
 #   --out DIR   where to write DIR/oci (the OCI layout) and, if skopeo is installed,
 #               DIR/pid1-init-TAG.tar (an OCI archive); default target/pid1-init
 #   --tag TAG   the reference name inside the layout; default 0.1.0
 # environment: TINI (default /usr/bin/tini-static, Debian package tini) and
-#              BUSYBOX (default /bin/busybox, Debian package busybox-static)
+#              BUSYBOX (default /bin/busybox, Debian package busybox-static),
+#              PROBE (default: built now by probe/build.sh, Debian package musl-tools)
 set -euo pipefail
 
 out=target/pid1-init
@@ -18,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --tag) tag=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-init-image.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -40,12 +43,18 @@ esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/rootfs"
+probe=${PROBE:-}
+if [ -z "$probe" ]; then
+  probe=$work/pid1-probe
+  "$(dirname "$0")/../../probe/build.sh" "$probe" >/dev/null
+fi
 install -m 0755 "$tini" "$work/rootfs/tini"
 install -m 0755 "$busybox" "$work/rootfs/busybox"
+install -m 0755 "$probe" "$work/rootfs/pid1-probe"
 
-# One layer, two root-owned files, fixed order, owner and time: the same bytes on every build.
+# One layer, three root-owned files, fixed order, owner and time: the same bytes on every build.
 tar --create --file="$work/layer.tar" --directory="$work/rootfs" --format=ustar --sort=name \
-  --owner=0 --group=0 --numeric-owner --mtime=@0 busybox tini
+  --owner=0 --group=0 --numeric-owner --mtime=@0 busybox pid1-probe tini
 gzip --no-name --best --stdout "$work/layer.tar" > "$work/layer.tar.gz"
 
 layout=$out/oci
@@ -65,10 +74,10 @@ store() {
 diff_id=$(digest "$work/layer.tar")
 printf '%s' \
   '{"architecture":"'"$arch"'","os":"linux",' \
-  '"config":{"User":"65532:65532","Cmd":["/busybox","cp","/tini","/busybox","/.pid1/"],"WorkingDir":"/",' \
+  '"config":{"User":"65532:65532","Cmd":["/busybox","cp","/tini","/pid1-probe","/.pid1/"],"WorkingDir":"/",' \
   '"Labels":{"org.opencontainers.image.title":"pid1-init","org.opencontainers.image.version":"'"$tag"'"}},' \
   '"rootfs":{"type":"layers","diff_ids":["sha256:'"$diff_id"'"]},' \
-  '"history":[{"created_by":"deploy/image/build-init-image.sh: /tini from tini-static, /busybox from busybox-static"}]}' \
+  '"history":[{"created_by":"deploy/image/build-init-image.sh: /tini from tini-static, /busybox from busybox-static, /pid1-probe from probe/pid1-probe.c"}]}' \
   > "$work/config.json"
 
 printf '%s' \

@@ -32,6 +32,8 @@ final class EntryChecks {
         flags(server.gracefulTimeoutFlags(), entry, "gracefulTimeoutFlags");
         flags(server.listenFlags(), entry, "listenFlags");
         flags(server.workersFlags(), entry, "workersFlags");
+        flags(server.tlsFlags(), entry, "tlsFlags");
+        flags(server.poolFlags(), entry, "poolFlags");
         if (!server.listenFlags().containsAll(server.httpFlags())) {
             fail(entry, "httpFlags", "each must also be in listenFlags");
         }

@@ -25,6 +25,8 @@ import java.util.OptionalInt;
  * @param gracefulTimeout its graceful timeout in seconds, from flags or the catalog default
  * @param termIsGraceful  whether SIGTERM stops it gracefully as run (its graceful signal, or a flag)
  * @param http            added: whether {@code port} speaks HTTP as run (uwsgi only with {@code --http*})
+ * @param tls             added: whether that port speaks TLS as run (gunicorn {@code --certfile})
+ * @param childWorkers    added: whether its workers are child processes that live as long as it does
  */
 public record Launch(
         Optional<String> init,
@@ -39,13 +41,15 @@ public record Launch(
         OptionalInt workers,
         OptionalInt gracefulTimeout,
         boolean termIsGraceful,
-        boolean http) {
+        boolean http,
+        boolean tls,
+        boolean childWorkers) {
 
     /** What an argv starts when no server is recognised. */
     static Launch unknown(Optional<String> init, Optional<String> processManager, List<String> wrappers,
                           boolean direct) {
         return new Launch(init, processManager, Optional.empty(), List.copyOf(wrappers), direct, List.of(),
                 Optional.empty(), OptionalInt.empty(), false, OptionalInt.empty(), OptionalInt.empty(),
-                false, false);
+                false, false, false, false);
     }
 }

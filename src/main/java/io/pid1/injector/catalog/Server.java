@@ -42,6 +42,12 @@ import java.util.OptionalInt;
  *                              (uwsgi: {@code UWSGI_}, so {@code UWSGI_DIE_ON_TERM} is {@code --die-on-term})
  * @param gracefulTimeoutUnit   added: unit of the graceful timeout flags' values, {@code s} (default) or
  *                              {@code ms} (pm2's {@code --kill-timeout})
+ * @param tlsFlags              added: flags that make its port speak TLS ({@code --certfile}); a listen
+ *                              value {@code ssl://…} does too
+ * @param childWorkers          added: whether its workers are child processes for as long as it runs
+ *                              (celery's prefork pool), so a check may count them
+ * @param poolFlags             added: flags that choose its worker pool ({@code -P}, {@code --pool})
+ * @param childPools            added: the pools of {@code poolFlags} whose workers are child processes
  */
 public record Server(
         String name,
@@ -65,7 +71,11 @@ public record Server(
         Optional<String> argsEnv,
         Optional<String> portEnv,
         Optional<String> optionEnvPrefix,
-        String gracefulTimeoutUnit) {
+        String gracefulTimeoutUnit,
+        List<String> tlsFlags,
+        boolean childWorkers,
+        List<String> poolFlags,
+        List<String> childPools) {
 
     /** Replaces absent (null) values by empty ones so that YAML entries may leave fields out. */
     public Server {
@@ -87,10 +97,18 @@ public record Server(
         portEnv = Absent.orEmpty(portEnv);
         optionEnvPrefix = Absent.orEmpty(optionEnvPrefix);
         gracefulTimeoutUnit = gracefulTimeoutUnit == null ? "s" : gracefulTimeoutUnit;
+        tlsFlags = Absent.orEmpty(tlsFlags);
+        poolFlags = Absent.orEmpty(poolFlags);
+        childPools = Absent.orEmpty(childPools);
     }
 
     /** Whether its listen port speaks HTTP when run with {@code args}. */
     boolean speaksHttp(FlagReader args) {
         return http && (httpFlags.isEmpty() || httpFlags.stream().anyMatch(args::has));
+    }
+
+    /** Whether its workers are child processes when run with {@code args}: the pool they choose keeps them. */
+    boolean workersAreChildren(FlagReader args) {
+        return childWorkers && args.last(poolFlags).flatMap(pool -> pool).map(childPools::contains).orElse(true);
     }
 }

@@ -43,7 +43,8 @@ final class ServerRun {
         Listen listen = listen();
         return new Launch(context.init(), Optional.empty(), Optional.of(server), context.wrappers(),
                 context.direct(), args, listen.host(), listen.port(), listen.fromFlags(),
-                workers(server.workersFlags()), gracefulTimeout(), termIsGraceful(), server.speaksHttp(flags));
+                workers(server.workersFlags()), gracefulTimeout(), termIsGraceful(), server.speaksHttp(flags),
+                tls(flags.values(server.listenFlags())), server.workersAreChildren(flags));
     }
 
     /** What it starts when {@code project}'s command starts it with {@code projectArgs}. */
@@ -54,9 +55,11 @@ final class ServerRun {
         Listen listen = Listen.of(flags.values(project.listenFlags()), defaultPort);
         boolean http = project.http().orElse(server.http() && server.httpFlags().isEmpty());
         boolean termIsGraceful = project.termGraceful() || SIGTERM.equals(server.gracefulSignal());
+        boolean tls = flags.values(project.listenFlags()).stream().flatMap(Optional::stream).anyMatch(ServerRun::isSsl);
         return new Launch(context.init(), Optional.empty(), Optional.of(server), context.wrappers(),
                 context.direct(), List.copyOf(projectArgs), listen.host(), listen.port(), listen.fromFlags(),
-                number(flags.last(project.workersFlags())), server.gracefulTimeout(), termIsGraceful, http);
+                number(flags.last(project.workersFlags())), server.gracefulTimeout(), termIsGraceful, http, tls,
+                server.workersAreChildren(flags));
     }
 
     private Listen listen() {
@@ -66,6 +69,16 @@ final class ServerRun {
             return Listen.of(List.of(port.map(p -> "0.0.0.0:" + p)), server.defaultPort());
         }
         return Listen.of(values, server.defaultPort());
+    }
+
+    private boolean tls(List<Optional<String>> listenValues) {
+        return flags.hasAny(server.tlsFlags())
+                || listenValues.stream().flatMap(Optional::stream).anyMatch(ServerRun::isSsl);
+    }
+
+    /** puma's {@code -b ssl://0.0.0.0:9292?key=…}. */
+    private static boolean isSsl(String listenValue) {
+        return listenValue.startsWith("ssl://");
     }
 
     private OptionalInt workers(List<String> workersFlags) {

@@ -3,6 +3,12 @@ package io.pid1.injector.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * The injected {@code pid1-init} container and its {@code pid1-bin} volume, hardened so the pod
  * still passes Pod Security "restricted", OpenShift's {@code restricted-v2} (no fixed UID: the
@@ -10,24 +16,50 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class InitContainer {
 
-    /** The image holds only {@code /tini} (static) and {@code /busybox} (static), which copies both. */
-    static final String[] COPY = {"/busybox", "cp", "/tini", "/busybox", PodDraft.MOUNT_PATH + "/"};
-
     private InitContainer() {
     }
 
     /** The copier's own UID when the pod would otherwise run it as root, which runAsNonRoot forbids. */
     static final int NON_ROOT_UID = 65532;
 
+    /**
+     * The image holds {@code /tini}, {@code /pid1-probe} and {@code /busybox} (all static); busybox
+     * copies the files the pod's containers use, and stays in this container.
+     */
+    /** What a copier of this version or an earlier one (which also copied busybox) may copy. */
+    private static final Set<String> FILES = Set.of("tini", "pid1-probe", "busybox");
+
+    static List<String> copy(Collection<String> files) {
+        List<String> command = new ArrayList<>(List.of("/busybox", "cp"));
+        files.forEach(file -> command.add("/" + file));
+        command.add(PodDraft.MOUNT_PATH + "/");
+        return command;
+    }
+
+    /** The files a {@link #copy} command copies; empty when {@code command} is not one of ours. */
+    static Optional<List<String>> copied(List<String> command) {
+        int last = command.size() - 1;
+        if (last < 3 || !command.subList(0, 2).equals(List.of("/busybox", "cp"))
+                || !command.get(last).equals(PodDraft.MOUNT_PATH + "/")) {
+            return Optional.empty();
+        }
+        List<String> files = new ArrayList<>();
+        for (String source : command.subList(2, last)) {
+            String file = source.substring(source.indexOf('/') + 1);
+            if (!source.startsWith("/") || !FILES.contains(file)) {
+                return Optional.empty();
+            }
+            files.add(file);
+        }
+        return Optional.of(files);
+    }
+
     static ObjectNode node(String image, JsonNode podSecurity) {
         ObjectNode init = Json.NODES.objectNode();
         init.put("name", PodDraft.INIT_CONTAINER);
         init.put("image", image);
         init.put("imagePullPolicy", "IfNotPresent");
-        var command = init.putArray("command");
-        for (String word : COPY) {
-            command.add(word);
-        }
+        init.putArray("command");
         ObjectNode resources = init.putObject("resources");
         resources.putObject("requests").put("cpu", "10m").put("memory", "16Mi");
         resources.putObject("limits").put("cpu", "100m").put("memory", "32Mi");

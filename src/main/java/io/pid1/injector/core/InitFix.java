@@ -41,7 +41,7 @@ final class InitFix implements Fix {
                 ? List.of(PodDraft.TINI, "-s", "--")
                 : List.of(PodDraft.TINI, "--");
         c.prefixCommand(tini);
-        pod.mountBinaries(c);
+        pod.mountBinary(c, PodDraft.TINI);
         pod.applied(c, kind(), c.subject() + " now runs under tini, which forwards signals and reaps zombies");
     }
 }

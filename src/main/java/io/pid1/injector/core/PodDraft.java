@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** The pod being fixed: a deep copy of the pod as received, edited in place, and what was said. */
 final class PodDraft {
@@ -15,7 +18,7 @@ final class PodDraft {
     static final String VOLUME = "pid1-bin";
     static final String MOUNT_PATH = "/.pid1";
     static final String TINI = MOUNT_PATH + "/tini";
-    static final String BUSYBOX = MOUNT_PATH + "/busybox";
+    static final String PROBE = MOUNT_PATH + "/pid1-probe";
     static final int DEFAULT_GRACE_SECONDS = 30;
 
     final ObjectNode pod;
@@ -23,14 +26,30 @@ final class PodDraft {
     final PodOptions options;
     final Settings settings;
     private final List<Finding> findings = new ArrayList<>();
+    /** Why the pod's own names keep out {@code pid1-init} and {@code pid1-bin}, read before any fix. */
+    final Optional<String> binariesTaken;
+    /** Why the pod's own names keep out {@code pid1-shim}. */
+    final Optional<String> shimTaken;
     /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
     final List<ObjectNode> shimEntries = new ArrayList<>();
+    private final Supplier<String> shimTokens;
+    /** The binaries this admission's {@code pid1-init} copies, by file name. */
+    private final SortedSet<String> copied = new TreeSet<>();
+    private ObjectNode initContainer;
 
-    PodDraft(ObjectNode pod, PodOptions options, Settings settings) {
+    PodDraft(ObjectNode pod, PodOptions options, Settings settings, Supplier<String> shimTokens) {
         this.pod = pod;
         this.spec = Json.object(pod, "spec");
         this.options = options;
         this.settings = settings;
+        this.binariesTaken = InjectedNames.binaries(spec);
+        this.shimTaken = InjectedNames.shim(spec);
+        this.shimTokens = shimTokens;
+    }
+
+    /** A new drain token for a pod that gets its {@code pid1-shim} now. */
+    String newShimToken() {
+        return shimTokens.get();
     }
 
     void applied(ContainerDraft container, FixKind fix, String message) {
@@ -65,9 +84,19 @@ final class PodDraft {
         return policy.equals("Always");
     }
 
-    int graceSeconds() {
+    /**
+     * The field is an int64: a value beyond int range is read whole, and one beyond int64 (only a hand-made
+     * review can send it) counts as the longest grace, so that it is never "raised" to something shorter.
+     */
+    long graceSeconds() {
         JsonNode grace = spec.get("terminationGracePeriodSeconds");
-        return grace != null && grace.canConvertToInt() ? grace.asInt() : DEFAULT_GRACE_SECONDS;
+        if (grace == null || !grace.isNumber()) {
+            return DEFAULT_GRACE_SECONDS;
+        }
+        if (grace.canConvertToLong()) {
+            return grace.asLong();
+        }
+        return grace.decimalValue().signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
 
     void setGraceSeconds(int seconds) {
@@ -83,22 +112,49 @@ final class PodDraft {
     }
 
     /**
-     * Makes the static binaries available at {@code /.pid1} in {@code container}: the
-     * {@code pid1-init} init container (first, once per pod) copies them into the {@code pid1-bin}
-     * emptyDir, mounted read-only.
+     * Makes one static binary ({@link #TINI}, {@link #PROBE}) available in {@code container} at its
+     * path: the {@code pid1-init} init container (first, once per pod) copies it into the
+     * {@code pid1-bin} emptyDir, and the container mounts that one file read-only (a {@code subPath}
+     * mount), so it never sees the copier or a binary it does not use.
      */
-    void mountBinaries(ContainerDraft container) {
+    void mountBinary(ContainerDraft container, String path) {
+        String file = path.substring(MOUNT_PATH.length() + 1);
         ArrayNode initContainers = Json.arrayAt(spec, "initContainers");
-        if (!Json.hasNamed(initContainers, INIT_CONTAINER)) {
-            initContainers.insert(0, InitContainer.node(settings.initImage(), spec.path("securityContext")));
+        if (initContainer == null) {
+            initContainer = earlierCopier(initContainers).orElseGet(() -> {
+                ObjectNode init = InitContainer.node(settings.initImage(), spec.path("securityContext"));
+                initContainers.insert(0, init);
+                return init;
+            });
+        }
+        if (copied.add(file)) {
+            initContainer.set("command", Json.array(InitContainer.copy(copied)));
         }
         ArrayNode volumes = Json.arrayAt(spec, "volumes");
         if (!Json.hasNamed(volumes, VOLUME)) {
             volumes.add(InitContainer.volume());
         }
         ArrayNode mounts = Json.arrayAt(container.node, "volumeMounts");
-        if (!Json.hasNamed(mounts, VOLUME)) {
-            mounts.addObject().put("name", VOLUME).put("mountPath", MOUNT_PATH).put("readOnly", true);
+        for (JsonNode mount : mounts) {
+            if (path.equals(mount.path("mountPath").asText())) {
+                return;
+            }
         }
+        mounts.addObject().put("name", VOLUME).put("mountPath", path).put("subPath", file).put("readOnly", true);
+    }
+
+    /**
+     * The {@code pid1-init} an earlier admission of this pod added (a reinvocation after another
+     * webhook added a container): it is extended to copy what the new container runs too. An author's
+     * own {@code pid1-init} never gets here ({@link #binariesTaken}).
+     */
+    private Optional<ObjectNode> earlierCopier(ArrayNode initContainers) {
+        for (JsonNode init : initContainers) {
+            if (INIT_CONTAINER.equals(init.path("name").asText(null)) && init instanceof ObjectNode node) {
+                Json.strings(node.get("command")).flatMap(InitContainer::copied).ifPresent(copied::addAll);
+                return Optional.of(node);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
- * findings. No I/O; the webhook, the CLI and the shim are thin shells around it.
+ * findings. No I/O; the webhook and the CLI are thin shells around it. The one value it does not
+ * derive from its input is a {@code pid1-shim} pod's drain token, which must be unguessable.
  */
 public class PodFixer {
 
@@ -22,10 +25,17 @@ public class PodFixer {
 
     private final Catalog catalog;
     private final Settings settings;
+    private final Supplier<String> shimTokens;
 
     public PodFixer(Catalog catalog, Settings settings) {
+        this(catalog, settings, DrainToken::random);
+    }
+
+    /** With {@code shimTokens} as the source of {@code pid1-shim} drain tokens (tests fix it). */
+    PodFixer(Catalog catalog, Settings settings, Supplier<String> shimTokens) {
         this.catalog = catalog;
         this.settings = settings;
+        this.shimTokens = shimTokens;
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -36,8 +46,19 @@ public class PodFixer {
         if (options.inject() == PodOptions.Inject.DISABLED) {
             return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false);
         }
+        Optional<Finding> excluded = PodExclusion.of(pod);
+        if (excluded.isPresent()) {
+            List<Finding> findings = new ArrayList<>(options.findings());
+            findings.add(excluded.get());
+            return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false);
+        }
         ObjectNode fixed = pod.deepCopy();
-        PodDraft draft = new PodDraft(fixed, options, settings);
+        PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
+        boolean initBlocked = switch (options.init()) {
+            case TINI -> draft.binariesTaken.isPresent();
+            case SHIM -> draft.shimTaken.isPresent();
+            case NONE -> false;
+        };
         Status status = Status.read(fixed);
         Map<String, List<String>> applied = new LinkedHashMap<>();
         Map<String, String> servers = new LinkedHashMap<>();
@@ -57,7 +78,7 @@ public class PodFixer {
             }
             servers.put(c.name, c.subject());
             for (Fix fix : FIXES) {
-                if (options.enabled(fix.kind())) {
+                if (options.enabled(fix.kind()) && (!initBlocked || fix.kind() != FixKind.INIT)) {
                     fix.apply(draft, c);
                 }
             }
@@ -65,8 +86,13 @@ public class PodFixer {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
+        if (!servers.isEmpty()) {
+            draft.binariesTaken.ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
+            draft.shimTaken.filter(taken -> options.init() == InitMode.SHIM)
+                    .ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
+        }
         ShimFix.writeConfig(draft);
-        if (PidNsFix.apply(draft)) {
+        if (!(initBlocked && options.init() == InitMode.SHIM) && PidNsFix.apply(draft)) {
             applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
         }
         List<Finding> findings = new ArrayList<>(options.findings());

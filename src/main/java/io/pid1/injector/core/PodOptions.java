@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A pod's {@code pid1.io/*} annotations, parsed and validated. A bad value is a finding and the
@@ -31,6 +32,11 @@ public final class PodOptions {
     public enum Inject { ENABLED, AUDIT, DISABLED }
 
     private static final int MAX_SECONDS = 3600;
+    /** Longer paths are no health path anyone writes; the probe and the warnings stay small. */
+    static final int MAX_PATH = 256;
+    /** How much of a bad value a finding repeats. */
+    private static final int MAX_SHOWN = 32;
+    private static final Pattern HTTP_PATH = Pattern.compile("/[\\x21-\\x7E]{0," + (MAX_PATH - 1) + "}");
 
     private final JsonNode annotations;
     private final List<Finding> findings = new ArrayList<>();
@@ -66,10 +72,11 @@ public final class PodOptions {
 
     public Optional<String> healthPath(String container) {
         return perContainer(HEALTH_PATH, container).filter(p -> {
-            if (p.startsWith("/") && p.chars().noneMatch(Character::isWhitespace)) {
+            if (HTTP_PATH.matcher(p).matches()) {
                 return true;
             }
-            findings.add(Finding.pod("annotation " + HEALTH_PATH + "=\"" + p + "\" is not a path; no probe added"));
+            findings.add(Finding.pod("annotation " + HEALTH_PATH + "=" + shown(p)
+                    + " is not an HTTP path; no probe added"));
             return false;
         });
     }
@@ -81,7 +88,8 @@ public final class PodOptions {
                     || p.matches("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?") && p.matches(".*[a-z].*")) {
                 return true;
             }
-            findings.add(Finding.pod("annotation " + HEALTH_PORT + "=\"" + p + "\" is not a port; using the server's"));
+            findings.add(Finding.pod("annotation " + HEALTH_PORT + "=" + shown(p)
+                    + " is not a port; using the server's"));
             return false;
         });
     }
@@ -114,7 +122,8 @@ public final class PodOptions {
             case "true", "enabled":
                 return Inject.ENABLED;
             default:
-                findings.add(Finding.pod("annotation " + INJECT + "=\"" + value + "\" is not one of enabled, audit, false; using enabled"));
+                findings.add(Finding.pod("annotation " + INJECT + "=" + shown(value)
+                        + " is not one of enabled, audit, false; using enabled"));
                 return Inject.ENABLED;
         }
     }
@@ -133,7 +142,8 @@ public final class PodOptions {
             if (fix.isPresent()) {
                 chosen.add(fix.get());
             } else {
-                findings.add(Finding.pod("annotation " + FIXES + " names unknown fix \"" + id.trim() + "\"; ignored"));
+                findings.add(Finding.pod("annotation " + FIXES + " names unknown fix " + shown(id.trim())
+                        + "; ignored"));
             }
         }
         return chosen;
@@ -146,7 +156,7 @@ public final class PodOptions {
         }
         Optional<T> parsed = parser.apply(value);
         if (parsed.isEmpty()) {
-            findings.add(Finding.pod("annotation " + key + "=\"" + value + "\" " + problem + "; using default"));
+            findings.add(Finding.pod("annotation " + key + "=" + shown(value) + " " + problem + "; using default"));
         }
         return parsed.orElse(fallback);
     }
@@ -159,8 +169,27 @@ public final class PodOptions {
         if (value.trim().matches("[0-9]{1,4}") && Integer.parseInt(value.trim()) <= MAX_SECONDS) {
             return Optional.of(Integer.parseInt(value.trim()));
         }
-        findings.add(Finding.pod("annotation " + key + "=\"" + value + "\" is not a number; using " + fallback));
+        findings.add(Finding.pod("annotation " + key + "=" + shown(value) + " is not a number; using " + fallback));
         return Optional.empty();
+    }
+
+    /**
+     * A value as a finding may repeat it: quoted, cut to {@value #MAX_SHOWN} characters, and with
+     * every character outside printable ASCII as {@code \\uXXXX}, so an annotation can neither forge a
+     * line nor send terminal escapes into warnings, logs and the CLI's table. Jackson's
+     * {@code JsonStringEncoder} was considered: it leaves DEL, C1 controls and bidi overrides as they are.
+     */
+    static String shown(String value) {
+        StringBuilder out = new StringBuilder(MAX_SHOWN + 8).append('"');
+        for (int i = 0; i < value.length() && out.length() <= MAX_SHOWN; i++) {
+            char ch = value.charAt(i);
+            if (ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\') {
+                out.append(ch);
+            } else {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            }
+        }
+        return out.length() > MAX_SHOWN ? out.append("…\"").toString() : out.append('"').toString();
     }
 
     private String text(String key) {

@@ -40,7 +40,7 @@ final class PreStopFix implements Fix {
                     + " to size the grace period");
         }
         int needed = drain + graceful.orElse(0) + MARGIN_SECONDS;
-        int current = pod.graceSeconds();
+        long current = pod.graceSeconds();
         if (current < needed) {
             pod.setGraceSeconds(needed);
             pod.applied(c, kind(), "terminationGracePeriodSeconds raised from " + current + " to " + needed + " (drain "

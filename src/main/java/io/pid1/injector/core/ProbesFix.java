@@ -2,21 +2,26 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pid1.injector.catalog.Server;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code probes}: a master keeps its socket open while its workers are dead or hung, so only an
- * HTTP probe on a health path sees the service is down. No path is ever invented.
+ * {@code probes}: a master keeps its socket open while its workers are dead or hung, so only a
+ * check that reaches a worker sees the service is down. A known health path gets real
+ * {@code httpGet} probes; otherwise the project's {@code pid1-probe} runs as an {@code exec} probe:
+ * any HTTP answer on the server's own port, or for servers without HTTP, live worker processes.
  */
 final class ProbesFix implements Fix {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+    private static final Set<String> EVERY_ADDRESS = Set.of("0.0.0.0", "::", "[::]", "*", "");
     private static final List<String> TIMING = List.of("initialDelaySeconds", "periodSeconds", "timeoutSeconds",
             "failureThreshold", "successThreshold", "terminationGracePeriodSeconds");
+    /** Inits that start the server as their own child (s6-overlay's {@code /init} does not). */
+    private static final Set<String> DIRECT_INITS = Set.of("tini", "dumb-init", "catatonit");
 
     @Override
     public FixKind kind() {
@@ -28,53 +33,150 @@ final class ProbesFix implements Fix {
         if (c.server().isEmpty() || !pod.longRunning()) {
             return;
         }
-        Server server = c.server().get();
         JsonNode liveness = c.node.get("livenessProbe");
         boolean tcpLiveness = liveness != null && liveness.has("tcpSocket");
         if (liveness != null && !tcpLiveness && !c.supervised()) {
             return;
         }
-        if (!c.launch().http()) {
-            pod.report(c, kind(), (tcpLiveness ? "tcpSocket liveness passes while workers hang; " : "") + server.name()
-                    + " serves no HTTP (try " + server.note() + ")");
-            return;
+        Optional<String> path = c.launch().http() ? pod.options.healthPath(c.name) : Optional.empty();
+        Optional<String> annotatedPort = c.launch().http() ? pod.options.healthPort(c.name) : Optional.empty();
+        boolean loopback = c.launch().bindHost().filter(LOOPBACK::contains).isPresent();
+        if (path.isPresent() && (c.supervised() || !loopback || annotatedPort.isPresent())) {
+            healthPathProbes(pod, c, path.get(), annotatedPort, tcpLiveness);
+        } else if (c.supervised()) {
+            pod.report(c, kind(), c.launch().http() ? "no health path known; set " + PodOptions.HEALTH_PATH
+                    + " for an HTTP readiness probe" : c.subject() + " serves no HTTP; no readiness probe added");
+        } else if (pod.binariesTaken.isPresent()) {
+            pod.report(c, kind(), "no health path known, and the pod's own " + PodDraft.INIT_CONTAINER + " or "
+                    + PodDraft.VOLUME + " keeps out pid1-probe; set " + PodOptions.HEALTH_PATH + " for HTTP probes");
+        } else if (c.launch().http()) {
+            genericHttp(pod, c, annotatedPort, tcpLiveness);
+        } else {
+            genericWorkers(pod, c, tcpLiveness);
         }
-        Optional<String> path = pod.options.healthPath(c.name);
-        if (path.isEmpty()) {
-            pod.report(c, kind(), (tcpLiveness ? "tcpSocket liveness passes while workers hang" : "no health path known")
-                    + "; set " + PodOptions.HEALTH_PATH + " for HTTP probes");
-            return;
-        }
-        Optional<String> annotatedPort = pod.options.healthPort(c.name);
+    }
+
+    /** {@code httpGet} probes on the author's health path (HTTPS when the server serves TLS). */
+    private void healthPathProbes(PodDraft pod, ContainerDraft c, String path, Optional<String> annotatedPort,
+                                  boolean tcpLiveness) {
         if (annotatedPort.isEmpty() && c.launch().bindHost().filter(LOOPBACK::contains).isPresent()) {
-            pod.report(c, kind(), server.name() + " listens on " + c.launch().bindHost().get()
+            pod.report(c, kind(), c.subject() + " listens on " + c.launch().bindHost().get()
                     + ", which kubelet probes cannot reach; no probe added");
             return;
         }
-        Optional<JsonNode> port = annotatedPort.map(ProbesFix::portNode).or(() -> serverPort(c));
+        Optional<JsonNode> port = annotatedPort.map(ProbesFix::portNode).or(() -> serverPort(c, true));
         if (port.isEmpty()) {
             pod.report(c, kind(), "no port known; set " + PodOptions.HEALTH_PORT + " to add HTTP probes");
             return;
         }
+        String scheme = c.launch().tls() ? "HTTPS" : "HTTP";
         if (!c.supervised()) {
-            ObjectNode http = probe(path.get(), port.get(), 10, 3);
+            ObjectNode http = probe(path, port.get(), scheme, 10, 3);
             if (tcpLiveness) {
-                keepTiming(liveness, http);
+                keepTiming(c.node.get("livenessProbe"), http);
             }
             c.node.set("livenessProbe", http);
         }
         if (!c.node.has("readinessProbe")) {
-            c.node.set("readinessProbe", probe(path.get(), port.get(), 5, 2));
+            c.node.set("readinessProbe", probe(path, port.get(), scheme, 5, 2));
         }
-        if (server.slowStart() && !c.node.has("startupProbe")) {
-            c.node.set("startupProbe", probe(path.get(), port.get(), 2, 60));
+        if (c.server().get().slowStart() && !c.node.has("startupProbe")) {
+            c.node.set("startupProbe", probe(path, port.get(), scheme, 2, 60));
         }
         pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "")
-                + (c.supervised() ? "HTTP readiness probe" : "HTTP probes") + " on port " + port.get().asText() + " " + path.get());
+                + (c.supervised() ? scheme + " readiness probe" : scheme + " probes") + " on port "
+                + port.get().asText() + " " + path);
     }
 
-    /** The server's listen port from its flags, else the first {@code containerPort}, else its default. */
-    private static Optional<JsonNode> serverPort(ContainerDraft c) {
+    /** {@code pid1-probe http PORT}: any HTTP status line from the server's own port means a worker answered. */
+    private void genericHttp(PodDraft pod, ContainerDraft c, Optional<String> annotatedPort, boolean tcpLiveness) {
+        if (c.launch().tls()) {
+            pod.report(c, kind(), c.subject() + " serves TLS (pid1-probe speaks HTTP only); set "
+                    + PodOptions.HEALTH_PATH + " for HTTPS probes");
+            return;
+        }
+        Optional<String> host = c.launch().bindHost()
+                .filter(h -> !LOOPBACK.contains(h) && !EVERY_ADDRESS.contains(h));
+        if (host.isPresent()) {
+            pod.report(c, kind(), c.subject() + " listens on " + host.get() + ", not loopback; set "
+                    + PodOptions.HEALTH_PATH + " for HTTP probes");
+            return;
+        }
+        Optional<JsonNode> port = annotatedPort.map(p -> numbered(c, portNode(p))).or(() -> serverPort(c, false))
+                .filter(JsonNode::canConvertToInt);
+        if (port.isEmpty()) {
+            pod.report(c, kind(), "no port number in flags or containerPort; set " + PodOptions.HEALTH_PORT
+                    + " for pid1-probe");
+            return;
+        }
+        int number = port.get().asInt();
+        pod.mountBinary(c, PodDraft.PROBE);
+        ObjectNode timing = GenericCheck.liveness();
+        if (tcpLiveness) {
+            keepTiming(c.node.get("livenessProbe"), timing);
+        }
+        List<String> added = new ArrayList<>(List.of("liveness"));
+        c.node.set("livenessProbe", GenericCheck.exec(timing, GenericCheck.http(number, timing)));
+        if (!c.node.has("readinessProbe")) {
+            ObjectNode readiness = GenericCheck.readiness();
+            c.node.set("readinessProbe", GenericCheck.exec(readiness, GenericCheck.http(number, readiness)));
+            added.add("readiness");
+        }
+        addStartup(c, added, GenericCheck.http(number, GenericCheck.startup(null)));
+        pod.applied(c, kind(), said("pid1-probe http " + number, added, tcpLiveness)
+                + (tcpLiveness ? "" : ": any HTTP answer counts"));
+    }
+
+    /** {@code pid1-probe workers}: the master and its worker processes, for servers with no HTTP port. */
+    private void genericWorkers(PodDraft pod, ContainerDraft c, boolean tcpLiveness) {
+        if (pod.hostPid() || pod.sharesProcessNamespace()) {
+            pod.report(c, kind(), "shared PID namespace: pid1-probe cannot find " + c.subject() + "'s master; "
+                    + PodOptions.INIT + ": " + InitMode.SHIM.id() + " can");
+            return;
+        }
+        boolean underInit = c.applied.contains(FixKind.INIT)
+                || c.launch().init().filter(DIRECT_INITS::contains).isPresent();
+        if (!c.serverIsDirect() || c.script().isPresent() || c.launch().init().isPresent() && !underInit) {
+            pod.report(c, kind(), "pid1-probe cannot find " + c.subject() + "'s master (not PID 1 or its init's child);"
+                    + " no probe added");
+            return;
+        }
+        int min = c.launch().childWorkers() ? Math.max(1, c.launch().workers().orElse(1)) : 0;
+        List<String> argv = GenericCheck.workers(min, underInit);
+        pod.mountBinary(c, PodDraft.PROBE);
+        ObjectNode timing = GenericCheck.liveness();
+        if (tcpLiveness) {
+            keepTiming(c.node.get("livenessProbe"), timing);
+        }
+        c.node.set("livenessProbe", GenericCheck.exec(timing, argv));
+        List<String> added = new ArrayList<>(List.of("liveness"));
+        addStartup(c, added, argv);
+        pod.applied(c, kind(), said("pid1-probe workers --min " + min, added, tcpLiveness)
+                + (tcpLiveness ? "" : ": master and workers alive"));
+    }
+
+    /** "X as liveness, readiness, startup", or "X replaces tcpSocket liveness (timing kept); also …". */
+    private static String said(String check, List<String> added, boolean tcpLiveness) {
+        if (!tcpLiveness) {
+            return check + " as " + String.join(", ", added);
+        }
+        List<String> also = added.subList(1, added.size());
+        return check + " replaces tcpSocket liveness (timing kept)"
+                + (also.isEmpty() ? "" : "; also " + String.join(", ", also));
+    }
+
+    private static void addStartup(ContainerDraft c, List<String> added, List<String> argv) {
+        if (!c.node.has("startupProbe")) {
+            c.node.set("startupProbe", GenericCheck.exec(GenericCheck.startup(c.node.get("readinessProbe")), argv));
+            added.add("startup");
+        }
+    }
+
+    /**
+     * The server's listen port from its flags, else the first {@code containerPort}, else (when
+     * {@code orDefault}) its catalog default, which a config file may have moved.
+     */
+    private static Optional<JsonNode> serverPort(ContainerDraft c, boolean orDefault) {
         if (c.launch().portFromFlags() && c.launch().port().isPresent()) {
             return Optional.of(Json.NODES.numberNode(c.launch().port().getAsInt()));
         }
@@ -82,10 +184,20 @@ final class ProbesFix implements Fix {
         if (first != null && first.canConvertToInt()) {
             return Optional.of(Json.NODES.numberNode(first.asInt()));
         }
-        if (c.launch().port().isPresent()) {
+        if (orDefault && c.launch().port().isPresent()) {
             return Optional.of(Json.NODES.numberNode(c.launch().port().getAsInt()));
         }
         return Optional.empty();
+    }
+
+    /** An exec probe needs a number: a named port is looked up among the container's ports. */
+    private static JsonNode numbered(ContainerDraft c, JsonNode port) {
+        for (JsonNode declared : c.node.path("ports")) {
+            if (port.isTextual() && port.asText().equals(declared.path("name").asText())) {
+                return declared.path("containerPort");
+            }
+        }
+        return port;
     }
 
     /** A replaced probe keeps the timing its author chose. */
@@ -103,11 +215,15 @@ final class ProbesFix implements Fix {
                 : Json.NODES.textNode(port);
     }
 
-    private static ObjectNode probe(String path, JsonNode port, int periodSeconds, int failureThreshold) {
+    private static ObjectNode probe(String path, JsonNode port, String scheme, int periodSeconds,
+                                    int failureThreshold) {
         ObjectNode probe = Json.NODES.objectNode();
         ObjectNode get = probe.putObject("httpGet");
         get.put("path", path);
         get.set("port", port);
+        if (scheme.equals("HTTPS")) {
+            get.put("scheme", scheme);
+        }
         probe.put("periodSeconds", periodSeconds);
         probe.put("timeoutSeconds", 3);
         probe.put("failureThreshold", failureThreshold);

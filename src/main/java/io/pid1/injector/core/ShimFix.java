@@ -7,17 +7,22 @@ import io.pid1.injector.catalog.Launch;
 import io.pid1.injector.catalog.Server;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * {@code init} with {@code pid1.io/init: shim}: the project's supervisor runs as a native sidecar
  * in the pod's shared PID namespace; it finds the server's master, reports worker-aware health
  * (the container's liveness probe), and drains it with its own graceful signal (its preStop hook).
+ * The preStop presents the pod's drain token, without which the shim refuses to drain (see
+ * {@code shim/ShimServer}); the shim takes the app's UID and never runs as root, so an app known to
+ * run as root gets no shim.
  */
 final class ShimFix implements Fix {
 
     static final String CONTAINER = "pid1-shim";
     static final int PORT = 9091;
-    private static final String CONFIG_ENV = "PID1_SHIM_CONFIG";
+    static final String CONFIG_ENV = "PID1_SHIM_CONFIG";
+    private static final String TOKEN_FIELD = "drainToken";
     private static final int DEFAULT_GRACEFUL_SECONDS = 30;
     /** A small JVM for a per-pod sidecar: about 50 MiB resident (bench/shim.sh). */
     static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 "
@@ -42,7 +47,18 @@ final class ShimFix implements Fix {
             return;
         }
         Server server = c.server().get();
-        shimContainer(pod, c);
+        AppUser user = AppUser.of(pod, c);
+        if (user.root()) {
+            pod.report(c, kind(), "no pid1-shim: " + server.name() + " runs as root, and the shim never does; "
+                    + "set a non-root runAsUser");
+            return;
+        }
+        Optional<ObjectNode> configEnv = configEnv(shimContainer(pod, user));
+        if (configEnv.isEmpty()) {
+            pod.report(c, kind(), "the pod's own container is named " + CONTAINER + "; no shim added");
+            return;
+        }
+        String token = drainToken(pod, configEnv.get());
         pod.shimEntries.add(entry(pod, c, server));
         if (!hasHttpLiveness(c.node)) {
             ObjectNode liveness = shimProbe("/workers/" + c.name);
@@ -52,13 +68,14 @@ final class ShimFix implements Fix {
         if (!c.node.path("lifecycle").has("preStop")) {
             ObjectNode get = Json.object(Json.object(c.node, "lifecycle"), "preStop").putObject("httpGet");
             get.put("path", "/drain/" + c.name).put("port", PORT);
+            get.putArray("httpHeaders").addObject().put("name", "Authorization").put("value", "Bearer " + token);
         }
         c.superviseWithShim();
         pod.applied(c, kind(), server.name() + " is supervised by pid1-shim: worker-aware liveness; its drain ends in "
                 + gracefulSignal(c.launch(), server));
-        if (!c.node.path("securityContext").has("runAsUser")) {
-            pod.report(c, kind(), "no runAsUser: pid1-shim may not be allowed to signal " + server.name()
-                    + "; set the container's UID");
+        if (user.uid().isEmpty()) {
+            pod.report(c, kind(), "UID unknown: pid1-shim may not be allowed to signal " + server.name()
+                    + "; set the container's runAsUser");
         }
     }
 
@@ -94,11 +111,16 @@ final class ShimFix implements Fix {
         return probe;
     }
 
-    /** The sidecar, added once per pod before the other init containers, running as the supervised UID. */
-    private static void shimContainer(PodDraft pod, ContainerDraft c) {
+    /**
+     * The sidecar, added once per pod before the other init containers, running as the supervised UID;
+     * the existing one when an earlier container or admission added it.
+     */
+    private static ObjectNode shimContainer(PodDraft pod, AppUser user) {
         ArrayNode initContainers = Json.arrayAt(pod.spec, "initContainers");
-        if (Json.hasNamed(initContainers, CONTAINER)) {
-            return;
+        for (JsonNode container : initContainers) {
+            if (CONTAINER.equals(container.path("name").asText()) && container instanceof ObjectNode shim) {
+                return shim;
+            }
         }
         ObjectNode shim = Json.NODES.objectNode();
         shim.put("name", CONTAINER);
@@ -106,33 +128,62 @@ final class ShimFix implements Fix {
         shim.put("restartPolicy", "Always");
         shim.putArray("args").add("shim");
         var env = shim.putArray("env");
-        env.addObject().put("name", CONFIG_ENV).put("value", emptyConfig().toString());
+        ObjectNode config = Json.NODES.objectNode().put("port", PORT).put(TOKEN_FIELD, pod.newShimToken());
+        config.putArray("containers");
+        env.addObject().put("name", CONFIG_ENV).put("value", config.toString());
         env.addObject().put("name", "JAVA_TOOL_OPTIONS").put("value", JVM_OPTIONS);
         shim.putArray("ports").addObject().put("name", "pid1-shim").put("containerPort", PORT);
         ObjectNode resources = shim.putObject("resources");
         resources.putObject("requests").put("cpu", "10m").put("memory", "48Mi");
         resources.putObject("limits").put("cpu", "200m").put("memory", "96Mi");
-        shim.set("securityContext", securityLike(c.node.path("securityContext")));
+        shim.set("securityContext", hardened(user));
         shim.putObject("readinessProbe").putObject("httpGet").put("path", "/healthz").put("port", PORT);
         ObjectNode startup = shim.putObject("startupProbe");
         startup.putObject("httpGet").put("path", "/healthz").put("port", PORT);
         startup.put("periodSeconds", 1).put("failureThreshold", 30);
         initContainers.insert(0, shim);
+        return shim;
     }
 
-    /** Hardened, with the supervised container's UID and GID so it may signal it without capabilities. */
-    private static ObjectNode securityLike(JsonNode supervised) {
+    /**
+     * Never root, with the supervised UID and GID where the pod does not already give them, so it
+     * may signal the app without capabilities; with the UID unknown, the image's non-root USER.
+     */
+    private static ObjectNode hardened(AppUser user) {
         ObjectNode security = Json.NODES.objectNode();
-        for (String field : new String[] {"runAsUser", "runAsGroup", "runAsNonRoot"}) {
-            if (supervised.has(field)) {
-                security.set(field, supervised.get(field));
-            }
-        }
+        user.uidToSet().ifPresent(uid -> security.set("runAsUser", Json.NODES.numberNode(uid)));
+        user.gidToSet().ifPresent(gid -> security.set("runAsGroup", Json.NODES.numberNode(gid)));
+        security.put("runAsNonRoot", true);
         security.put("allowPrivilegeEscalation", false);
         security.put("readOnlyRootFilesystem", true);
         security.putObject("capabilities").putArray("drop").add("ALL");
         security.putObject("seccompProfile").put("type", "RuntimeDefault");
         return security;
+    }
+
+    /**
+     * The pod's drain token: the one the sidecar already has, or a new random one written into its
+     * configuration. Only the kubelet's preStop presents it, so a client that can reach the pod but
+     * cannot read its spec cannot stop the server.
+     */
+    private static String drainToken(PodDraft pod, ObjectNode configEnv) {
+        ObjectNode config = parse(configEnv.path("value").asText());
+        String token = config.path(TOKEN_FIELD).asText("");
+        if (token.isEmpty()) {
+            token = pod.newShimToken();
+            configEnv.put("value", config.put(TOKEN_FIELD, token).toString());
+        }
+        return token;
+    }
+
+    /** The sidecar's {@code PID1_SHIM_CONFIG} entry; none when a container of the pod's own has the name. */
+    private static Optional<ObjectNode> configEnv(JsonNode shim) {
+        for (JsonNode env : shim.path("env")) {
+            if (CONFIG_ENV.equals(env.path("name").asText()) && env instanceof ObjectNode entry) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -145,10 +196,11 @@ final class ShimFix implements Fix {
         }
         for (JsonNode container : pod.spec.path("initContainers")) {
             if (CONTAINER.equals(container.path("name").asText())) {
-                ObjectNode env = (ObjectNode) container.path("env").path(0);
-                ObjectNode config = parse(env.path("value").asText());
-                pod.shimEntries.forEach(Json.arrayAt(config, "containers")::add);
-                env.put("value", config.toString());
+                configEnv(container).ifPresent(env -> {
+                    ObjectNode config = parse(env.path("value").asText());
+                    pod.shimEntries.forEach(Json.arrayAt(config, "containers")::add);
+                    env.put("value", config.toString());
+                });
             }
         }
     }

@@ -38,23 +38,25 @@ final class SignalFix implements Fix {
                     + ", not SIGTERM; the existing preStop hook should send it");
             return;
         }
-        if (c.argv().isEmpty() || !c.serverIsDirect()) {
+        if (c.argv().isEmpty() || !c.serverIsDirect() || pod.binariesTaken.isPresent()) {
             pod.report(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
                     + ", not SIGTERM; no safe way to send it here");
             return;
         }
-        pod.mountBinaries(c);
+        pod.mountBinary(c, PodDraft.PROBE);
         ObjectNode preStop = Json.object(Json.object(c.node, "lifecycle"), "preStop");
-        preStop.putObject("exec").set("command", Json.array(List.of(PodDraft.BUSYBOX, "sh", "-c",
-                script(pod.options.drainSeconds(), server.gracefulSignal()))));
+        preStop.putObject("exec").set("command", Json.array(stop(pod.options.drainSeconds(), server.gracefulSignal())));
         pod.applied(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
                 + "; preStop sends it after a " + pod.options.drainSeconds() + "s drain");
     }
 
-    /** Drain, signal PID 1 (the server, or an init that forwards), wait until it is gone. */
-    static String script(int drainSeconds, String signal) {
+    /**
+     * Drain, signal PID 1 (the server, or an init that forwards), wait until it is gone: the probe
+     * program's {@code stop} mode, so the container needs no shell of its own or of ours.
+     */
+    static List<String> stop(int drainSeconds, String signal) {
         String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
-        return "sleep " + drainSeconds + "; kill -" + name + " 1; while kill -0 1 2>/dev/null; do sleep 1; done";
+        return List.of(PodDraft.PROBE, "stop", name, "--after", String.valueOf(drainSeconds));
     }
 
     private static boolean sameSignal(String a, String b) {

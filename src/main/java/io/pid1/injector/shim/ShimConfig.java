@@ -11,20 +11,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The shim's configuration, as the webhook writes it into {@code PID1_SHIM_CONFIG}:
- * <pre>{@code {"port": 9091, "containers": [{"name": "web", "argv": ["gunicorn", "app:app", "-w", "4"],
+ * <pre>{@code {"port": 9091, "drainToken": "<22 random characters>",
+ *   "containers": [{"name": "web", "argv": ["gunicorn", "app:app", "-w", "4"],
  *   "server": "gunicorn", "workers": 4, "httpPort": 8000, "gracefulSignal": "SIGTERM",
  *   "gracefulSeconds": 30, "drainSeconds": 5}]}}</pre>
  * Optional: {@code host} (default {@code 0.0.0.0}), {@code port} (9091; 0 for any free port),
  * and per container {@code server}, {@code workers}, {@code httpPort}, {@code httpPath} (default
  * {@code /}), {@code gracefulSignal} (SIGTERM), {@code gracefulSeconds} (30) and
  * {@code drainSeconds} (5). Unknown fields are errors: the webhook and the shim ship in the same image.
+ * {@code drainToken} is required: {@code /drain} answers only a request that presents it (see {@link ShimServer}).
  */
-public record ShimConfig(String host, int port, List<ContainerSpec> containers) {
+public record ShimConfig(String host, int port, String drainToken, List<ContainerSpec> containers) {
 
-    private static final Set<String> TOP_FIELDS = Set.of("host", "port", "containers");
+    private static final Set<String> TOP_FIELDS = Set.of("host", "port", "drainToken", "containers");
+    /** 128 random bits in base64url are 22 characters; shorter is guessable, longer is not needed. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,256}");
     private static final Set<String> CONTAINER_FIELDS = Set.of("name", "argv", "server", "workers", "httpPort",
             "httpPath", "gracefulSignal", "gracefulSeconds", "drainSeconds");
 
@@ -58,8 +63,19 @@ public record ShimConfig(String host, int port, List<ContainerSpec> containers) 
             }
             containers.add(spec);
         }
-        return new ShimConfig(text(top, "host", "0.0.0.0", "shim config"),
-                number(top, "port", 0, 65535, "shim config").orElse(9091), containers);
+        String host = text(top, "host", "0.0.0.0", "shim config");
+        int port = number(top, "port", 0, 65535, "shim config").orElse(9091);
+        if (!(top.get("drainToken") instanceof String token) || !TOKEN.matcher(token).matches()) {
+            throw new IllegalArgumentException(
+                    "shim config needs a \"drainToken\" of 22 to 256 letters, digits, - or _");
+        }
+        return new ShimConfig(host, port, token, containers);
+    }
+
+    /** Without the token, which must not reach a log. */
+    @Override
+    public String toString() {
+        return "ShimConfig[host=" + host + ", port=" + port + ", containers=" + containers + "]";
     }
 
     /** The container with this name, or null. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,17 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code GET /workers/<container>}: 200 when the container is healthy, else 503; the body
  *       is the reason in one line (a liveness probe);</li>
- *   <li>{@code GET /drain/<container>}: drains the container and then answers 200, or 500 when the
- *       signal could not be sent (a {@code preStop} hook);</li>
+ *   <li>{@code GET /drain/<container>} with {@code Authorization: Bearer <drainToken>}: drains the
+ *       container and then answers 200, or 500 when the signal could not be sent (a {@code preStop}
+ *       hook); without the pod's token, 403 and nothing happens;</li>
  *   <li>{@code GET /healthz}: 200 while the shim itself serves.</li>
  * </ul>
- * {@code HEAD} works for all but {@code /drain}, which only a {@code GET} starts.
+ * {@code HEAD} works for all but {@code /drain}, which only a {@code GET} starts. The read-only
+ * paths are open: the kubelet probes them from the node. The stop path needs the token because it
+ * cannot be loopback-only: the kubelet sends an {@code httpGet} preStop to the pod IP, and an
+ * {@code exec} preStop would need a client program in every app image. The webhook writes a random
+ * token into the hook's {@code httpHeaders} and into this configuration, so only the kubelet and
+ * those who may read the pod's spec can stop the server (docs/security.md).
  */
 public final class ShimServer {
 
@@ -81,6 +88,12 @@ public final class ShimServer {
                 respond(exchange, 405, "only " + (drain ? "GET" : "GET or HEAD"));
                 return;
             }
+            if (drain && !authorized(exchange)) {
+                log("refused a drain from " + exchange.getRemoteAddress().getAddress().getHostAddress()
+                        + ": no valid drain token");
+                respond(exchange, 403, "drain needs the pod's drain token");
+                return;
+            }
             try {
                 route(exchange, path);
             } catch (RuntimeException e) {
@@ -90,6 +103,13 @@ public final class ShimServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Compared in constant time, so the answer's timing tells nothing about the token. */
+    private boolean authorized(HttpExchange exchange) {
+        String presented = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] expected = ("Bearer " + config.drainToken()).getBytes(StandardCharsets.UTF_8);
+        return presented != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
     }
 
     private void route(HttpExchange exchange, String path) throws IOException, InterruptedException {

@@ -73,7 +73,11 @@ final class Pem {
 
     /** The private key in a PEM file, PKCS#8 ({@code PRIVATE KEY}) or traditional ({@code EC PRIVATE KEY}). */
     static PrivateKey readPrivateKey(Path file) throws IOException {
-        String text = read(file);
+        return readPrivateKey(file, read(file));
+    }
+
+    /** The private key in {@code text}, the content of {@code file}. */
+    static PrivateKey readPrivateKey(Path file, String text) throws IOException {
         Matcher block = firstBlock(file, text);
         String label = block.group(1);
         if (label.equals("EC PRIVATE KEY") || label.equals("RSA PRIVATE KEY")) {

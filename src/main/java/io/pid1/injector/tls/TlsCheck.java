@@ -3,6 +3,7 @@ package io.pid1.injector.tls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -55,9 +56,14 @@ final class TlsCheck {
     }
 
     private static Optional<String> keyMismatch(TlsMaterial material) {
-        PublicKey publicKey = material.certificate().getPublicKey();
-        if (!material.key().getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return Optional.of(TlsMaterial.KEY_FILE + " is a " + material.key().getAlgorithm() + " key, "
+        return keyMismatch(material.certificate(), material.key());
+    }
+
+    /** Why {@code key} is not the private key of {@code certificate}, found by signing and verifying a challenge. */
+    static Optional<String> keyMismatch(X509Certificate certificate, PrivateKey key) {
+        PublicKey publicKey = certificate.getPublicKey();
+        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
+            return Optional.of(TlsMaterial.KEY_FILE + " is a " + key.getAlgorithm() + " key, "
                     + TlsMaterial.CERT_FILE + " holds a " + publicKey.getAlgorithm() + " key");
         }
         String algorithm = switch (publicKey.getAlgorithm()) {
@@ -72,7 +78,7 @@ final class TlsCheck {
             byte[] challenge = new byte[32];
             RANDOM.nextBytes(challenge);
             Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(material.key());
+            signer.initSign(key);
             signer.update(challenge);
             byte[] signature = signer.sign();
             Signature verifier = Signature.getInstance(algorithm);

@@ -6,6 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.nio.charset.StandardCharsets;
@@ -31,23 +32,25 @@ public class AdmissionResource {
     @Path("mutate")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<RestResponse<byte[]>> mutate(byte[] body) {
-        return answer(body, Endpoint.MUTATE);
+    public CompletionStage<RestResponse<byte[]>> mutate(byte[] body, @RestQuery String timeout) {
+        return answer(body, Endpoint.MUTATE, timeout);
     }
 
     @POST
     @Path("audit")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<RestResponse<byte[]>> audit(byte[] body) {
-        return answer(body, Endpoint.AUDIT);
+    public CompletionStage<RestResponse<byte[]>> audit(byte[] body, @RestQuery String timeout) {
+        return answer(body, Endpoint.AUDIT, timeout);
     }
 
-    private CompletionStage<RestResponse<byte[]>> answer(byte[] body, Endpoint endpoint) {
+    /** {@code timeout} is kube-apiserver's {@code ?timeout=}: past it, the pod is admitted unchanged. */
+    private CompletionStage<RestResponse<byte[]>> answer(byte[] body, Endpoint endpoint, String timeout) {
         if (body != null && body.length > BodyLimit.MAX_BYTES) {
-            return CompletableFuture.completedFuture(plain(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body is larger than 6 MiB"));
+            return CompletableFuture.completedFuture(
+                    plain(Response.Status.REQUEST_ENTITY_TOO_LARGE, BodyLimit.TOO_LARGE));
         }
-        return service.handle(body, endpoint).handle((answer, error) -> {
+        return service.handle(body, endpoint, ReviewDeadline.after(timeout)).handle((answer, error) -> {
             if (error == null) {
                 return RestResponse.ok(answer, MediaType.APPLICATION_JSON_TYPE);
             }

@@ -22,9 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -35,15 +38,21 @@ import java.util.stream.Collectors;
 public class AdmissionService {
 
     private static final Logger LOG = Logger.getLogger("pid1.admission");
-    /** Bodies up to this size are answered on the I/O thread: a typical pod's review is 2 to 20 KiB. */
-    static final int INLINE_BYTES = 256 * 1024;
+    /**
+     * Bodies up to this size are answered on the I/O thread: a typical pod's review is 2 to 20 KiB. Larger ones
+     * go to {@link LargeReviews}, so that one slow review does not hold the small ones behind it.
+     */
+    static final int INLINE_BYTES = 32 * 1024;
     static final String INTERNAL_ERROR = "pid1: internal error while analysing this pod; admitted unchanged";
+    static final String BUSY = "pid1: too many large pods under review at once; this one was admitted unchanged";
+    static final String LATE = "pid1: not analysed within the API server's timeout; admitted unchanged";
 
     private final PodFixer fixer;
     private final ImageResolver images;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final Executor workers;
+    private final LargeReviews large;
     private final boolean auditMode;
     /** Meters are looked up once, not per request (a lookup builds and sorts the meter's tags). */
     private final Map<Endpoint, Timer> durations = new EnumMap<>(Endpoint.class);
@@ -51,9 +60,10 @@ public class AdmissionService {
     private final Map<String, Counter> fixCounters = new ConcurrentHashMap<>();
 
     AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config,
-            ManagedExecutor workers) {
+            ManagedExecutor workers, LargeReviews large) {
         this.fixer = fixer;
         this.workers = workers;
+        this.large = large;
         this.images = images;
         this.json = json;
         this.metrics = metrics;
@@ -66,38 +76,75 @@ public class AdmissionService {
 
     /**
      * The response body for {@code body} posted to {@code endpoint}, or a failed stage with a
-     * {@link ReviewException} for a body that is not an AdmissionReview. A review is answered on the calling
-     * (I/O) thread when it is small and needs no registry lookup, which is nearly always; a large body, or a
-     * pod waiting for its images' configuration, is finished on a worker thread.
+     * {@link ReviewException} for a body that is not an AdmissionReview. A small review is answered on the
+     * calling (I/O) thread unless it waits for its images' configuration; a large one on {@link LargeReviews}.
+     * A review not answered by {@code deadline}, or that finds too many large ones waiting, admits the pod
+     * unchanged with a warning.
      */
-    CompletionStage<byte[]> handle(byte[] body, Endpoint endpoint) {
-        if (body != null && body.length > INLINE_BYTES) {
-            return CompletableFuture.supplyAsync(() -> respond(body, endpoint), workers).thenCompose(answer -> answer);
+    CompletionStage<byte[]> handle(byte[] body, Endpoint endpoint, ReviewDeadline deadline) {
+        Timer.Sample timer = Timer.start(metrics);
+        CompletableFuture<Answer> answer;
+        if (body == null || body.length <= INLINE_BYTES) {
+            answer = respond(body, endpoint, false);
+        } else {
+            answer = new CompletableFuture<>();
+            if (!large.offer(analyse(body, endpoint, deadline, answer))) {
+                answer = unchanged(body, "busy", BUSY);
+            }
         }
-        return respond(body, endpoint);
+        return answer.orTimeout(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)
+                .exceptionallyCompose(e -> e instanceof TimeoutException ? unchanged(body, "late", LATE)
+                        : CompletableFuture.failedFuture(e))
+                .whenComplete((done, error) -> record(endpoint, timer, error == null ? done.outcome() : "bad_request"))
+                .thenApply(done -> done.write(json));
     }
 
-    private CompletionStage<byte[]> respond(byte[] body, Endpoint endpoint) {
-        Timer.Sample timer = Timer.start(metrics);
+    /** The work of a large review: its lookups are awaited on the same thread, so the pool bounds them too. */
+    private Runnable analyse(byte[] body, Endpoint endpoint, ReviewDeadline deadline,
+            CompletableFuture<Answer> answer) {
+        return () -> {
+            if (answer.isDone()) {
+                return;
+            }
+            if (deadline.passed()) {
+                answer.completeExceptionally(new TimeoutException());
+                return;
+            }
+            respond(body, endpoint, true).whenComplete((done, error) -> {
+                if (error == null) {
+                    answer.complete(done);
+                } else {
+                    answer.completeExceptionally(
+                            error instanceof CompletionException wrapped ? wrapped.getCause() : error);
+                }
+            });
+        };
+    }
+
+    /** An answer that admits the pod unchanged with {@code warning}, from the review's envelope alone. */
+    private CompletableFuture<Answer> unchanged(byte[] body, String outcome, String warning) {
+        try {
+            Review review = ReviewEnvelope.read(json, body);
+            LOG.warn("uid=" + LogText.of(review.uid()) + " " + warning.substring("pid1: ".length()));
+            return CompletableFuture.completedFuture(Answer.allowed(review, outcome, List.of(warning)));
+        } catch (ReviewException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Answer> respond(byte[] body, Endpoint endpoint, boolean waitHere) {
         Review review;
         try {
             review = Review.of(parse(body));
         } catch (ReviewException e) {
-            record(endpoint, timer, "bad_request");
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Answer> answer;
         if (!review.isPodCreate()) {
-            answer = CompletableFuture.completedFuture(Answer.allowed(review, "skipped", List.of()));
-        } else {
-            CompletableFuture<ImageFacts> facts = images.resolveAsync(review.pod());
-            answer = facts.isDone() ? CompletableFuture.completedFuture(answer(review, endpoint, facts.join()))
-                    : facts.thenApplyAsync(known -> answer(review, endpoint, known), workers);
+            return CompletableFuture.completedFuture(Answer.allowed(review, "skipped", List.of()));
         }
-        return answer.thenApply(done -> {
-            record(endpoint, timer, done.outcome());
-            return done.write(json);
-        });
+        CompletableFuture<ImageFacts> facts = images.resolveAsync(review.pod());
+        return facts.isDone() || waitHere ? CompletableFuture.completedFuture(answer(review, endpoint, facts.join()))
+                : facts.thenApplyAsync(known -> answer(review, endpoint, known), workers);
     }
 
     /**
@@ -125,8 +172,8 @@ public class AdmissionService {
         try {
             outcome = fixer.fix(review.pod(), facts);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "analysis failed for pod %s/%s (uid %s); admitted unchanged", review.namespace(),
-                    review.podName(), review.uid());
+            LOG.errorf(e, "analysis failed for pod %s/%s (uid %s); admitted unchanged", LogText.of(review.namespace()),
+                    LogText.of(review.podName()), LogText.of(review.uid()));
             return Answer.allowed(review, "error", List.of(INTERNAL_ERROR));
         }
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
@@ -134,20 +181,24 @@ public class AdmissionService {
         count(outcome, patch);
         String fixes = fixesText(outcome);
         LOG.info(logLine(review, endpoint, patch, fixes, lines.size()));
-        return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), lines,
+        return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), AnswerCaps.warnings(lines),
                 lines.isEmpty() ? Map.of() : auditAnnotations(fixes, lines, patch),
                 patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
     }
 
-    /** The per-pod log line, concatenated: {@code String.format} for each pod showed among the samples under load. */
+    /**
+     * The per-pod log line, concatenated: {@code String.format} for each pod showed among the samples under load.
+     * Every value from the review goes through {@link LogText}, so that none can forge a line.
+     */
     private static String logLine(Review review, Endpoint endpoint, boolean patched, String fixes, int findings) {
-        return "pod=" + review.namespace() + '/' + review.podName() + " uid=" + review.uid() + " endpoint=" + endpoint.id
+        return "pod=" + LogText.of(review.namespace()) + '/' + LogText.of(review.podName()) + " uid="
+                + LogText.of(review.uid()) + " endpoint=" + endpoint.id
                 + " dryRun=" + review.dryRun() + " patched=" + patched + " fixes=" + fixes + " findings=" + findings;
     }
 
     private static Map<String, String> auditAnnotations(String fixes, List<String> lines, boolean patched) {
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("findings", String.join("\n", lines));
+        annotations.put("findings", AnswerCaps.annotation(lines));
         if (!fixes.isEmpty()) {
             annotations.put(patched ? "fixes" : "would-fix", fixes);
         }
@@ -165,9 +216,11 @@ public class AdmissionService {
         });
     }
 
+    /** Container names are the pod author's: made safe for the log line by {@link LogText}. */
     private static String fixesText(Outcome outcome) {
         return outcome.applied().entrySet().stream()
-                .map(e -> (e.getKey().isEmpty() ? "pod" : e.getKey()) + ":" + String.join("+", e.getValue()))
+                .map(e -> (e.getKey().isEmpty() ? "pod" : LogText.of(e.getKey())) + ":"
+                        + String.join("+", e.getValue()))
                 .collect(Collectors.joining(","));
     }
 
@@ -183,7 +236,7 @@ public class AdmissionService {
         }
     }
 
-    private static String firstLine(String message) {
+    static String firstLine(String message) {
         String line = message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
         return line.length() > 100 ? line.substring(0, 100) : line;
     }

@@ -92,11 +92,18 @@ public interface WebhookConfig {
         /** PEM private key. */
         String keyFile();
 
+        /**
+         * PEM CAs whose client certificates may call the webhook ({@code PID1_TLS_CLIENT_CA_FILE}); when set, a
+         * handshake without such a certificate fails. Unset: no client certificate is asked for.
+         */
+        Optional<String> clientCaFile();
+
         /** Where {@code serve} writes self-signed material when no files are given. */
         Optional<String> dir();
 
+        /** How often the files are checked for a new pair ({@link io.pid1.injector.tls.ServingFiles}). */
         @WithDefault("10s")
-        String reloadPeriod();
+        Duration reloadPeriod();
 
         /** Self-managed TLS: {@code serve} takes the material from a shared Secret and sets the caBundle. */
         @WithDefault("false")

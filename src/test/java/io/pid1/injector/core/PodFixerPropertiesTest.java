@@ -10,11 +10,13 @@ import io.pid1.injector.catalog.Catalog;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Properties of the engine over generated pods (seeded: a failure names its seed and repeats). */
@@ -68,9 +70,163 @@ class PodFixerPropertiesTest {
             assertEquals(pod.path("spec").path("containers").path(i).path("securityContext"),
                     fixed.path("spec").path("containers").path(i).path("securityContext"), context);
         }
+        for (JsonNode init : fixed.path("spec").path("initContainers")) {
+            if (init.path("name").asText().equals("pid1-shim")) {
+                JsonNode security = init.path("securityContext");
+                int uid = security.path("runAsUser").asInt(fixed.path("spec").path("securityContext").path("runAsUser")
+                        .asInt(-1));
+                assertTrue(security.path("runAsNonRoot").asBoolean() && uid != 0, "pid1-shim as root; " + context);
+            }
+        }
         Pod model = JSON.treeToValue(fixed, Pod.class);
         assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size(), context);
         outcome.findings().forEach(f -> assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
+        assertOnlyTheBinariesItUses(fixed, context);
+    }
+
+    /** A container sees the one file of pid1-bin it runs (tini, pid1-probe), never the volume or the copier. */
+    private static void assertOnlyTheBinariesItUses(JsonNode fixed, String context) {
+        for (JsonNode container : fixed.path("spec").path("containers")) {
+            String text = container.toString();
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (mount.path("name").asText().equals("pid1-bin")) {
+                    String file = mount.path("subPath").asText();
+                    assertTrue(file.equals("tini") || file.equals("pid1-probe"), "mounts " + mount + "; " + context);
+                    assertEquals("/.pid1/" + file, mount.path("mountPath").asText(), context);
+                    assertTrue(text.contains("\"/.pid1/" + file + "\""), "mounts " + file + " it never runs; " + context);
+                }
+            }
+            assertFalse(text.contains("busybox"), "a container runs busybox; " + context);
+        }
+    }
+
+    @RepeatedTest(200)
+    void windowsAndMirrorPodsAreNeverPatched(RepetitionInfo repetition) {
+        long seed = 0x71d + repetition.getCurrentRepetition();
+        Random random = new Random(seed);
+        ObjectNode pod = generate(random);
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        pick(random, List.<Runnable>of(
+                () -> spec.putObject("os").put("name", "windows"),
+                () -> spec.putObject("nodeSelector").put("kubernetes.io/os", "windows"),
+                () -> Json.object((ObjectNode) pod.get("metadata"), "annotations")
+                        .put("kubernetes.io/config.mirror", "0f3c" + random.nextInt(1000)))).run();
+        ObjectNode received = pod.deepCopy();
+        Outcome outcome = FIXER.fix(pod, ImageFacts.none());
+
+        String context = "seed " + seed + ": " + pod;
+        assertTrue(outcome.patch().isEmpty(), "patched; " + context);
+        assertEquals(received, outcome.fixed(), context);
+        assertTrue(outcome.findings().stream().anyMatch(f -> f.line().endsWith("left as is")), context);
+    }
+
+    @RepeatedTest(300)
+    void anAuthorsContainerOrVolumeNamedLikeOursIsNeverReplacedOrDuplicated(RepetitionInfo repetition)
+            throws Exception {
+        long seed = 0x0a7 + repetition.getCurrentRepetition();
+        Random random = new Random(seed);
+        ObjectNode pod = generate(random);
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        if (random.nextBoolean()) {
+            Json.object((ObjectNode) pod.get("metadata"), "annotations").put("pid1.io/init", "shim");
+        }
+        List<String> lists = List.of("initContainers", "volumes", "ephemeralContainers");
+        int authored = 1 + random.nextInt(3);
+        for (int i = 0; i < authored; i++) {
+            String list = pick(random, lists);
+            String name = pick(random, List.of(PodDraft.INIT_CONTAINER, PodDraft.VOLUME, ShimFix.CONTAINER));
+            if (list.equals("volumes") ? !Json.hasNamed(spec.get(list), name) : !containerNamed(spec, name)) {
+                ObjectNode own = Json.arrayAt(spec, list).addObject().put("name", name);
+                if (list.equals("volumes")) {
+                    own.putObject("configMap").put("name", "tools");
+                } else {
+                    own.put("image", "registry.example/own:1").putArray("args").add("--" + name);
+                }
+            }
+        }
+        String appName = pick(random, List.of(PodDraft.INIT_CONTAINER, ShimFix.CONTAINER));
+        if (random.nextInt(4) == 0 && !containerNamed(spec, appName)) {
+            ((ObjectNode) spec.get("containers").get(0)).put("name", appName);
+        }
+        ObjectNode received = pod.deepCopy();
+        Outcome outcome = FIXER.fix(pod, ImageFacts.none());
+        JsonNode fixed = JsonPatch.apply(outcome.patch(), received);
+
+        String context = "seed " + seed + ": " + received;
+        assertEquals(outcome.fixed(), fixed, context);
+        assertTrue(FIXER.fix(fixed, ImageFacts.none()).patch().isEmpty(), "not idempotent; " + context);
+        for (String list : lists) {
+            for (JsonNode own : received.path("spec").path(list)) {
+                assertTrue(contains(fixed.path("spec").path(list), own), "changed or removed " + own + "; " + context);
+            }
+        }
+        List<String> containerNames = new ArrayList<>();
+        for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
+            fixed.path("spec").path(list).forEach(c -> containerNames.add(c.path("name").asText()));
+        }
+        assertEquals(containerNames.size(), containerNames.stream().distinct().count(), "duplicated; " + context);
+        List<String> volumeNames = new ArrayList<>();
+        fixed.path("spec").path("volumes").forEach(v -> volumeNames.add(v.path("name").asText()));
+        assertEquals(volumeNames.size(), volumeNames.stream().distinct().count(), "duplicated; " + context);
+        for (JsonNode volume : received.path("spec").path("volumes")) {
+            if (volume.path("name").asText().equals(PodDraft.VOLUME)) {
+                fixed.path("spec").path("containers").forEach(c -> c.path("volumeMounts").forEach(m -> assertTrue(
+                        !m.path("mountPath").asText().equals(PodDraft.MOUNT_PATH), "mounted theirs; " + context)));
+            }
+        }
+    }
+
+    @RepeatedTest(300)
+    void hostileAnnotationValuesReachNeitherProbesNorWarningsRaw(RepetitionInfo repetition) {
+        long seed = 0xa77 + repetition.getCurrentRepetition();
+        Random random = new Random(seed);
+        ObjectNode pod = generate(random);
+        ObjectNode annotations = Json.object((ObjectNode) pod.get("metadata"), "annotations");
+        List<String> keys = List.of("pid1.io/inject", "pid1.io/init", "pid1.io/fixes", "pid1.io/health-path",
+                "pid1.io/health-path.c0", "pid1.io/health-port", "pid1.io/drain-seconds", "pid1.io/graceful-seconds");
+        for (String key : keys) {
+            if (random.nextBoolean()) {
+                annotations.put(key, hostile(random));
+            }
+        }
+        Outcome outcome = FIXER.fix(pod, ImageFacts.none());
+
+        String context = "seed " + seed + ": " + pod;
+        for (Finding finding : outcome.findings()) {
+            String line = finding.line();
+            assertTrue(line.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7F || ch == '…'), line + "; " + context);
+        }
+        for (JsonNode container : outcome.fixed().path("spec").path("containers")) {
+            for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                JsonNode path = container.path(probe).path("httpGet").get("path");
+                assertTrue(path == null || path.asText().matches("/[\\x21-\\x7E]{0,255}"), path + "; " + context);
+            }
+        }
+    }
+
+    /** A value a careless template or a hostile author may write: valid words with control characters. */
+    private static String hostile(Random random) {
+        List<String> parts = List.of("/healthz", "shim", "exec,init", "10", "8000", "audit", "\n", "\r\n", "\t",
+                "\u001b[2J", "\u007f", "\u0085", "\u202e", "\u2028", "\u0000", " ", "é", "x".repeat(300));
+        StringBuilder value = new StringBuilder();
+        for (int i = 1 + random.nextInt(4); i > 0; i--) {
+            value.append(pick(random, parts));
+        }
+        return value.toString();
+    }
+
+    private static boolean containerNamed(JsonNode spec, String name) {
+        return Json.hasNamed(spec.get("containers"), name) || Json.hasNamed(spec.get("initContainers"), name)
+                || Json.hasNamed(spec.get("ephemeralContainers"), name);
+    }
+
+    private static boolean contains(JsonNode array, JsonNode item) {
+        for (JsonNode each : array) {
+            if (each.equals(item)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int grace(JsonNode pod) {
@@ -97,6 +253,8 @@ class PodFixerPropertiesTest {
         }
         if (random.nextInt(4) == 0) {
             spec.putObject("securityContext").put("runAsNonRoot", true).put("runAsUser", 1000);
+        } else if (random.nextInt(6) == 0) {
+            spec.putObject("securityContext").put("runAsUser", 0);
         }
         if (random.nextInt(5) == 0) {
             spec.put("shareProcessNamespace", true);
@@ -146,7 +304,8 @@ class PodFixerPropertiesTest {
             c.putObject("lifecycle").putObject("preStop").putObject("exec").putArray("command").add("sleep").add("3");
         }
         if (random.nextInt(3) == 0) {
-            c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true);
+            c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true)
+                    .put("runAsUser", random.nextInt(3) == 0 ? 0 : 1000);
         }
         if (random.nextInt(4) == 0) {
             c.putArray("volumeMounts").addObject().put("name", "data").put("mountPath", "/data");

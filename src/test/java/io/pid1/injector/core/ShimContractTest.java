@@ -12,11 +12,15 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** What the webhook writes into the {@code pid1-shim} sidecar is what the shim reads (its parser is strict). */
+/**
+ * What the webhook writes into the {@code pid1-shim} sidecar is what the shim reads (its parser is
+ * strict), and each preStop presents the drain token that the shim checks.
+ */
 class ShimContractTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"100-shim-gunicorn", "101-shim-nginx-and-celery"})
+    @ValueSource(strings = {"100-shim-gunicorn", "101-shim-nginx-and-celery", "103-shim-pod-root-container-uid",
+        "104-shim-uid-from-image", "106-shim-reinvocation-keeps-token"})
     void theSidecarConfigParsesInTheShim(String golden) throws Exception {
         JsonNode pod = GoldenTest.YAML.readTree(Path.of("src/test/resources/golden", golden, "out.yaml").toFile());
         JsonNode shim = pod.path("spec").path("initContainers").path(0);
@@ -31,7 +35,11 @@ class ShimContractTest {
             String name = container.path("name").asText();
             containers.add(name);
             assertEquals("/workers/" + name, container.path("livenessProbe").path("httpGet").path("path").asText());
-            assertEquals("/drain/" + name, container.path("lifecycle").path("preStop").path("httpGet").path("path").asText());
+            JsonNode drain = container.path("lifecycle").path("preStop").path("httpGet");
+            assertEquals("/drain/" + name, drain.path("path").asText());
+            assertEquals("Authorization", drain.path("httpHeaders").path(0).path("name").asText());
+            assertEquals("Bearer " + config.drainToken(), drain.path("httpHeaders").path(0).path("value").asText(),
+                    "the kubelet presents the token the shim expects");
         }
         assertEquals(containers, supervised);
     }

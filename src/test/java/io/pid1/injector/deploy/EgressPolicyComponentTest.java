@@ -1,7 +1,6 @@
 package io.pid1.injector.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** deploy/components/egress-policy added to the base: the webhook's pods reach DNS and HTTPS, never metadata. */
 class EgressPolicyComponentTest {
 
+    /** The component's policy; the base has its own, for ingress. */
     private static JsonNode policy(Rendered rendered) {
-        List<GenericKubernetesResource> found = rendered.generic("NetworkPolicy");
-        assertEquals(1, found.size(), "one NetworkPolicy");
-        return Rendered.YAML.valueToTree(found.get(0));
+        List<JsonNode> found = rendered.documents("NetworkPolicy").stream()
+                .filter(policy -> policy.path("spec").path("policyTypes").toString().contains("Egress")).toList();
+        assertEquals(1, found.size(), "one egress NetworkPolicy");
+        return found.get(0);
     }
 
     private static Rendered withComponent() throws IOException {

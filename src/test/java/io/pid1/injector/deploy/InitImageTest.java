@@ -36,7 +36,7 @@ class InitImageTest {
     private static final String TAG = "0.1.0";
     private static final Path TINI = Path.of("/usr/bin/tini-static");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final List<String> COPY = List.of("/busybox", "cp", "/tini", "/busybox", "/.pid1/");
+    private static final List<String> COPY = List.of("/busybox", "cp", "/tini", "/pid1-probe", "/.pid1/");
 
     @TempDir
     static Path build;
@@ -45,8 +45,8 @@ class InitImageTest {
 
     @BeforeAll
     static void buildImage() {
-        assumeTrue(Files.isExecutable(TINI) && Files.isExecutable(BUSYBOX),
-                "the pid1-init image needs Debian's tini and busybox-static (tests-e2e/install-deps.sh)");
+        assumeTrue(Files.isExecutable(TINI) && Files.isExecutable(BUSYBOX) && Run.available("musl-gcc"),
+                "the pid1-init image needs Debian's tini, busybox-static and musl-tools (tests-e2e/install-deps.sh)");
         Run.of("deploy/image/build-init-image.sh", "--out", build.resolve("first").toString(), "--tag", TAG).ok();
         layout = new OciLayout(build.resolve("first").resolve("oci"));
     }
@@ -84,7 +84,7 @@ class InitImageTest {
     }
 
     @Test
-    void layerHoldsExactlyTheTwoBinariesFromTheirPackages() throws IOException {
+    void layerHoldsExactlyTiniBusyboxAndTheProbe() throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         for (var entry : entries().entrySet()) {
             TarArchiveEntry header = entry.getKey();
@@ -95,9 +95,10 @@ class InitImageTest {
             files.put(header.getName(), entry.getValue());
         }
 
-        assertEquals(List.of("busybox", "tini"), List.copyOf(files.keySet()));
+        assertEquals(List.of("busybox", "pid1-probe", "tini"), List.copyOf(files.keySet()));
         assertArrayEquals(Files.readAllBytes(BUSYBOX), files.get("busybox"));
         assertArrayEquals(Files.readAllBytes(TINI), files.get("tini"));
+        assertTrue(files.get("pid1-probe").length < 256 * 1024, "the probe is small: " + files.get("pid1-probe").length);
     }
 
     @Test
@@ -159,7 +160,7 @@ class InitImageTest {
     }
 
     @Test
-    void commandCopiesTiniIntoAnEmptyDirAsTheImageUser(@TempDir Path rootfs) throws IOException {
+    void commandCopiesTiniAndTheProbeButNotTheCopierAsTheImageUser(@TempDir Path rootfs) throws IOException {
         assumeTrue(Run.of("id", "-u").ok().stdout().trim().equals("0"), "chroot needs root");
         JsonNode config = layout.config(TAG).path("config");
         String user = config.path("User").asText();
@@ -175,14 +176,17 @@ class InitImageTest {
         Run.of(copy.toArray(String[]::new)).ok();
 
         String uid = user.split(":")[0];
-        for (String name : List.of("tini", "busybox")) {
+        assertFalse(Files.exists(pid1.resolve("busybox")), "the copier stays in the init image");
+        for (String name : List.of("tini", "pid1-probe")) {
             Path copied = pid1.resolve(name);
             assertEquals(Integer.parseInt(uid), Files.getAttribute(copied, "unix:uid"), name + " copied by the image user");
             assertTrue(Files.getPosixFilePermissions(copied).contains(PosixFilePermission.OTHERS_EXECUTE), name);
         }
         String version = Run.of("chroot", "--userspec=" + user, rootfs.toString(), "/.pid1/tini", "--version").ok().stdout();
         assertTrue(version.startsWith("tini version"), version);
-        Run.of("chroot", "--userspec=" + user, rootfs.toString(), "/.pid1/tini", "-s", "--", "/.pid1/busybox", "true").ok();
+        Run probe = Run.of("chroot", "--userspec=" + user, rootfs.toString(), "/.pid1/pid1-probe", "http", "1");
+        assertEquals(1, probe.exitCode(), "nothing listens on port 1 of this machine");
+        assertEquals("pid1-probe: nothing accepts on port 1 (127.0.0.1, ::1)\n", probe.stdout());
     }
 
     private static List<String> strings(JsonNode array) {

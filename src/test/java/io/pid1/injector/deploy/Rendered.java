@@ -9,11 +9,15 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -55,17 +59,24 @@ final class Rendered {
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
             Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
-            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class));
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+            Map.entry("v1/ResourceQuota", ResourceQuota.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+            Map.entry("admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy", ValidatingAdmissionPolicy.class),
+            Map.entry("admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
+                    ValidatingAdmissionPolicyBinding.class));
 
     private static final boolean KUBECTL = Run.available("kubectl");
     private static final Map<Path, Rendered> CACHE = new ConcurrentHashMap<>();
 
     private final Path directory;
+    private final List<JsonNode> documents;
     private final List<HasMetadata> objects;
 
-    private Rendered(Path directory, List<HasMetadata> objects) {
+    private Rendered(Path directory, List<JsonNode> documents) {
         this.directory = directory;
-        this.objects = objects;
+        this.documents = documents;
+        this.objects = documents.stream().map(Rendered::model).toList();
     }
 
     /** Renders a directory (relative to the project) with {@code kubectl kustomize}, once per test run. */
@@ -94,20 +105,42 @@ final class Rendered {
         return deployDirectories().filter(directory -> !directory.equals(SELF_MANAGED_TLS));
     }
 
-    private static List<HasMetadata> parse(String yaml) {
-        List<HasMetadata> parsed = new ArrayList<>();
+    private static List<JsonNode> parse(String yaml) {
+        List<JsonNode> parsed = new ArrayList<>();
         try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yaml)) {
             while (documents.hasNext()) {
                 JsonNode document = documents.next();
                 if (document != null && !document.isNull() && !document.isEmpty()) {
-                    String type = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
-                    parsed.add(YAML.treeToValue(document, MODELS.getOrDefault(type, GenericKubernetesResource.class)));
+                    parsed.add(document);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return List.copyOf(parsed);
+    }
+
+    private static HasMetadata model(JsonNode document) {
+        String type = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
+        try {
+            return YAML.treeToValue(document, MODELS.getOrDefault(type, GenericKubernetesResource.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The objects of a kind exactly as rendered, without a model's defaults or empty lists. */
+    List<JsonNode> documents(String kind) {
+        return documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    }
+
+    /** The one object of a kind exactly as rendered; fails when there is none or several. */
+    JsonNode document(String kind) {
+        List<JsonNode> found = documents(kind);
+        if (found.size() != 1) {
+            throw new AssertionError(directory + ": expected one " + kind + ", found " + found.size());
+        }
+        return found.get(0);
     }
 
     Path directory() {

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ScopedResourceSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -90,14 +92,32 @@ class WebhookPodTest {
 
     @ParameterizedTest
     @MethodSource(DIRECTORIES)
-    void hasRequestsAndLimits(Path directory) {
+    void requestsCpuAndMemoryAndCapsOnlyMemory(Path directory) {
         Map<String, Quantity> requests = webhook(Rendered.of(directory)).getResources().getRequests();
         Map<String, Quantity> limits = webhook(Rendered.of(directory)).getResources().getLimits();
 
         assertEquals(Set.of("cpu", "memory"), requests.keySet());
-        assertEquals(Set.of("cpu", "memory"), limits.keySet());
+        assertEquals(Set.of("memory"), limits.keySet(), "a CPU limit throttles reviews while the node is idle");
         assertTrue(Quantity.getAmountInBytes(limits.get("memory")).compareTo(
                 Quantity.getAmountInBytes(requests.get("memory"))) >= 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource(DIRECTORIES)
+    void isScheduledAsClusterCriticalWithinAQuotaForThatClass(Path directory) {
+        Rendered rendered = Rendered.of(directory);
+        Deployment deployment = rendered.deployment();
+        String priorityClass = rendered.podSpec().getPriorityClassName();
+        ResourceQuota quota = rendered.only(ResourceQuota.class);
+        ScopedResourceSelectorRequirement scope = quota.getSpec().getScopeSelector().getMatchExpressions().get(0);
+        int surge = deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+
+        assertEquals("system-cluster-critical", priorityClass);
+        assertEquals(deployment.getMetadata().getNamespace(), quota.getMetadata().getNamespace());
+        assertEquals(List.of("PriorityClass", "In", List.of(priorityClass)),
+                List.of(scope.getScopeName(), scope.getOperator(), scope.getValues()));
+        assertTrue(new Quantity(quota.getSpec().getHard().get("pods").toString()).getNumericalAmount().intValue()
+                >= deployment.getSpec().getReplicas() + surge, "a rollout's surge fits in the quota");
     }
 
     @ParameterizedTest

@@ -64,9 +64,10 @@ class GunicornShimTest {
 
     private PidNamespace start(double drainSeconds) throws Exception {
         String config = String.format(Locale.ROOT, """
-                {"host": "127.0.0.1", "port": %d, "containers": [{"name": "web", "argv": %s, "server": "gunicorn",
+                {"host": "127.0.0.1", "port": %d, "drainToken": "%s", "containers": [{"name": "web", "argv": %s,
+                 "server": "gunicorn",
                  "workers": 2, "httpPort": %d, "gracefulSignal": "SIGTERM", "gracefulSeconds": 10,
-                 "drainSeconds": %.1f}]}""", shimPort, json(gunicorn), appPort, drainSeconds);
+                 "drainSeconds": %.1f}]}""", shimPort, PidNamespace.DRAIN_TOKEN, json(gunicorn), appPort, drainSeconds);
         PidNamespace ns = PidNamespace.start(dir, config, List.of(gunicorn));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -146,7 +147,8 @@ class GunicornShimTest {
     void drainStopsGunicornWithSigtermAndSigtermToTheShimWaitsForIt() throws Exception {
         try (PidNamespace ns = start(1.0)) {
             CompletableFuture<HttpResponse<String>> drain = CLIENT.sendAsync(
-                    HttpRequest.newBuilder(URI.create(shimUrl("/drain/web"))).timeout(Duration.ofSeconds(30)).build(),
+                    HttpRequest.newBuilder(URI.create(shimUrl("/drain/web"))).timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(300);
             signal(ns.find("io.pid1.injector.cli.Main").get(0), Signal.TERM);

@@ -81,9 +81,11 @@ class NginxDrainTest {
     void drainSendsSigquitAndTheInFlightRequestCompletes() throws Exception {
         List<String> nginx = nginx();
         String config = String.format("""
-                {"host": "127.0.0.1", "port": %d, "containers": [{"name": "proxy", "argv": %s, "server": "nginx",
+                {"host": "127.0.0.1", "port": %d, "drainToken": "%s", "containers": [{"name": "proxy", "argv": %s,
+                 "server": "nginx",
                  "workers": 2, "httpPort": %d, "gracefulSignal": "SIGQUIT", "gracefulSeconds": 20,
-                 "drainSeconds": 0.5}]}""", shimPort, GunicornShimTest.json(nginx), nginxPort);
+                 "drainSeconds": 0.5}]}""",
+                shimPort, PidNamespace.DRAIN_TOKEN, GunicornShimTest.json(nginx), nginxPort);
         try (PidNamespace ns = PidNamespace.start(dir, config, List.of(nginx))) {
             HttpResponse<String> healthy = awaitHealthy(ns);
             assertTrue(healthy.body().matches("master \\d+ alive, 2/2 workers live, http 200 in \\d+ ms\n"), healthy.body());
@@ -115,6 +117,15 @@ class NginxDrainTest {
     }
 
     private List<String> nginx() throws IOException {
+        return nginx(dir, """
+                listen 127.0.0.1:%d;
+                location /slow { proxy_pass http://127.0.0.1:%d; proxy_read_timeout 30s; }
+                location / { return 200 "ok\\n"; }
+                """.formatted(nginxPort, slowUpstream.getAddress().getPort()));
+    }
+
+    /** Writes a non-root nginx with two workers and this {@code server} block into {@code dir}; its argv. */
+    static List<String> nginx(Path dir, String server) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         Files.writeString(dir.resolve("nginx.conf"), """
                 daemon off;
@@ -130,12 +141,9 @@ class NginxDrainTest {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                     server {
-                        listen 127.0.0.1:%2$d;
-                        location /slow { proxy_pass http://127.0.0.1:%3$d; proxy_read_timeout 30s; }
-                        location / { return 200 "ok\\n"; }
-                    }
+                %2$s    }
                 }
-                """.formatted(dir, nginxPort, slowUpstream.getAddress().getPort()));
+                """.formatted(dir, server));
         return List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-e", dir.resolve("logs/error.log").toString());
     }
@@ -158,6 +166,7 @@ class NginxDrainTest {
 
     private HttpResponse<String> shim(String path) throws IOException, InterruptedException {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shimPort + path))
+                .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

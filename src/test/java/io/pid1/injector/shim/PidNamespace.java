@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 final class PidNamespace implements AutoCloseable {
 
     /** The JVM settings recommended for the shim (see bench/shim.sh). */
+    /** The drain token of the namespace's shim configurations. */
+    static final String DRAIN_TOKEN = "TestDrainToken-0123456789";
+
     static final List<String> SHIM_JVM = List.of("-XX:+UseSerialGC", "-Xmx24m", "-Xss256k", "-XX:TieredStopAtLevel=1",
             "-XX:CICompilerCount=1", "-Xshare:auto");
 

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code pid1-injector shim} as a process: bad configuration is exit 2 with one line, a stop is exit 0. */
 class ShimCommandTest {
@@ -57,6 +60,30 @@ class ShimCommandTest {
         Run run = run(null, "shim", "--config", file.toString());
         assertEquals(2, run.exit());
         assertEquals("pid1-injector: container \"w\" needs a non-empty \"argv\"\n", run.err());
+    }
+
+    @Test
+    void aShimStartedAsRootWarnsAndStillStopsWithExit0() throws Exception {
+        assumeTrue(PidNamespace.root(), "only root sees the warning");
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "io.pid1.injector.cli.Main", "shim");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PID1_SHIM_CONFIG", "{\"host\": \"127.0.0.1\", \"port\": 0, \"drainToken\": "
+                + "\"" + PidNamespace.DRAIN_TOKEN + "\", \"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]}");
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        String line = out.readLine();
+        while (line != null && !line.startsWith("pid1-shim: serving on")) {
+            lines.add(line);
+            line = out.readLine();
+        }
+        process.destroy();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue());
+        assertTrue(lines.contains("pid1-shim: running as root, which the webhook never asks for: "
+                + "give the shim the app's non-root UID"), String.join("\n", lines));
     }
 
     @Test

@@ -9,28 +9,40 @@ import java.util.List;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ShimConfigTest {
 
+    private static final String TOKEN = "ConfigTestDrainToken-01";
+
     @Test
     void readsTheWebhooksForm() {
         ShimConfig config = ShimConfig.parse("""
-                {"port": 9091, "containers": [{"name": "web",
+                {"port": 9091, "drainToken": "%s", "containers": [{"name": "web",
                   "argv": ["gunicorn","app:app","-w","4","-b","0.0.0.0:8000"], "server": "gunicorn", "workers": 4,
-                  "httpPort": 8000, "gracefulSignal": "SIGTERM", "gracefulSeconds": 30, "drainSeconds": 5}]}""");
-        assertEquals(new ShimConfig("0.0.0.0", 9091, List.of(new ContainerSpec("web",
+                  "httpPort": 8000, "gracefulSignal": "SIGTERM", "gracefulSeconds": 30, "drainSeconds": 5}]}"""
+                .formatted(TOKEN));
+        assertEquals(new ShimConfig("0.0.0.0", 9091, TOKEN, List.of(new ContainerSpec("web",
                 List.of("gunicorn", "app:app", "-w", "4", "-b", "0.0.0.0:8000"), "gunicorn", OptionalInt.of(4),
                 OptionalInt.of(8000), "/", Signal.TERM, Duration.ofSeconds(30), Duration.ofSeconds(5)))), config);
         assertEquals(Duration.ofSeconds(37), config.longestDrain(), "drain 5 s + graceful 30 s + exit margin 2 s");
     }
 
     @Test
+    void theTokenStaysOutOfTheConfigsText() {
+        ShimConfig config = ShimConfig.parse("{\"drainToken\": \"" + TOKEN + "\", \"containers\": [{\"name\": \"w\", "
+                + "\"argv\": [\"x\"]}]}");
+        assertEquals(TOKEN, config.drainToken());
+        assertFalse(config.toString().contains(TOKEN), config.toString());
+    }
+
+    @Test
     void fillsDefaults() {
         ShimConfig config = ShimConfig.parse("""
-                {"containers": [{"name": "proxy", "argv": ["/usr/sbin/nginx", "-g", "daemon off;"],
-                  "gracefulSignal": "quit", "drainSeconds": 0.5, "httpPath": "/healthz"}]}""");
+                {"drainToken": "%s", "containers": [{"name": "proxy", "argv": ["/usr/sbin/nginx", "-g", "daemon off;"],
+                  "gracefulSignal": "quit", "drainSeconds": 0.5, "httpPath": "/healthz"}]}""".formatted(TOKEN));
         ContainerSpec proxy = config.container("proxy");
         assertEquals(9091, config.port());
         assertEquals("0.0.0.0", config.host());
@@ -70,6 +82,10 @@ class ShimConfigTest {
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"httpPath\": \"health\"}]} | container \"w\": \"httpPath\" must start with /",
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"drainSeconds\": -1}]} | container \"w\": \"drainSeconds\" must be a number of seconds",
         "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"], \"gracefulSeconds\": \"30\"}]} | container \"w\": \"gracefulSeconds\" must be a number of seconds",
+        "{\"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]} | shim config needs a \"drainToken\" of 22 to 256",
+        "{\"drainToken\": \"short\", \"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]} | shim config needs a \"drainToken\"",
+        "{\"drainToken\": \"with space and 22 chars or more\", \"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]} | shim config needs a \"drainToken\"",
+        "{\"drainToken\": 12345678901234567890123, \"containers\": [{\"name\": \"w\", \"argv\": [\"x\"]}]} | shim config needs a \"drainToken\"",
     })
     void rejectsMistakesWithAOneLineReason(String json, String reason) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShimConfig.parse(json));

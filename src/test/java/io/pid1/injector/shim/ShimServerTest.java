@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShimServerTest {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String TOKEN = "ServerTestDrainToken-0123";
     private static final String CONFIG = """
-            {"host": "127.0.0.1", "port": %d, "containers": [
+            {"host": "127.0.0.1", "port": %d, "drainToken": "ServerTestDrainToken-0123", "containers": [
               {"name": "web", "argv": ["gunicorn", "app:app", "-w", "2"], "workers": 2,
                "gracefulSeconds": 0.3, "drainSeconds": 0.4},
               {"name": "proxy", "argv": ["nginx", "-g", "daemon off;"], "gracefulSignal": "SIGQUIT",
@@ -61,8 +62,38 @@ class ShimServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return get(path, "Bearer " + TOKEN);
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port() + path))
+                .timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "none", value = {
+        "none",
+        "Bearer",
+        "Bearer ",
+        "Bearer ServerTestDrainToken-012",
+        "Bearer ServerTestDrainToken-01234",
+        "bearer ServerTestDrainToken-0123",
+        "ServerTestDrainToken-0123",
+        "Basic U2VydmVyVGVzdERyYWluVG9rZW4tMDEyMw==",
+    })
+    void aDrainWithoutThePodsTokenIsRefusedAndSignalsNothing(String authorization) throws Exception {
+        for (String path : List.of("/drain/web", "/drain/proxy", "/drain/db")) {
+            HttpResponse<String> response = get(path, authorization);
+            assertEquals(403, response.statusCode(), path);
+            assertEquals("drain needs the pod's drain token\n", response.body());
+        }
+        assertEquals(List.of(), sent);
+        assertEquals(200, get("/workers/proxy", authorization).statusCode(), "health needs no token");
+        assertEquals(200, get("/healthz", authorization).statusCode());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -132,7 +163,8 @@ class ShimServerTest {
     void stoppingLetsADrainInProgressFinishAndAnswer() throws Exception {
         assertEquals(200, get("/healthz").statusCode());
         CompletableFuture<HttpResponse<String>> drain = CLIENT.sendAsync(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + shim.port() + "/drain/web")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + shim.port() + "/drain/web")).header("Authorization", "Bearer " + TOKEN)
+                .build(), HttpResponse.BodyHandlers.ofString());
         Thread.sleep(250);
         long started = System.nanoTime();
         shim.stop(Duration.ofSeconds(5));

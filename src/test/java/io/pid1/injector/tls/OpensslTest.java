@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPrivateKey;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,14 +28,14 @@ class OpensslTest {
 
     @Test
     void verifiesTheServingCertificateAgainstTheCa() throws Exception {
-        Result result = openssl("verify", "-CAfile", file("ca.crt"), file("tls.crt"));
+        Openssl.Result result = openssl("verify", "-CAfile", file("ca.crt"), file("tls.crt"));
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("tls.crt: OK"), result.output());
     }
 
     @Test
     void verifiesAsAServerCertificateForTheServiceName() throws Exception {
-        Result result = openssl("verify", "-purpose", "sslserver", "-verify_hostname", "web.ns.svc",
+        Openssl.Result result = openssl("verify", "-purpose", "sslserver", "-verify_hostname", "web.ns.svc",
                 "-CAfile", file("ca.crt"), file("tls.crt"));
         assertEquals(0, result.exitCode(), result.output());
     }
@@ -48,13 +44,13 @@ class OpensslTest {
     void doesNotVerifyAgainstAnotherCa() throws Exception {
         Path other = dir.resolve("other");
         Certificates.create("web", "ns").writeTo(other);
-        Result result = openssl("verify", "-CAfile", other.resolve("ca.crt").toString(), file("tls.crt"));
+        Openssl.Result result = openssl("verify", "-CAfile", other.resolve("ca.crt").toString(), file("tls.crt"));
         assertNotEquals(0, result.exitCode(), result.output());
     }
 
     @Test
     void readsTheServingCertificate() throws Exception {
-        Result result = openssl("x509", "-noout", "-text", "-in", file("tls.crt"));
+        Openssl.Result result = openssl("x509", "-noout", "-text", "-in", file("tls.crt"));
         assertEquals(0, result.exitCode(), result.output());
         for (String expected : List.of("DNS:localhost", "IP Address:127.0.0.1", "IP Address:0:0:0:0:0:0:0:1",
                 "DNS:web.ns.svc.cluster.local", "CA:FALSE", "TLS Web Server Authentication",
@@ -65,7 +61,7 @@ class OpensslTest {
 
     @Test
     void readsTheCaCertificate() throws Exception {
-        Result result = openssl("x509", "-noout", "-text", "-in", file("ca.crt"));
+        Openssl.Result result = openssl("x509", "-noout", "-text", "-in", file("ca.crt"));
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("CA:TRUE"), result.output());
         assertTrue(result.output().contains("Certificate Sign, CRL Sign"), result.output());
@@ -73,8 +69,8 @@ class OpensslTest {
 
     @Test
     void keyBelongsToTheServingCertificate() throws Exception {
-        Result fromKey = openssl("pkey", "-in", file("tls.key"), "-pubout");
-        Result fromCert = openssl("x509", "-in", file("tls.crt"), "-noout", "-pubkey");
+        Openssl.Result fromKey = openssl("pkey", "-in", file("tls.key"), "-pubout");
+        Openssl.Result fromCert = openssl("x509", "-in", file("tls.crt"), "-noout", "-pubkey");
         assertEquals(0, fromKey.exitCode(), fromKey.output());
         assertTrue(fromKey.output().contains("BEGIN PUBLIC KEY"), fromKey.output());
         assertEquals(fromCert.output(), fromKey.output());
@@ -83,7 +79,7 @@ class OpensslTest {
     @Test
     void traditionalEcKeyFormatReadsAsTheSameKey() throws Exception {
         Path traditional = dir.resolve("traditional.key");
-        Result result = openssl("pkey", "-traditional", "-in", file("tls.key"), "-out", traditional.toString());
+        Openssl.Result result = openssl("pkey", "-traditional", "-in", file("tls.key"), "-out", traditional.toString());
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(Files.readString(traditional).startsWith("-----BEGIN EC PRIVATE KEY-----"));
         assertEquals(((ECPrivateKey) Pem.readPrivateKey(dir.resolve("tls.key"))).getS(),
@@ -94,22 +90,7 @@ class OpensslTest {
         return dir.resolve(name).toString();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result openssl(String... arguments) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Result(-1, "timed out");
-            }
-            return new Result(process.exitValue(), output);
-        } catch (IOException e) {
-            return new Result(-1, e.getMessage());
-        }
+    private static Openssl.Result openssl(String... arguments) throws InterruptedException {
+        return Openssl.run(Path.of("."), List.of(arguments));
     }
 }

@@ -68,7 +68,8 @@ class AdmissionEndpointTest {
         assertEquals("true", init.path("securityContext").path("runAsNonRoot").asText());
         assertTrue(init.path("resources").path("limits").has("memory"));
         assertEquals("Memory", fixed.path("spec").path("volumes").path(0).path("emptyDir").path("medium").asText());
-        assertEquals("/.pid1", web.path("volumeMounts").path(0).path("mountPath").asText());
+        assertEquals("/.pid1/tini", web.path("volumeMounts").path(0).path("mountPath").asText());
+        assertEquals("tini", web.path("volumeMounts").path(0).path("subPath").asText());
         assertTrue(web.path("volumeMounts").path(0).path("readOnly").asBoolean());
         JsonNode status = WebhookClient.JSON.readTree(fixed.path("metadata").path("annotations").path("pid1.io/status").asText());
         assertTrue(strings(status.path("containers").path("web")).containsAll(List.of("exec", "init")));
@@ -171,16 +172,16 @@ class AdmissionEndpointTest {
     }
 
     @Test
-    void bodyOverSixMebibytesIsA413() throws Exception {
+    void bodyOverFourMebibytesIsA413() throws Exception {
         ObjectNode pod = pod("gunicorn-sh-c");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(6 * 1024 * 1024));
+        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(4 * 1024 * 1024));
         assertEquals(413, client.post("mutate", WebhookClient.review(pod).toString()).statusCode());
     }
 
     @Test
     void aPodJustUnderTheLimitIsAnswered() throws Exception {
         ObjectNode pod = pod("gunicorn-sh-c");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(5 * 1024 * 1024));
+        ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(4 * 1024 * 1024 - 8192));
         assertNotNull(WebhookClient.patch(client.review("mutate", pod)));
     }
 

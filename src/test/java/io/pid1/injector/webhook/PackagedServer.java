@@ -26,6 +26,11 @@ final class PackagedServer implements AutoCloseable {
     final int port;
 
     PackagedServer(String... jvmOptions) throws IOException {
+        this(Map.of(), jvmOptions);
+    }
+
+    /** With {@code environment} added to the process's own (e.g. the Deployment's {@code JAVA_TOOL_OPTIONS}). */
+    PackagedServer(Map<String, String> environment, String... jvmOptions) throws IOException {
         dir = Files.createTempDirectory("pid1-packaged");
         log = dir.resolve("server.log");
         port = freePort();
@@ -36,6 +41,7 @@ final class PackagedServer implements AutoCloseable {
         builder.environment().putAll(Map.of("PID1_WEBHOOK_PORT", String.valueOf(port),
                 "PID1_MANAGEMENT_PORT", String.valueOf(freePort()), "PID1_LISTEN_HOST", "127.0.0.1",
                 "PID1_TLS_DIR", dir.resolve("tls").toString()));
+        builder.environment().putAll(environment);
         process = builder.start();
     }
 

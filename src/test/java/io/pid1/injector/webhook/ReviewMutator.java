@@ -11,6 +11,7 @@ import io.pid1.injector.catalog.Server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +53,9 @@ final class ReviewMutator {
         int mutations = random.nextInt(4);
         for (int i = 0; i < mutations; i++) {
             mutate(review);
+        }
+        if (random.nextInt(40) == 0 && review.get("request") instanceof ObjectNode request) {
+            hostile(request);
         }
         byte[] body = review.toString().getBytes(StandardCharsets.UTF_8);
         return random.nextInt(10) == 0 ? breakBytes(body) : body;
@@ -107,6 +111,34 @@ final class ReviewMutator {
 
     private String pick(List<String> options, String otherwise) {
         return options.isEmpty() ? otherwise : options.get(random.nextInt(options.size()));
+    }
+
+    /**
+     * One of the attacks of issue 20: more containers than the webhook analyses, a line break in a name that
+     * is logged, or a grace period beyond int64.
+     */
+    private void hostile(ObjectNode request) {
+        JsonNode pod = request.path("object");
+        if (!(pod.path("spec") instanceof ObjectNode spec) || !(pod.path("metadata") instanceof ObjectNode metadata)) {
+            return;
+        }
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                if (spec.path("containers") instanceof ArrayNode containers && !containers.isEmpty()) {
+                    JsonNode first = containers.get(0);
+                    for (int i = 0, n = 100 + random.nextInt(50); i < n; i++) {
+                        containers.add(first.deepCopy());
+                    }
+                }
+            }
+            case 1 -> {
+                String forged = (random.nextBoolean() ? "\n" : "\u2028") + "INFO  [pid1.admission] pod=forged";
+                metadata.put("name", metadata.path("name").asText() + forged);
+                request.put("namespace", request.path("namespace").asText() + forged);
+            }
+            default -> spec.set("terminationGracePeriodSeconds", random.nextBoolean()
+                    ? NODES.numberNode(99_999_999_999L) : NODES.numberNode(new BigInteger("1" + "0".repeat(30))));
+        }
     }
 
     /** Changes one randomly chosen field or element anywhere in the tree. */

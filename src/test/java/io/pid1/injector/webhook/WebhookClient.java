@@ -8,6 +8,7 @@ import io.pid1.injector.tls.TlsMaterial;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,6 +79,15 @@ final class WebhookClient {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Posts {@code body} over HTTP/1.1 without a length: chunked. */
+    HttpResponse<String> postChunked(String path, byte[] body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .version(HttpClient.Version.HTTP_1_1)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Posts a review of {@code pod} to {@code path} and returns the response object, checked for shape. */

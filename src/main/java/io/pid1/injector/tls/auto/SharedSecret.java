@@ -31,6 +31,8 @@ import java.util.stream.Stream;
  * The first replica creates it; one that loses that race (409) uses the winner's. A Secret that
  * cannot be used (unreadable, wrong names, less than {@link Certificates#MIN_REMAINING} left) is
  * replaced by an update that names the resourceVersion read, so only one replica replaces it.
+ * The update keeps the Secret's type, which the API server never lets change: the manifests may
+ * ship the Secret empty (so Opaque), letting the RBAC grant only get and update on its name.
  */
 final class SharedSecret {
 
@@ -53,6 +55,7 @@ final class SharedSecret {
     static final int ATTEMPTS = 5;
 
     private static final String LABEL = "app.kubernetes.io/name";
+    private static final String TLS_TYPE = "kubernetes.io/tls";
 
     private final KubernetesClient client;
     private final AutoTlsTarget target;
@@ -69,7 +72,7 @@ final class SharedSecret {
             try {
                 if (existing == null) {
                     TlsMaterial material = Certificates.create(target.service(), target.namespace());
-                    client.resource(secret(material, null)).create();
+                    client.resource(secret(material, TLS_TYPE, null)).create();
                     return new Obtained(material, How.CREATED, "Secret " + describe() + " was missing", Optional.empty());
                 }
                 Certificates.Existing found = inspect(existing);
@@ -77,7 +80,8 @@ final class SharedSecret {
                     return new Obtained(found.material().get(), How.REUSED, found.reason(), Optional.empty());
                 }
                 TlsMaterial material = Certificates.create(target.service(), target.namespace());
-                client.resource(secret(material, existing.getMetadata().getResourceVersion())).update();
+                client.resource(secret(material, existing.getType(), existing.getMetadata().getResourceVersion()))
+                        .update();
                 return new Obtained(material, How.REPLACED, found.reason(), validCa(existing));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -96,8 +100,8 @@ final class SharedSecret {
         return target.namespace() + "/" + target.secret();
     }
 
-    /** A Secret of type {@code kubernetes.io/tls} that also holds the CA as {@code ca.crt}. */
-    private Secret secret(TlsMaterial material, String resourceVersion) {
+    /** A Secret with the certificate and key as in a {@code kubernetes.io/tls} one, and the CA as {@code ca.crt}. */
+    private Secret secret(TlsMaterial material, String type, String resourceVersion) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(TlsMaterial.CA_FILE, base64(material.caPem()));
         data.put(TlsMaterial.CERT_FILE, base64(material.certificatePem()));
@@ -109,7 +113,7 @@ final class SharedSecret {
                         .withResourceVersion(resourceVersion)
                         .addToLabels(LABEL, "pid1-injector")
                         .build())
-                .withType("kubernetes.io/tls")
+                .withType(type)
                 .withData(data)
                 .build();
     }

@@ -188,6 +188,22 @@ class AutoTlsTest {
         assertEquals(winner.caBundle(), caBundles().get("mutate.pid1.io"));
     }
 
+    /** deploy/overlays/self-managed-tls ships the Secret empty and untyped, so the RBAC needs no create. */
+    @Test
+    void emptySecretFromTheManifestsIsFilledAndKeepsItsType() {
+        client.resource(new SecretBuilder().withNewMetadata().withName(TARGET.secret()).withNamespace(NAMESPACE)
+                .endMetadata().withType("Opaque").build()).create();
+
+        AutoTls.Outcome outcome = AutoTls.start(client, TARGET, dir);
+
+        assertEquals("replaced", outcome.secret(), outcome.reason());
+        Secret secret = stored();
+        assertEquals("Opaque", secret.getType(), "the API server refuses to change a Secret's type");
+        assertEquals(outcome.material().caPem(), decoded(secret, TlsMaterial.CA_FILE));
+        assertEquals(outcome.material().keyPem(), decoded(secret, TlsMaterial.KEY_FILE));
+        assertEquals(outcome.material().caBundle(), caBundles().get("mutate.pid1.io"), "no previous CA to trust");
+    }
+
     static Stream<Secret> unusableSecrets() {
         Secret garbage = secretOf(Certificates.create(TARGET.service(), NAMESPACE));
         garbage.getData().put(TlsMaterial.KEY_FILE, base64("not a key"));
