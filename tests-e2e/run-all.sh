@@ -8,3 +8,5 @@ mvn -B -ntp verify
 tests-e2e/run.sh
 # The webhook behind a real kube-apiserver; the first run on a machine builds it (tools/kube).
 tests-e2e/kube/run.sh
+# The webhook's own image, built here and run with crun as the Deployment runs it.
+tests-e2e/image.sh
