@@ -26,7 +26,14 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "image.sh: FAIL: $*" >&2; [ ! -f "$work/webhook.log" ] || tail -20 "$work/webhook.log" >&2; exit 1; }
+passed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() {
+  echo "image.sh: FAIL: $*" >&2
+  [ ! -f "$work/webhook.log" ] || tail -20 "$work/webhook.log" >&2
+  echo "image: $passed passed, 1 failed"
+  exit 1
+}
 
 mkdir -p "$work/bundle" "$work/tmp"
 chmod 1777 "$work/tmp"
@@ -57,29 +64,29 @@ done
 grep -q '"allowed":true' "$work/answer.json" ||
   fail "/mutate did not answer a review: $(head -c 300 "$work/answer.json")"
 grep -q '"patch"' "$work/answer.json" || fail "/mutate answered without a patch"
-echo "ok: /mutate answers over HTTPS (self-signed)"
+ok "/mutate answers over HTTPS (self-signed)"
 ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/q/health/ready")
 [ "$ready" = 200 ] || fail "/q/health/ready answered $ready"
-echo "ok: ready on the management port"
+ok "ready on the management port"
 # The image holds the C libraries that Netty's native parts need: they load as they do beside the jar.
 ! grep -E "(BoringSSL|epoll transport) is not available" "$work/webhook.log" || fail "a native library did not load"
-echo "ok: BoringSSL and epoll load"
+ok "BoringSSL and epoll load"
 # Nothing but /tmp is writable, and the process is 65532.
 java_pid=$(crun state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
 [ "$(awk '/^Uid:/ {print $2}' "/proc/$java_pid/status")" = 65532 ] || fail "the webhook does not run as 65532"
-echo "ok: runs as 65532 on a read-only root"
+ok "runs as 65532 on a read-only root"
 
 crun kill "$id" TERM
 sleep 1
 ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/q/health/ready")
 [ "$ready" = 503 ] || fail "after SIGTERM /q/health/ready answered $ready, not 503"
 mutate > /dev/null || fail "after SIGTERM, while draining, /mutate did not answer"
-echo "ok: on SIGTERM not ready and still answering (draining)"
+ok "on SIGTERM not ready and still answering (draining)"
 status=0
 wait "$run_pid" || status=$?
 run_pid=
 [ "$status" = 0 ] || fail "the webhook exited $status after SIGTERM"
-echo "ok: exited 0 after SIGTERM"
+ok "exited 0 after SIGTERM"
 crun delete --force "$id" >/dev/null 2>&1 || true
 
 # The shim's start also shows the image's command uses the training run's archive: -Xshare:on stops the JVM when
@@ -87,7 +94,8 @@ crun delete --force "$id" >/dev/null 2>&1 || true
 spec '["shim", "--help"]' '-Xshare:on -Xlog:class+load=info:file=/tmp/class-load.log'
 run "$id-shim" >"$work/shim.log" 2>&1 || fail "shim --help failed: $(cat "$work/shim.log")"
 grep -q '^Usage: pid1-injector shim' "$work/shim.log" || fail "shim --help printed no usage: $(cat "$work/shim.log")"
-echo "ok: shim starts from the same image"
+ok "shim starts from the same image"
 grep -q 'io.quarkus.bootstrap.runner.QuarkusEntryPoint source: shared objects file' "$work/tmp/class-load.log" ||
   fail "the image's command did not use the AppCDS archive of the build"
-echo "ok: the command uses the AppCDS archive of the training run"
+ok "the command uses the AppCDS archive of the training run"
+echo "image: $passed passed, 0 failed"
