@@ -12,11 +12,11 @@ app=target/quarkus-app
 [ -f "$app/quarkus-run.jar" ] || { echo "run 'mvn package -DskipTests' first" >&2; exit 2; }
 
 recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData -Xshare:auto"
-plain_cp="$app/app/pid1-injector-0.1.0-SNAPSHOT.jar"
+app_jar=$(ls "$app"/app/pid1-injector-*.jar 2>/dev/null | head -1)
+plain_cp="${app_jar:-target/classes}"
 for jar in info.picocli.picocli com.fasterxml.jackson.core.jackson-core; do
   plain_cp="$plain_cp:$(ls "$app"/lib/main/$jar-*.jar | head -1)"
 done
-[ -f "$app/app/pid1-injector-0.1.0-SNAPSHOT.jar" ] || plain_cp="target/classes:${plain_cp#*:}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

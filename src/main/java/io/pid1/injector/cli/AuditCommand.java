@@ -59,7 +59,7 @@ final class AuditCommand implements Callable<Integer> {
         out.print(switch (format) {
             case table -> TableReport.render(audit);
             case json -> JsonReport.render(audit);
-            case sarif -> SarifReport.render(audit, Settings.defaults().version());
+            case sarif -> SarifReport.render(audit, Settings.VERSION);
         });
         out.flush();
         return failOn != null && !audit.rows().isEmpty() ? FOUND : 0;

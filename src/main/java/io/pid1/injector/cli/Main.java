@@ -1,5 +1,6 @@
 package io.pid1.injector.cli;
 
+import io.pid1.injector.core.Settings;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
  * production form, a bare {@code shim}, starts without picocli (see {@link ShimCommand}).
  */
 @QuarkusMain
-@Command(name = "pid1-injector", mixinStandardHelpOptions = true, version = "pid1-injector 0.1.0",
+@Command(name = "pid1-injector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fixes PID 1 of pre-fork master-worker servers in Kubernetes pods.",
         subcommands = {ServeCommand.class, CertsCommand.class, MutateCommand.class, AuditCommand.class,
             ShimCommand.class})
@@ -18,6 +19,14 @@ public final class Main {
 
     /** Exit code for bad usage or unreadable input (SPEC). */
     static final int USAGE = 2;
+
+    /** {@code --version}: the version of {@code pom.xml}, as the build wrote it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pid1-injector " + Settings.VERSION};
+        }
+    }
 
     public static void main(String... args) {
         if (args.length == 1 && args[0].equals(ShimCommand.NAME)) {

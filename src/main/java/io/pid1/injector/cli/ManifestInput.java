@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.PodFixer;
 import io.pid1.injector.registry.ImageResolver;
-import io.pid1.injector.registry.RegistrySettings;
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.webhook.WebhookConfig;
 import picocli.CommandLine.Option;
 
 import java.io.InputStream;
@@ -30,7 +29,8 @@ final class ManifestInput {
     List<String> inputs;
 
     @Option(names = "--catalog", paramLabel = "FILE",
-            description = "YAML with catalog entries added to (or replacing) the built-in ones.")
+            description = "YAML with catalog entries added to (or replacing) the built-in ones "
+                    + "(else PID1_CATALOG_FILE, as in the webhook).")
     Path catalog;
 
     @Option(names = "--offline", description = "Never read image configurations from a registry "
@@ -46,11 +46,16 @@ final class ManifestInput {
     /** Whether stderr is a terminal (progress is shown only there). */
     BooleanSupplier terminal = () -> System.console() != null;
 
-    /** Every document of the input after the engine, in order. */
+    /**
+     * Every document of the input after the engine, in order. The engine is the webhook's: built from the same
+     * configuration ({@code PID1_*}, {@link WebhookConfig#fromEnvironment()}).
+     */
     List<ManifestFixer.Fixed> analyse(PrintWriter err) throws BadInputException {
         List<Document> documents = new ManifestReader(stdin, Path.of("")).read(inputs);
-        ManifestFixer fixer = new ManifestFixer(new PodFixer(catalog == null ? Catalog.builtin() : Catalog.load(catalog),
-                Settings.defaults()), offline ? pod -> ImageFacts.none() : images());
+        WebhookConfig config = WebhookConfig.fromEnvironment();
+        PodFixer engine = new PodFixer(catalog == null ? config.catalog() : Catalog.load(catalog),
+                config.engineSettings());
+        ManifestFixer fixer = new ManifestFixer(engine, offline ? pod -> ImageFacts.none() : images(config));
         Progress progress = new Progress(err, documents.size(), terminal.getAsBoolean());
         List<ManifestFixer.Fixed> fixed = new ArrayList<>(documents.size());
         for (Document document : documents) {
@@ -60,9 +65,9 @@ final class ManifestInput {
         return fixed;
     }
 
-    private Function<JsonNode, ImageFacts> images() {
+    private Function<JsonNode, ImageFacts> images(WebhookConfig config) {
         if (images == null) {
-            ImageResolver resolver = ImageResolver.create(RegistrySettings.from(p -> Setting.of(p, RegistrySettings.variable(p))));
+            ImageResolver resolver = ImageResolver.create(config.registry().settings());
             images = resolver::resolve;
         }
         return images;

@@ -6,6 +6,7 @@ import io.pid1.injector.tls.auto.AutoTls;
 import io.pid1.injector.tls.auto.AutoTlsException;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
 import io.pid1.injector.webhook.GracefulStop;
+import io.pid1.injector.webhook.WebhookConfig;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,9 +46,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<String> cert = Setting.of("pid1.tls.cert-file", "PID1_TLS_CERT_FILE");
-        Optional<String> key = Setting.of("pid1.tls.key-file", "PID1_TLS_KEY_FILE");
-        boolean auto = Boolean.parseBoolean(Setting.of("pid1.tls.auto", "PID1_TLS_AUTO").orElse("false"));
+        WebhookConfig.Tls tls = WebhookConfig.fromEnvironment().tls();
+        Optional<String> cert = tls.certFile();
+        Optional<String> key = tls.keyFile();
+        boolean auto = tls.auto();
         if (cert.isPresent() != key.isPresent()) {
             err.println("pid1-injector: set both PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE, or neither");
             return Main.USAGE;
@@ -58,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         inMemoryKeyStoresUnsealed();
         if (cert.isEmpty()) {
-            Path dir = Path.of(Setting.of("pid1.tls.dir", "PID1_TLS_DIR").orElse("pid1-tls")).toAbsolutePath();
+            Path dir = Path.of(tls.dir()).toAbsolutePath();
             if (auto) {
                 try {
                     selfManaged(dir, err);
@@ -100,14 +102,12 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private void selfManaged(Path dir, PrintWriter err) {
+        WebhookConfig config = WebhookConfig.fromEnvironment();
         AutoTlsTarget target = new AutoTlsTarget(
-                Setting.of("pid1.namespace", "PID1_NAMESPACE")
+                config.namespace()
                         .or(() -> AutoTlsTarget.namespaceIn(AutoTlsTarget.NAMESPACE_FILE))
                         .orElse(namespace),
-                service,
-                Setting.of("pid1.tls.auto-secret", "PID1_TLS_AUTO_SECRET").orElse(AutoTlsTarget.DEFAULT_SECRET),
-                Setting.of("pid1.tls.auto-webhook", "PID1_TLS_AUTO_WEBHOOK")
-                        .orElse(AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION));
+                service, config.tls().autoSecret(), config.tls().autoWebhook());
         AutoTls.Outcome outcome = AutoTls.start(target, dir);
         err.printf("pid1-injector: self-managed TLS in %s: %s Secret %s/%s (%s); caBundle %s%n", dir, outcome.secret(),
                 target.namespace(), target.secret(), outcome.reason(),

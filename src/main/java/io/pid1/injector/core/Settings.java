@@ -1,9 +1,14 @@
 package io.pid1.injector.core;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * Cluster-wide defaults of the engine; a pod's annotations refine them.
+ * Cluster-wide defaults of the engine; a pod's annotations refine them. Every default is written here once;
+ * the webhook's configuration ({@code webhook/WebhookConfig}) overrides them.
  *
  * @param fixes        fixes switched on unless a pod names its own list
  * @param init         the init used when a pod does not choose one
@@ -15,14 +20,29 @@ import java.util.Set;
 public record Settings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
                        String version) {
 
-    public static final String DEFAULT_INIT_IMAGE = "ghcr.io/pid1-io/pid1-init:0.1.0";
-    public static final String DEFAULT_SHIM_IMAGE = "ghcr.io/pid1-io/pid1-injector:0.1.0";
+    /** The project's version, from {@code pom.xml} through the build (a filtered resource). */
+    public static final String VERSION = builtVersion();
+    public static final String DEFAULT_INIT_IMAGE = "ghcr.io/pid1-io/pid1-init:" + VERSION;
+    public static final String DEFAULT_SHIM_IMAGE = "ghcr.io/pid1-io/pid1-injector:" + VERSION;
+    public static final int DEFAULT_DRAIN_SECONDS = 5;
 
     public Settings {
         fixes = Set.copyOf(fixes);
     }
 
     public static Settings defaults() {
-        return new Settings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE, 5, "0.1.0");
+        return new Settings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE,
+                DEFAULT_DRAIN_SECONDS, VERSION);
+    }
+
+    private static String builtVersion() {
+        try (InputStream in = Settings.class.getResourceAsStream("/pid1-injector.version")) {
+            if (in == null) {
+                throw new IllegalStateException("pid1-injector.version is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -37,7 +37,8 @@ class ServingTls implements HttpServerOptionsCustomizer {
         ServingFiles files;
         Optional<ClientCaTrust> clients;
         try {
-            files = ServingFiles.load(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()), Instant.now());
+            files = ServingFiles.load(Path.of(config.tls().certFile().orElseThrow()),
+                    Path.of(config.tls().keyFile().orElseThrow()), Instant.now());
             clients = config.tls().clientCaFile().isPresent()
                     ? Optional.of(ClientCaTrust.load(Path.of(config.tls().clientCaFile().get())))
                     : Optional.empty();

@@ -2,12 +2,17 @@ package io.pid1.injector.webhook;
 
 import io.pid1.injector.catalog.Catalog;
 import io.pid1.injector.core.FixKind;
-import io.pid1.injector.core.InitMode;
 import io.pid1.injector.core.PodFixer;
 import io.pid1.injector.core.Settings;
 import io.pid1.injector.registry.ImageResolver;
 import io.pid1.injector.registry.RegistrySettings;
+import io.pid1.injector.tls.auto.AutoTlsTarget;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.PropertiesConfigSourceLoader;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -16,27 +21,73 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-/** The webhook's {@code pid1.*} settings (SPEC's {@code PID1_*} environment variables). */
+/**
+ * The webhook's {@code pid1.*} settings, each also read from its {@code PID1_*} environment variable
+ * (docs/reference.md). The only reader of them: Quarkus maps it for the webhook, and {@link #fromEnvironment()}
+ * reads it the same way for the code that runs before Quarkus boots (the CLI, {@code serve}'s TLS set-up).
+ */
 @ConfigMapping(prefix = "pid1")
 public interface WebhookConfig {
+
+    /** The properties file Quarkus reads, with its ordinal: system properties and environment override it. */
+    String PROPERTIES = "application.properties";
+
+    /**
+     * This configuration as the webhook will see it, read before Quarkus boots: system properties, then
+     * {@code PID1_*} environment variables, then {@code application.properties}.
+     *
+     * @throws IllegalArgumentException one line naming the setting whose value is invalid
+     */
+    static WebhookConfig fromEnvironment() {
+        return read(new SmallRyeConfigBuilder().addSystemSources(), Map.of());
+    }
+
+    /** This configuration from {@code application.properties} and these properties only (for tests). */
+    static WebhookConfig of(Map<String, String> properties) {
+        return read(new SmallRyeConfigBuilder(), properties);
+    }
+
+    private static WebhookConfig read(SmallRyeConfigBuilder builder, Map<String, String> properties) {
+        ClassLoader loader = WebhookConfig.class.getClassLoader();
+        builder.addDefaultInterceptors()
+                .withSources(PropertiesConfigSourceLoader.inClassPath(PROPERTIES, 250, loader))
+                .withSources(new PropertiesConfigSource(properties, "given", 500))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(WebhookConfig.class)
+                .withValidateUnknown(false);
+        try {
+            return builder.build().getConfigMapping(WebhookConfig.class);
+        } catch (ConfigValidationException e) {
+            throw new IllegalArgumentException(IntStream.range(0, e.getProblemCount())
+                    .mapToObj(i -> e.getProblem(i).getMessage().replaceFirst("^java\\.lang\\.\\w+: ", ""))
+                    .collect(Collectors.joining("; ")), e);
+        }
+    }
+
 
     /** {@code enforce}, or {@code audit}: every request is answered as on {@code /audit}. */
     @WithDefault("enforce")
     String mode();
 
-    String initImage();
+    /** Image of the injected {@code pid1-init} container; default {@link Settings#DEFAULT_INIT_IMAGE}. */
+    Optional<String> initImage();
 
     /** The project's image, run as the {@code pid1-shim} sidecar with {@code pid1.io/init: shim}. */
-    String shimImage();
+    Optional<String> shimImage();
 
-    @WithDefault("5")
-    int drainSeconds();
+    /** The preStop drain when a pod does not choose one; default {@link Settings#DEFAULT_DRAIN_SECONDS}. */
+    OptionalInt drainSeconds();
 
-    List<String> fixes();
+    /** The fixes switched on; default {@link FixKind#defaults()}. */
+    Optional<List<String>> fixes();
 
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
@@ -49,7 +100,7 @@ public interface WebhookConfig {
         @WithDefault("true")
         boolean lookup();
 
-        @WithDefault("1500")
+        @WithDefault("" + RegistrySettings.DEFAULT_TIMEOUT_MS)
         int timeoutMs();
 
         /** A Docker {@code config.json} with registry credentials. */
@@ -64,8 +115,16 @@ public interface WebhookConfig {
         /** Comma list of hosts that may be loopback, link-local or metadata addresses. */
         Optional<String> allowInternal();
 
-        @WithDefault("amd64")
+        @WithDefault(RegistrySettings.DEFAULT_ARCHITECTURE)
         String defaultArch();
+
+        /** These settings as the registry client takes them. */
+        default RegistrySettings settings() {
+            return new RegistrySettings(lookup(), Duration.ofMillis(timeoutMs()), authFile().map(Path::of),
+                    insecure().map(RegistrySettings::hosts).orElse(Set.of()), defaultArch().toLowerCase(Locale.ROOT),
+                    allow().map(RegistrySettings::hosts).orElse(Set.of()),
+                    allowInternal().map(RegistrySettings::hosts).orElse(Set.of()));
+        }
     }
 
     /** HTTPS port of {@code /mutate} and {@code /audit}. */
@@ -87,10 +146,10 @@ public interface WebhookConfig {
     interface Tls {
 
         /** PEM certificate; {@code serve} points it at {@code dir} when unset. */
-        String certFile();
+        Optional<String> certFile();
 
         /** PEM private key. */
-        String keyFile();
+        Optional<String> keyFile();
 
         /**
          * PEM CAs whose client certificates may call the webhook ({@code PID1_TLS_CLIENT_CA_FILE}); when set, a
@@ -99,7 +158,8 @@ public interface WebhookConfig {
         Optional<String> clientCaFile();
 
         /** Where {@code serve} writes self-signed material when no files are given. */
-        Optional<String> dir();
+        @WithDefault("pid1-tls")
+        String dir();
 
         /** How often the files are checked for a new pair ({@link io.pid1.injector.tls.ServingFiles}). */
         @WithDefault("10s")
@@ -110,11 +170,11 @@ public interface WebhookConfig {
         boolean auto();
 
         /** The Secret the replicas share in self-managed TLS. */
-        @WithDefault("pid1-injector-ca")
+        @WithDefault(AutoTlsTarget.DEFAULT_SECRET)
         String autoSecret();
 
         /** The MutatingWebhookConfiguration whose caBundle self-managed TLS sets. */
-        @WithDefault("pid1-injector")
+        @WithDefault(AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION)
         String autoWebhook();
     }
 
@@ -130,6 +190,28 @@ public interface WebhookConfig {
         Duration timeout();
     }
 
+    /**
+     * The engine's settings: {@link Settings#defaults()} where nothing is set.
+     *
+     * @throws IllegalArgumentException when {@code pid1.fixes} names an unknown fix
+     */
+    default Settings engineSettings() {
+        Settings defaults = Settings.defaults();
+        Set<FixKind> fixes = EnumSet.noneOf(FixKind.class);
+        for (String id : fixes().orElse(List.of())) {
+            fixes.add(FixKind.byId(id).orElseThrow(() -> new IllegalArgumentException(
+                    "pid1.fixes names unknown fix \"" + id + "\"")));
+        }
+        return new Settings(fixes().isPresent() ? fixes : defaults.fixes(), defaults.init(),
+                initImage().orElse(defaults.initImage()), shimImage().orElse(defaults.shimImage()),
+                drainSeconds().orElse(defaults.drainSeconds()), defaults.version());
+    }
+
+    /** The built-in catalog, with the entries of {@code pid1.catalog-file} when it is set. */
+    default Catalog catalog() {
+        return catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
+    }
+
     /** Makes the engine from this configuration. */
     @ApplicationScoped
     class Engine {
@@ -137,30 +219,13 @@ public interface WebhookConfig {
         @Produces
         @ApplicationScoped
         PodFixer podFixer(WebhookConfig config) {
-            Set<FixKind> fixes = EnumSet.noneOf(FixKind.class);
-            for (String id : config.fixes()) {
-                fixes.add(FixKind.byId(id).orElseThrow(() -> new IllegalArgumentException(
-                        "pid1.fixes names unknown fix \"" + id + "\"")));
-            }
-            Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.shimImage(), config.drainSeconds(),
-                    Settings.defaults().version());
-            Catalog catalog = config.catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
-            return new PodFixer(catalog, settings);
+            return new PodFixer(config.catalog(), config.engineSettings());
         }
 
         @Produces
         @ApplicationScoped
         ImageResolver imageResolver(WebhookConfig config) {
-            Registry registry = config.registry();
-            Map<String, Optional<String>> properties = Map.of(
-                    RegistrySettings.LOOKUP, Optional.of(String.valueOf(registry.lookup())),
-                    RegistrySettings.TIMEOUT_MS, Optional.of(String.valueOf(registry.timeoutMs())),
-                    RegistrySettings.AUTH_FILE, registry.authFile(),
-                    RegistrySettings.INSECURE, registry.insecure(),
-                    RegistrySettings.DEFAULT_ARCH, Optional.of(registry.defaultArch()),
-                    RegistrySettings.ALLOW, registry.allow(),
-                    RegistrySettings.ALLOW_INTERNAL, registry.allowInternal());
-            return ImageResolver.create(RegistrySettings.from(p -> properties.getOrDefault(p, Optional.empty())));
+            return ImageResolver.create(config.registry().settings());
         }
     }
 }

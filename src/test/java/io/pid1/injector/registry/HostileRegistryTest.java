@@ -1,5 +1,6 @@
 package io.pid1.injector.registry;
 
+import io.pid1.injector.webhook.WebhookConfig;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -83,8 +84,7 @@ class HostileRegistryTest {
                 "pid1.registry.timeout-ms", "1500",
                 "pid1.registry.auth-file", config.toString()));
         settings.forEach((name, value) -> properties.merge(name, value, (a, b) -> a + "," + b));
-        ImageResolver resolver = ImageResolver.create(RegistrySettings.from(p -> Optional.ofNullable(
-                properties.get(p))));
+        ImageResolver resolver = ImageResolver.create(WebhookConfig.of(properties).registry().settings());
         return resolver.resolve(Pods.of(registryHost() + "/" + repository + ":v1")).failures();
     }
 
@@ -157,8 +157,8 @@ class HostileRegistryTest {
     @Test
     void aRegistryOnALoopbackAddressIsNotAskedUnlessAllowed() throws IOException {
         String host = internal.host();
-        ImageResolver resolver = ImageResolver.create(RegistrySettings.from(p -> Optional.ofNullable(
-                Map.of("pid1.registry.insecure", host).get(p))));
+        ImageResolver resolver = ImageResolver.create(
+                WebhookConfig.of(Map.of("pid1.registry.insecure", host)).registry().settings());
         assertEquals(Map.of(host + "/app:v1", "refused " + host
                 + ": 127.0.0.1 is a loopback address (PID1_REGISTRY_ALLOW_INTERNAL)"),
                 resolver.resolve(Pods.of(host + "/app:v1")).failures());

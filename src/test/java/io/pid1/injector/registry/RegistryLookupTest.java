@@ -1,5 +1,6 @@
 package io.pid1.injector.registry;
 
+import io.pid1.injector.webhook.WebhookConfig;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.core.ImageConfig;
 import io.pid1.injector.core.ImageFacts;
@@ -267,8 +268,7 @@ class RegistryLookupTest {
 
     @Test
     void lookupSwitchedOffGivesNoFacts() {
-        RegistrySettings off = RegistrySettings.from(name -> name.equals(RegistrySettings.LOOKUP)
-                ? Optional.of("false") : Optional.empty());
+        RegistrySettings off = WebhookConfig.of(Map.of("pid1.registry.lookup", "false")).registry().settings();
         assertEquals(ImageFacts.none(), ImageResolver.create(off).resolve(Pods.of(image("tini:v1"))));
     }
 }

@@ -43,8 +43,8 @@ public class RegistryWithImages implements QuarkusTestResourceLifecycleManager {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return Map.of(RegistrySettings.LOOKUP, "true", RegistrySettings.INSECURE, host,
-                RegistrySettings.ALLOW_INTERNAL, host);
+        return Map.of("pid1.registry.lookup", "true", "pid1.registry.insecure", host,
+                "pid1.registry.allow-internal", host);
     }
 
     @Override
