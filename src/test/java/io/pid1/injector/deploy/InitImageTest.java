@@ -1,5 +1,6 @@
 package io.pid1.injector.deploy;
 
+import io.pid1.injector.core.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class InitImageTest {
 
-    private static final String TAG = "0.1.0";
+    private static final String TAG = Settings.VERSION;
     private static final Path TINI = Path.of("/usr/bin/tini-static");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final List<String> COPY = List.of("/busybox", "cp", "/tini", "/pid1-probe", "/.pid1/");

@@ -1,0 +1,93 @@
+package io.pid1.injector.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.pid1.injector.core.Settings;
+import io.pid1.injector.tls.auto.AutoTlsTarget;
+import io.pid1.injector.webhook.WebhookConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The manifests and image scripts in deploy/ repeat a few defaults of the code (a manifest cannot import a
+ * constant): the version, the ports, the shared Secret's name. Each must equal the one in the code.
+ */
+class DefaultsInManifestsTest {
+
+    private static final Path DEPLOY = Path.of("deploy");
+    private static final WebhookConfig DEFAULTS = WebhookConfig.of(Map.of());
+
+    @Test
+    void theManifestsAndImageScriptsNameTheBuiltVersion() throws IOException {
+        JsonNode kustomization = documents(DEPLOY.resolve("base/kustomization.yaml")).get(0);
+        assertEquals(Settings.VERSION, kustomization.path("images").path(0).path("newTag").asText());
+        assertEquals(Settings.DEFAULT_INIT_IMAGE, env(webhook(), "PID1_INIT_IMAGE"));
+        for (String script : List.of("build-init-image.sh", "build-webhook-image.sh")) {
+            List<String> lines = Files.readAllLines(DEPLOY.resolve("image").resolve(script));
+            assertTrue(lines.contains("tag=" + Settings.VERSION), script + " has no line tag=" + Settings.VERSION);
+        }
+    }
+
+    @Test
+    void theManifestsUseTheConfiguredPorts() throws IOException {
+        JsonNode webhook = webhook();
+        assertEquals(DEFAULTS.webhookPort(), port(webhook, "https"));
+        assertEquals(DEFAULTS.managementPort(), port(webhook, "management"));
+        assertEquals(String.valueOf(DEFAULTS.webhookPort()), env(webhook, "PID1_WEBHOOK_PORT"));
+        assertEquals(String.valueOf(DEFAULTS.managementPort()), env(webhook, "PID1_MANAGEMENT_PORT"));
+        JsonNode metrics = documents(DEPLOY.resolve("base/service.yaml")).get(0).path("spec").path("ports").path(1);
+        assertEquals(DEFAULTS.managementPort(), metrics.path("port").asInt());
+    }
+
+    @Test
+    void theSelfManagedTlsOverlayNamesTheDefaultSecret() throws IOException {
+        assertEquals(AutoTlsTarget.DEFAULT_SECRET, DEFAULTS.tls().autoSecret());
+        Path overlay = DEPLOY.resolve("overlays/self-managed-tls");
+        assertEquals(AutoTlsTarget.DEFAULT_SECRET,
+                documents(overlay.resolve("secret.yaml")).get(0).path("metadata").path("name").asText());
+        List<String> granted = new ArrayList<>();
+        for (JsonNode document : documents(overlay.resolve("rbac.yaml"))) {
+            document.path("rules").forEach(rule -> rule.path("resourceNames").forEach(n -> granted.add(n.asText())));
+        }
+        assertTrue(granted.contains(AutoTlsTarget.DEFAULT_SECRET), granted.toString());
+        assertTrue(granted.contains(AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION), granted.toString());
+    }
+
+    private static JsonNode webhook() throws IOException {
+        return documents(DEPLOY.resolve("base/deployment.yaml")).get(0)
+                .path("spec").path("template").path("spec").path("containers").path(0);
+    }
+
+    private static int port(JsonNode container, String name) {
+        for (JsonNode port : container.path("ports")) {
+            if (port.path("name").asText().equals(name)) {
+                return port.path("containerPort").asInt();
+            }
+        }
+        throw new AssertionError("no port named " + name + " in " + container.path("ports"));
+    }
+
+    private static String env(JsonNode container, String name) {
+        for (JsonNode variable : container.path("env")) {
+            if (variable.path("name").asText().equals(name)) {
+                return variable.path("value").asText();
+            }
+        }
+        throw new AssertionError("no variable " + name + " in " + container.path("env"));
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        try (MappingIterator<JsonNode> documents = Rendered.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            return documents.readAll();
+        }
+    }
+}
