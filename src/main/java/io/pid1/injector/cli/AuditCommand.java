@@ -29,7 +29,7 @@ final class AuditCommand implements Callable<Integer> {
     /** What makes {@code --fail-on} exit 1. */
     enum FailOn { finding }
 
-    /** Exit code of {@code --fail-on} when it is met (SPEC). */
+    /** Exit code of {@code --fail-on} when it is met (docs/reference.md). */
     static final int FOUND = 1;
 
     @Mixin

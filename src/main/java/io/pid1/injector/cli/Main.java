@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             ShimCommand.class})
 public final class Main {
 
-    /** Exit code for bad usage or unreadable input (SPEC). */
+    /** Exit code for bad usage or unreadable input (docs/reference.md). */
     static final int USAGE = 2;
 
     /** {@code --version}: the version of {@code pom.xml}, as the build wrote it. */
@@ -36,7 +36,7 @@ public final class Main {
         System.exit(commandLine().execute(effective));
     }
 
-    /** The command line with SPEC's exit codes: any failure is one line on stderr and exit 2. */
+    /** The command line with the exit codes of docs/reference.md: any failure is one line on stderr and exit 2. */
     static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setParameterExceptionHandler((e, args) -> {

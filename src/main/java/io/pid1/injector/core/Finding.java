@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public record Finding(Optional<String> container, Optional<FixKind> fix, boolean applied, String message) {
 
-    /** The apiserver may truncate longer warnings; SPEC keeps each under 120 characters. */
+    /** The apiserver may truncate longer warnings; docs/reference.md keeps each under 120 characters. */
     static final int MAX_LINE = 119;
     private static final Pattern BREAKS = Pattern.compile("[\\r\\n\\t]+");
 

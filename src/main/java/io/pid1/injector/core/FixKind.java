@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The fixes of SPEC, by the names users write in {@code pid1.io/fixes}. */
+/** The fixes, by the names users write in {@code pid1.io/fixes} (docs/reference.md). */
 public enum FixKind {
     EXEC, INIT, SIGNAL, PROBES, PRESTOP, PIDNS;
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code serve} with {@code pid1.tls.auto=true} fails fast, before Quarkus boots: one line and exit 2
- * (SPEC's code for a failure), so that the Deployment's restart backoff shows the problem.
+ * (the failure code of docs/reference.md), so that the Deployment's restart backoff shows the problem.
  * The success path is covered against a mock API server in {@code AutoTlsTest}.
  */
 class ServeSelfManagedTlsTest {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The MutatingWebhookConfiguration of every deploy/ directory obeys SPEC's "Deployment" rules. */
+/** The MutatingWebhookConfiguration of every deploy/ directory obeys the rules of deploy/README.md. */
 class WebhookConfigurationTest {
 
     private static final String DIRECTORIES = "io.pid1.injector.deploy.Rendered#deployDirectories";

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The admission endpoints over real HTTPS, one test per rule of SPEC. */
+/** The admission endpoints over real HTTPS, one test per rule of docs/reference.md. */
 @QuarkusTest
 @WithTestResource(TlsFiles.class)
 class AdmissionEndpointTest {

@@ -2,6 +2,7 @@ package io.pid1.injector.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import io.pid1.injector.core.FixKind;
 import io.pid1.injector.core.Settings;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
 import io.pid1.injector.webhook.WebhookConfig;
@@ -11,17 +12,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The manifests and image scripts in deploy/ repeat a few defaults of the code (a manifest cannot import a
- * constant): the version, the ports, the shared Secret's name. Each must equal the one in the code.
+ * The manifests and image scripts in deploy/ and the table of docs/reference.md repeat defaults of the code (a
+ * manifest cannot import a constant): the version, the ports, the shared Secret's name, the drain. Each must
+ * equal the one in the code.
  */
-class DefaultsInManifestsTest {
+class DefaultsOutsideTheCodeTest {
 
     private static final Path DEPLOY = Path.of("deploy");
     private static final WebhookConfig DEFAULTS = WebhookConfig.of(Map.of());
@@ -60,6 +66,36 @@ class DefaultsInManifestsTest {
         }
         assertTrue(granted.contains(AutoTlsTarget.DEFAULT_SECRET), granted.toString());
         assertTrue(granted.contains(AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION), granted.toString());
+    }
+
+    @Test
+    void theReferenceTableGivesTheCodesDefaults() throws IOException {
+        Map<String, String> documented = new HashMap<>();
+        Matcher row = Pattern.compile("(?m)^\\| `(PID1_[A-Z_]+)` \\| `([^`]*)` \\|")
+                .matcher(Files.readString(Path.of("docs", "reference.md")));
+        while (row.find()) {
+            documented.put(row.group(1), row.group(2));
+        }
+        Map<String, String> code = Map.ofEntries(
+                Map.entry("PID1_WEBHOOK_PORT", String.valueOf(DEFAULTS.webhookPort())),
+                Map.entry("PID1_MANAGEMENT_PORT", String.valueOf(DEFAULTS.managementPort())),
+                Map.entry("PID1_LISTEN_HOST", DEFAULTS.listenHost()),
+                Map.entry("PID1_MODE", DEFAULTS.mode()),
+                Map.entry("PID1_FIXES", FixKind.defaults().stream().map(FixKind::id).collect(Collectors.joining(","))),
+                Map.entry("PID1_INIT_IMAGE", Settings.DEFAULT_INIT_IMAGE),
+                Map.entry("PID1_SHIM_IMAGE", Settings.DEFAULT_SHIM_IMAGE),
+                Map.entry("PID1_DRAIN_SECONDS", String.valueOf(Settings.DEFAULT_DRAIN_SECONDS)),
+                Map.entry("PID1_TLS_RELOAD_PERIOD", DEFAULTS.tls().reloadPeriod().toSeconds() + "s"),
+                Map.entry("PID1_TLS_DIR", DEFAULTS.tls().dir()),
+                Map.entry("PID1_TLS_AUTO", String.valueOf(DEFAULTS.tls().auto())),
+                Map.entry("PID1_TLS_AUTO_SECRET", DEFAULTS.tls().autoSecret()),
+                Map.entry("PID1_TLS_AUTO_WEBHOOK", DEFAULTS.tls().autoWebhook()),
+                Map.entry("PID1_REGISTRY_LOOKUP", String.valueOf(DEFAULTS.registry().lookup())),
+                Map.entry("PID1_REGISTRY_TIMEOUT_MS", String.valueOf(DEFAULTS.registry().timeoutMs())),
+                Map.entry("PID1_REGISTRY_DEFAULT_ARCH", DEFAULTS.registry().defaultArch()),
+                Map.entry("PID1_SHUTDOWN_DELAY", DEFAULTS.shutdown().delay().toSeconds() + "s"),
+                Map.entry("PID1_SHUTDOWN_TIMEOUT", DEFAULTS.shutdown().timeout().toSeconds() + "s"));
+        assertEquals(code, documented);
     }
 
     private static JsonNode webhook() throws IOException {
