@@ -81,11 +81,9 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Vert.x copies the PEM key into an in-memory PKCS#12 key store under a fixed password, and the JDK seals
-     * each key there with 10,000 rounds of PBKDF2 and opens it again with as many: 0.4 to 0.7 s of CPU at
-     * each start (the JIT compiler's share included) and again at each certificate reload, protecting
-     * nothing. This process writes no key store to disk, so one round is enough; a value the operator set
-     * with {@code -D} is kept.
+     * Vert.x copies the PEM key into an in-memory PKCS#12 key store, which the JDK seals with 10,000 PBKDF2
+     * rounds at each start and reload (its cost: bench/README.md, "Hot spots"). No key store is written to disk,
+     * so one round protects as much (docs/security.md); a value the operator set with {@code -D} is kept.
      */
     static void inMemoryKeyStoresUnsealed() {
         if (System.getProperty(KEY_PBE_ITERATIONS) == null) {

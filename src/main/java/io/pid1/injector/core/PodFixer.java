@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * The pure core: a pod as received (+ resolved image facts) to the fixed pod, its patch and the
- * findings. No I/O; the webhook and the CLI are thin shells around it. The one value it does not
- * derive from its input is a {@code pid1-shim} pod's drain token, which must be unguessable.
+ * findings. No I/O; the webhook, the CLI and the warm-up call it alike. The {@code pid1-shim} sidecar it
+ * injects is a program of its own ({@code shim/} uses nothing of this package). The one value it does not
+ * derive from its input is a shim pod's drain token, which must be unguessable.
  */
 public class PodFixer {
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The AdmissionReview sent back: always allowed, with the JSON Patch, warnings and audit annotations when
- * there are any. Written straight to bytes by a JSON generator: serialising the fabric8 model's beans cost a
- * seventh of the server's CPU per review.
+ * there are any. Written straight to bytes by a JSON generator, not through the fabric8 model's beans, whose
+ * serialisation was a hot spot (bench/README.md, "Hot spots (JFR) and what was done").
  *
  * @param outcome the {@code outcome} label of {@code pid1_requests_total}
  */
@@ -27,8 +27,8 @@ record Answer(Review review, Optional<JsonNode> patch, List<String> warnings, Ma
     }
 
     /**
-     * The patch is Base64-encoded by the JDK's encoder (a CPU intrinsic, a third of the time of Jackson's
-     * {@code writeBinary} for a typical patch) and its characters, which need no escaping, written as they are.
+     * The patch is Base64-encoded by the JDK's encoder (an intrinsic, faster than Jackson's {@code writeBinary}:
+     * bench/README.md) and its characters, which need no escaping, written as they are.
      */
     byte[] write(ObjectMapper json) {
         byte[] patchBase64;
