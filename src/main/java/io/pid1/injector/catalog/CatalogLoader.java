@@ -1,5 +1,6 @@
 package io.pid1.injector.catalog;
 
+import io.pid1.injector.text.OneLine;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -92,7 +93,8 @@ final class CatalogLoader {
             return YAML.readTree(yaml);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new InvalidCatalogException(source + ": not valid YAML" + where + ": " + oneLine(e.getOriginalMessage()), e);
+            throw new InvalidCatalogException(source + ": not valid YAML" + where + ": "
+                    + OneLine.of(e.getOriginalMessage(), "invalid"), e);
         }
     }
 
@@ -128,9 +130,10 @@ final class CatalogLoader {
         } catch (InvalidFormatException e) {
             throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": " + problem(e), e);
         } catch (JsonMappingException e) {
-            throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": " + oneLine(e.getOriginalMessage()), e);
+            throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": "
+                    + OneLine.of(e.getOriginalMessage(), "invalid"), e);
         } catch (JacksonException e) {
-            throw new InvalidCatalogException(where + ": " + oneLine(e.getOriginalMessage()), e);
+            throw new InvalidCatalogException(where + ": " + OneLine.of(e.getOriginalMessage(), "invalid"), e);
         }
     }
 
@@ -141,7 +144,7 @@ final class CatalogLoader {
                     .map(constant -> constant.toString().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining(", ")) + ", was " + e.getValue();
         }
-        return oneLine(e.getOriginalMessage());
+        return OneLine.of(e.getOriginalMessage(), "invalid");
     }
 
     private static String field(JsonMappingException e) {
@@ -152,12 +155,6 @@ final class CatalogLoader {
             }
         }
         return "?";
-    }
-
-    private static String oneLine(String message) {
-        String text = message == null ? "invalid" : message;
-        int end = text.indexOf('\n');
-        return end < 0 ? text : text.substring(0, end);
     }
 
     private static <T> List<T> byName(List<T> base, List<T> extra, Function<T, String> name) {

@@ -95,7 +95,7 @@ final class EntryChecks {
 
     private void flags(List<String> flags, String entry, String field) {
         for (String flag : flags) {
-            if (flag == null || !Words.isOption(flag)) {
+            if (flag == null || !SubcommandWords.isOption(flag)) {
                 fail(entry, field, "each must start with -, was " + flag);
             }
         }

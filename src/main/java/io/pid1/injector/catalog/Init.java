@@ -15,7 +15,7 @@ public record Init(String name, List<String> executables, List<String> valueOpti
 
     /** Replaces absent lists by empty ones. */
     public Init {
-        executables = Absent.orEmpty(executables);
-        valueOptions = Absent.orEmpty(valueOptions);
+        executables = MissingFields.orEmpty(executables);
+        valueOptions = MissingFields.orEmpty(valueOptions);
     }
 }

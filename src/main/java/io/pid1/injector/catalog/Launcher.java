@@ -37,12 +37,12 @@ public record Launcher(
 
     /** Replaces absent values by empty ones. */
     public Launcher {
-        executables = Absent.orEmpty(executables);
-        words = Absent.orEmpty(words);
-        valueOptions = Absent.orEmpty(valueOptions);
-        clearOptions = Absent.orEmpty(clearOptions);
-        moduleOption = Absent.orEmpty(moduleOption);
-        stopOptions = Absent.orEmpty(stopOptions);
+        executables = MissingFields.orEmpty(executables);
+        words = MissingFields.orEmpty(words);
+        valueOptions = MissingFields.orEmpty(valueOptions);
+        clearOptions = MissingFields.orEmpty(clearOptions);
+        moduleOption = MissingFields.orEmpty(moduleOption);
+        stopOptions = MissingFields.orEmpty(stopOptions);
         note = note == null ? "" : note;
     }
 }

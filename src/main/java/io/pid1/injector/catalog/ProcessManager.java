@@ -14,7 +14,7 @@ public record ProcessManager(String name, List<String> executables, List<String>
 
     /** Replaces absent lists by empty ones. */
     public ProcessManager {
-        executables = Absent.orEmpty(executables);
-        modules = Absent.orEmpty(modules);
+        executables = MissingFields.orEmpty(executables);
+        modules = MissingFields.orEmpty(modules);
     }
 }

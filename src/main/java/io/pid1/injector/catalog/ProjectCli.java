@@ -38,12 +38,12 @@ public record ProjectCli(
 
     /** Replaces absent values by empty ones. */
     public ProjectCli {
-        executables = Absent.orEmpty(executables);
-        words = Absent.orEmpty(words);
-        listenFlags = Absent.orEmpty(listenFlags);
-        workersFlags = Absent.orEmpty(workersFlags);
+        executables = MissingFields.orEmpty(executables);
+        words = MissingFields.orEmpty(words);
+        listenFlags = MissingFields.orEmpty(listenFlags);
+        workersFlags = MissingFields.orEmpty(workersFlags);
         defaultPort = defaultPort == null ? OptionalInt.empty() : defaultPort;
-        http = Absent.orEmpty(http);
+        http = MissingFields.orEmpty(http);
         note = note == null ? "" : note;
     }
 }

@@ -42,7 +42,7 @@ final class Recogniser {
             }
             wrappers.add(launcher.get().name());
             direct &= launcher.get().handover().direct();
-            int next = skipLauncher(launcher.get(), Words.after(argv, i + 1, launcher.get().words()));
+            int next = skipLauncher(launcher.get(), SubcommandWords.after(argv, i + 1, launcher.get().words()));
             if (next < 0) {
                 return unknown(Optional.empty());
             }
@@ -57,7 +57,7 @@ final class Recogniser {
 
     private Optional<Init> initNamed(String word) {
         for (Init candidate : entries.inits()) {
-            if (Names.matches(candidate.executables(), word)) {
+            if (ExecutablePatterns.matches(candidate.executables(), word)) {
                 return Optional.of(candidate);
             }
         }
@@ -74,7 +74,7 @@ final class Recogniser {
             }
             init = init.or(() -> Optional.of(found.get().name()));
             i = i + 1;
-            while (i < argv.size() && Words.isOption(argv.get(i))) {
+            while (i < argv.size() && SubcommandWords.isOption(argv.get(i))) {
                 String option = argv.get(i);
                 i += option.equals("--") ? 1 : found.get().valueOptions().contains(option) ? 2 : 1;
                 if (option.equals("--")) {
@@ -88,18 +88,18 @@ final class Recogniser {
     /** The launch when {@code word} is a process manager, a server or a project command. */
     private Optional<Launch> program(String word, int argsFrom) {
         for (ProcessManager manager : entries.processManagers()) {
-            if (Names.matches(manager.executables(), word)) {
+            if (ExecutablePatterns.matches(manager.executables(), word)) {
                 return Optional.of(unknown(Optional.of(manager.name())));
             }
         }
         for (Server server : entries.servers()) {
-            if (Names.matches(server.executables(), word)) {
+            if (ExecutablePatterns.matches(server.executables(), word)) {
                 return Optional.of(server(server, argsFrom));
             }
         }
         for (ProjectCli project : entries.projects()) {
-            int after = Words.after(argv, argsFrom, project.words());
-            if (Names.matches(project.executables(), word) && after >= 0) {
+            int after = SubcommandWords.after(argv, argsFrom, project.words());
+            if (ExecutablePatterns.matches(project.executables(), word) && after >= 0) {
                 return Optional.of(project(project, after));
             }
         }
@@ -108,7 +108,7 @@ final class Recogniser {
 
     private Launch server(Server server, int argsFrom) {
         List<String> args = argv.subList(argsFrom, argv.size());
-        if (!server.subcommands().isEmpty() && Words.afterOne(args, 0, server.subcommands()::contains) < 0) {
+        if (!server.subcommands().isEmpty() && SubcommandWords.afterOne(args, 0, server.subcommands()::contains) < 0) {
             return unknown(Optional.empty());
         }
         ServerRun run = new ServerRun(server, args, env);
@@ -141,8 +141,8 @@ final class Recogniser {
 
     private Optional<Launcher> launcher(String word, int wordsFrom) {
         return entries.launchers().stream()
-                .filter(launcher -> Names.matches(launcher.executables(), word))
-                .filter(launcher -> Words.after(argv, wordsFrom, launcher.words()) >= 0)
+                .filter(launcher -> ExecutablePatterns.matches(launcher.executables(), word))
+                .filter(launcher -> SubcommandWords.after(argv, wordsFrom, launcher.words()) >= 0)
                 .findFirst();
     }
 
@@ -164,7 +164,7 @@ final class Recogniser {
             if (launcher.clearOptions().contains(word)) {
                 env.clear();
                 i++;
-            } else if (Words.isOption(word)) {
+            } else if (SubcommandWords.isOption(word)) {
                 boolean takesValue = !word.contains("=")
                         && (launcher.optionsTakeValues() || launcher.valueOptions().contains(word));
                 i += takesValue ? 2 : 1;

@@ -79,27 +79,27 @@ public record Server(
 
     /** Replaces absent (null) values by empty ones so that YAML entries may leave fields out. */
     public Server {
-        executables = Absent.orEmpty(executables);
-        modules = Absent.orEmpty(modules);
-        subcommands = Absent.orEmpty(subcommands);
-        requiredFlags = Absent.orEmpty(requiredFlags);
-        termGracefulFlags = Absent.orEmpty(termGracefulFlags);
-        gracefulTimeoutFlags = Absent.orEmpty(gracefulTimeoutFlags);
+        executables = MissingFields.orEmpty(executables);
+        modules = MissingFields.orEmpty(modules);
+        subcommands = MissingFields.orEmpty(subcommands);
+        requiredFlags = MissingFields.orEmpty(requiredFlags);
+        termGracefulFlags = MissingFields.orEmpty(termGracefulFlags);
+        gracefulTimeoutFlags = MissingFields.orEmpty(gracefulTimeoutFlags);
         gracefulTimeout = gracefulTimeout == null ? OptionalInt.empty() : gracefulTimeout;
-        listenFlags = Absent.orEmpty(listenFlags);
+        listenFlags = MissingFields.orEmpty(listenFlags);
         defaultPort = defaultPort == null ? OptionalInt.empty() : defaultPort;
-        workersFlags = Absent.orEmpty(workersFlags);
+        workersFlags = MissingFields.orEmpty(workersFlags);
         note = note == null ? "" : note;
-        httpFlags = Absent.orEmpty(httpFlags);
-        defaultHost = Absent.orEmpty(defaultHost);
-        workersEnv = Absent.orEmpty(workersEnv);
-        argsEnv = Absent.orEmpty(argsEnv);
-        portEnv = Absent.orEmpty(portEnv);
-        optionEnvPrefix = Absent.orEmpty(optionEnvPrefix);
+        httpFlags = MissingFields.orEmpty(httpFlags);
+        defaultHost = MissingFields.orEmpty(defaultHost);
+        workersEnv = MissingFields.orEmpty(workersEnv);
+        argsEnv = MissingFields.orEmpty(argsEnv);
+        portEnv = MissingFields.orEmpty(portEnv);
+        optionEnvPrefix = MissingFields.orEmpty(optionEnvPrefix);
         gracefulTimeoutUnit = gracefulTimeoutUnit == null ? "s" : gracefulTimeoutUnit;
-        tlsFlags = Absent.orEmpty(tlsFlags);
-        poolFlags = Absent.orEmpty(poolFlags);
-        childPools = Absent.orEmpty(childPools);
+        tlsFlags = MissingFields.orEmpty(tlsFlags);
+        poolFlags = MissingFields.orEmpty(poolFlags);
+        childPools = MissingFields.orEmpty(childPools);
     }
 
     /** Whether its listen port speaks HTTP when run with {@code args}. */

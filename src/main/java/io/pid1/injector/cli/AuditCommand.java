@@ -5,7 +5,7 @@ import io.pid1.injector.cli.manifest.BadInputException;
 import io.pid1.injector.cli.manifest.JsonReport;
 import io.pid1.injector.cli.manifest.SarifReport;
 import io.pid1.injector.cli.manifest.TableReport;
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.core.EngineSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +59,7 @@ final class AuditCommand implements Callable<Integer> {
         out.print(switch (format) {
             case table -> TableReport.render(audit);
             case json -> JsonReport.render(audit);
-            case sarif -> SarifReport.render(audit, Settings.VERSION);
+            case sarif -> SarifReport.render(audit, EngineSettings.VERSION);
         });
         out.flush();
         return failOn != null && !audit.rows().isEmpty() ? FOUND : 0;

@@ -1,6 +1,7 @@
 package io.pid1.injector.cli;
 
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.text.OneLine;
+import io.pid1.injector.core.EngineSettings;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"pid1-injector " + Settings.VERSION};
+            return new String[] {"pid1-injector " + EngineSettings.VERSION};
         }
     }
 
@@ -40,18 +41,13 @@ public final class Main {
     static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setParameterExceptionHandler((e, args) -> {
-                    e.getCommandLine().getErr().println("pid1-injector: " + oneLine(e)
+                    e.getCommandLine().getErr().println("pid1-injector: " + OneLine.of(e)
                             + " (see " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
                     return USAGE;
                 })
                 .setExecutionExceptionHandler((e, line, parsed) -> {
-                    line.getErr().println("pid1-injector: " + oneLine(e));
+                    line.getErr().println("pid1-injector: " + OneLine.of(e));
                     return USAGE;
                 });
-    }
-
-    static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 }

@@ -1,5 +1,6 @@
 package io.pid1.injector.cli;
 
+import io.pid1.injector.text.OneLine;
 import io.pid1.injector.shim.Shim;
 import io.pid1.injector.shim.ShimConfig;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class ShimCommand implements Callable<Integer> {
         try {
             return run(System.getenv(CONFIG_VARIABLE), null);
         } catch (IllegalArgumentException | IOException e) {
-            System.err.println("pid1-injector: " + Main.oneLine(e));
+            System.err.println("pid1-injector: " + OneLine.of(e));
             return Main.USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -24,7 +24,7 @@ final class PodDraft {
     final ObjectNode pod;
     final ObjectNode spec;
     final PodOptions options;
-    final Settings settings;
+    final EngineSettings settings;
     private final List<Finding> findings = new ArrayList<>();
     /** Why the pod's own names keep out {@code pid1-init} and {@code pid1-bin}, read before any fix. */
     final Optional<String> binariesTaken;
@@ -37,7 +37,7 @@ final class PodDraft {
     private final SortedSet<String> copied = new TreeSet<>();
     private ObjectNode initContainer;
 
-    PodDraft(ObjectNode pod, PodOptions options, Settings settings, Supplier<String> shimTokens) {
+    PodDraft(ObjectNode pod, PodOptions options, EngineSettings settings, Supplier<String> shimTokens) {
         this.pod = pod;
         this.spec = Json.object(pod, "spec");
         this.options = options;

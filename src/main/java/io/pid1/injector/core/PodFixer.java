@@ -25,15 +25,15 @@ public class PodFixer {
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Catalog catalog;
-    private final Settings settings;
+    private final EngineSettings settings;
     private final Supplier<String> shimTokens;
 
-    public PodFixer(Catalog catalog, Settings settings) {
+    public PodFixer(Catalog catalog, EngineSettings settings) {
         this(catalog, settings, DrainToken::random);
     }
 
     /** With {@code shimTokens} as the source of {@code pid1-shim} drain tokens (tests fix it). */
-    PodFixer(Catalog catalog, Settings settings, Supplier<String> shimTokens) {
+    PodFixer(Catalog catalog, EngineSettings settings, Supplier<String> shimTokens) {
         this.catalog = catalog;
         this.settings = settings;
         this.shimTokens = shimTokens;

@@ -45,7 +45,7 @@ public final class PodOptions {
     private final Set<FixKind> fixes;
     private final int drainSeconds;
 
-    public PodOptions(JsonNode pod, Settings settings) {
+    public PodOptions(JsonNode pod, EngineSettings settings) {
         this.annotations = pod.path("metadata").path("annotations");
         this.inject = parseInject();
         this.init = parse(INIT, settings.init(), v -> InitMode.byId(v), "is not one of tini, shim, none");

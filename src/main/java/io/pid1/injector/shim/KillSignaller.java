@@ -1,5 +1,6 @@
 package io.pid1.injector.shim;
 
+import io.pid1.injector.text.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,7 @@ public final class KillSignaller implements Signaller {
         if (kill.exitValue() != 0) {
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             throw new IOException("kill -s " + signal.name() + " " + pid + " failed: "
-                    + (output.isEmpty() ? "exit " + kill.exitValue() : output.lines().findFirst().orElse(output)));
+                    + (output.isEmpty() ? "exit " + kill.exitValue() : OneLine.of(output, output)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pid1.injector.webhook;
 
+import io.pid1.injector.text.OneLine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -236,8 +237,8 @@ public class AdmissionService {
         }
     }
 
+    /** The first line of a parser's message, cut: the client's text must not fill the answer. */
     static String firstLine(String message) {
-        String line = message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
-        return line.length() > 100 ? line.substring(0, 100) : line;
+        return OneLine.of(message, "unreadable", 100);
     }
 }

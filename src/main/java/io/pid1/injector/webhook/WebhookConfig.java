@@ -3,7 +3,7 @@ package io.pid1.injector.webhook;
 import io.pid1.injector.catalog.Catalog;
 import io.pid1.injector.core.FixKind;
 import io.pid1.injector.core.PodFixer;
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.registry.ImageResolver;
 import io.pid1.injector.registry.RegistrySettings;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
@@ -77,13 +77,13 @@ public interface WebhookConfig {
     @WithDefault("enforce")
     String mode();
 
-    /** Image of the injected {@code pid1-init} container; default {@link Settings#DEFAULT_INIT_IMAGE}. */
+    /** Image of the injected {@code pid1-init} container; default {@link EngineSettings#DEFAULT_INIT_IMAGE}. */
     Optional<String> initImage();
 
     /** The project's image, run as the {@code pid1-shim} sidecar with {@code pid1.io/init: shim}. */
     Optional<String> shimImage();
 
-    /** The preStop drain when a pod does not choose one; default {@link Settings#DEFAULT_DRAIN_SECONDS}. */
+    /** The preStop drain when a pod does not choose one; default {@link EngineSettings#DEFAULT_DRAIN_SECONDS}. */
     OptionalInt drainSeconds();
 
     /** The fixes switched on; default {@link FixKind#defaults()}. */
@@ -191,18 +191,18 @@ public interface WebhookConfig {
     }
 
     /**
-     * The engine's settings: {@link Settings#defaults()} where nothing is set.
+     * The engine's settings: {@link EngineSettings#defaults()} where nothing is set.
      *
      * @throws IllegalArgumentException when {@code pid1.fixes} names an unknown fix
      */
-    default Settings engineSettings() {
-        Settings defaults = Settings.defaults();
+    default EngineSettings engineSettings() {
+        EngineSettings defaults = EngineSettings.defaults();
         Set<FixKind> fixes = EnumSet.noneOf(FixKind.class);
         for (String id : fixes().orElse(List.of())) {
             fixes.add(FixKind.byId(id).orElseThrow(() -> new IllegalArgumentException(
                     "pid1.fixes names unknown fix \"" + id + "\"")));
         }
-        return new Settings(fixes().isPresent() ? fixes : defaults.fixes(), defaults.init(),
+        return new EngineSettings(fixes().isPresent() ? fixes : defaults.fixes(), defaults.init(),
                 initImage().orElse(defaults.initImage()), shimImage().orElse(defaults.shimImage()),
                 drainSeconds().orElse(defaults.drainSeconds()), defaults.version());
     }

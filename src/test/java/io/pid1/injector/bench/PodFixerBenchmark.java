@@ -7,7 +7,7 @@ import io.pid1.injector.catalog.Catalog;
 import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.core.EngineSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +47,7 @@ public class PodFixerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        fixer = new PodFixer(Catalog.builtin(), Settings.defaults());
+        fixer = new PodFixer(Catalog.builtin(), EngineSettings.defaults());
         pod = BenchPods.named(size);
         reviewBytes = JSON.writeValueAsBytes(BenchPods.review(pod));
         if (!fixer.fix(pod, ImageFacts.none()).changed()) {

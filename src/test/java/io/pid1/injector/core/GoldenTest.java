@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.pid1.injector.catalog.Catalog;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -14,8 +15,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,13 +44,45 @@ class GoldenTest {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     /** Stands for the random drain token a {@code pid1-shim} pod gets, so that out.yaml is reproducible. */
     static final String DRAIN_TOKEN = "GoldenDrainToken-not-secret";
-    static final PodFixer FIXER = new PodFixer(Catalog.builtin(), Settings.defaults(), () -> DRAIN_TOKEN);
+    static final PodFixer FIXER = new PodFixer(Catalog.builtin(), EngineSettings.defaults(), () -> DRAIN_TOKEN);
+
+    /** A folder's name: its number (the lead moves them all to three digits), then words. */
+    static final Pattern NAME = Pattern.compile("[0-9]{2,3}-[a-z0-9]+(-[a-z0-9]+)*");
+    static final Set<String> REQUIRED = Set.of("in.yaml", "out.yaml", "warnings.txt");
+    static final Set<String> OPTIONAL = Set.of("image.yaml", "image-failure.txt");
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> dirs = Files.list(ROOT)) {
             return dirs.filter(d -> Files.exists(d.resolve("in.yaml"))).map(d -> d.getFileName().toString()).sorted()
                     .toList().stream();
         }
+    }
+
+    /** A folder the parameterised test would skip, or read only in part, is a mistake: say which. */
+    @Test
+    void everyFolderIsACaseTheTestReadsWhole() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<String> required = Boolean.getBoolean("golden.update") ? Set.of("in.yaml") : REQUIRED;
+        try (Stream<Path> entries = Files.list(ROOT)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (!Files.isDirectory(entry)) {
+                    problems.add(name + ": not a folder");
+                    continue;
+                }
+                if (!NAME.matcher(name).matches()) {
+                    problems.add(name + ": not named NNN-words");
+                }
+                try (Stream<Path> files = Files.list(entry)) {
+                    Set<String> present = files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+                    required.stream().filter(f -> !present.contains(f)).sorted()
+                            .forEach(f -> problems.add(name + ": no " + f));
+                    present.stream().filter(f -> !REQUIRED.contains(f) && !OPTIONAL.contains(f)).sorted()
+                            .forEach(f -> problems.add(name + ": " + f + " is read by no test"));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PodFixerPropertiesTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final PodFixer FIXER = new PodFixer(Catalog.builtin(), Settings.defaults());
+    static final PodFixer FIXER = new PodFixer(Catalog.builtin(), EngineSettings.defaults());
 
     /** The paths a fix may write; anything else in a patch is a bug. */
     static final Pattern OWNED = Pattern.compile("/metadata/annotations(/pid1\\.io~1status)?"

@@ -3,7 +3,7 @@ package io.pid1.injector.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.pid1.injector.core.FixKind;
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
 import io.pid1.injector.webhook.WebhookConfig;
 import org.junit.jupiter.api.Test;
@@ -35,11 +35,12 @@ class DefaultsOutsideTheCodeTest {
     @Test
     void theManifestsAndImageScriptsNameTheBuiltVersion() throws IOException {
         JsonNode kustomization = documents(DEPLOY.resolve("base/kustomization.yaml")).get(0);
-        assertEquals(Settings.VERSION, kustomization.path("images").path(0).path("newTag").asText());
-        assertEquals(Settings.DEFAULT_INIT_IMAGE, env(webhook(), "PID1_INIT_IMAGE"));
+        assertEquals(EngineSettings.VERSION, kustomization.path("images").path(0).path("newTag").asText());
+        assertEquals(EngineSettings.DEFAULT_INIT_IMAGE, env(webhook(), "PID1_INIT_IMAGE"));
         for (String script : List.of("build-init-image.sh", "build-webhook-image.sh")) {
             List<String> lines = Files.readAllLines(DEPLOY.resolve("image").resolve(script));
-            assertTrue(lines.contains("tag=" + Settings.VERSION), script + " has no line tag=" + Settings.VERSION);
+            String tag = "tag=" + EngineSettings.VERSION;
+            assertTrue(lines.contains(tag), script + " has no line " + tag);
         }
     }
 
@@ -82,9 +83,9 @@ class DefaultsOutsideTheCodeTest {
                 Map.entry("PID1_LISTEN_HOST", DEFAULTS.listenHost()),
                 Map.entry("PID1_MODE", DEFAULTS.mode()),
                 Map.entry("PID1_FIXES", FixKind.defaults().stream().map(FixKind::id).collect(Collectors.joining(","))),
-                Map.entry("PID1_INIT_IMAGE", Settings.DEFAULT_INIT_IMAGE),
-                Map.entry("PID1_SHIM_IMAGE", Settings.DEFAULT_SHIM_IMAGE),
-                Map.entry("PID1_DRAIN_SECONDS", String.valueOf(Settings.DEFAULT_DRAIN_SECONDS)),
+                Map.entry("PID1_INIT_IMAGE", EngineSettings.DEFAULT_INIT_IMAGE),
+                Map.entry("PID1_SHIM_IMAGE", EngineSettings.DEFAULT_SHIM_IMAGE),
+                Map.entry("PID1_DRAIN_SECONDS", String.valueOf(EngineSettings.DEFAULT_DRAIN_SECONDS)),
                 Map.entry("PID1_TLS_RELOAD_PERIOD", DEFAULTS.tls().reloadPeriod().toSeconds() + "s"),
                 Map.entry("PID1_TLS_DIR", DEFAULTS.tls().dir()),
                 Map.entry("PID1_TLS_AUTO", String.valueOf(DEFAULTS.tls().auto())),

@@ -1,6 +1,6 @@
 package io.pid1.injector.deploy;
 
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.core.EngineSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class InitImageTest {
 
-    private static final String TAG = Settings.VERSION;
+    private static final String TAG = EngineSettings.VERSION;
     private static final Path TINI = Path.of("/usr/bin/tini-static");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final List<String> COPY = List.of("/busybox", "cp", "/tini", "/pid1-probe", "/.pid1/");
@@ -42,14 +42,14 @@ class InitImageTest {
     @TempDir
     static Path build;
 
-    private static OciLayout layout;
+    private static OciLayoutReader layout;
 
     @BeforeAll
     static void buildImage() {
         assumeTrue(Files.isExecutable(TINI) && Files.isExecutable(BUSYBOX) && Run.available("musl-gcc"),
                 "the pid1-init image needs Debian's tini, busybox-static and musl-tools (tests-e2e/install-deps.sh)");
         Run.of("deploy/image/build-init-image.sh", "--out", build.resolve("first").toString(), "--tag", TAG).ok();
-        layout = new OciLayout(build.resolve("first").resolve("oci"));
+        layout = new OciLayoutReader(build.resolve("first").resolve("oci"));
     }
 
     private static byte[] layerTar() throws IOException {
@@ -132,7 +132,8 @@ class InitImageTest {
         assertEquals(COPY, strings(config.path("config").path("Cmd")));
         assertTrue(config.path("config").path("Entrypoint").isMissingNode(), "no entrypoint: the pod's command is the copy");
         assertEquals("linux", config.path("os").asText());
-        assertEquals(List.of("sha256:" + OciLayout.sha256(layerTar())), strings(config.path("rootfs").path("diff_ids")));
+        assertEquals(List.of("sha256:" + OciLayoutReader.sha256(layerTar())),
+                strings(config.path("rootfs").path("diff_ids")));
     }
 
     @Test
@@ -145,7 +146,7 @@ class InitImageTest {
     @Test
     void twoBuildsGiveTheSameDigest() {
         Run.of("deploy/image/build-init-image.sh", "--out", build.resolve("second").toString(), "--tag", TAG).ok();
-        OciLayout second = new OciLayout(build.resolve("second").resolve("oci"));
+        OciLayoutReader second = new OciLayoutReader(build.resolve("second").resolve("oci"));
 
         assertEquals(layout.manifestDescriptor(TAG).path("digest"), second.manifestDescriptor(TAG).path("digest"));
     }
@@ -157,7 +158,7 @@ class InitImageTest {
         String manifest = Run.of("skopeo", "inspect", "--raw", "oci-archive:" + archive + ":" + TAG).ok().stdout();
 
         assertEquals(layout.manifestDescriptor(TAG).path("digest").asText(),
-                "sha256:" + OciLayout.sha256(manifest.getBytes(StandardCharsets.UTF_8)));
+                "sha256:" + OciLayoutReader.sha256(manifest.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

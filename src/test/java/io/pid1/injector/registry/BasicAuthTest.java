@@ -43,7 +43,8 @@ class BasicAuthTest {
                     realm: pid1-test
                     path: %s
                 """.formatted(htpasswd));
-        Path layout = OciLayout.image(dir.resolve("layout"), "amd64", Map.of("Cmd", List.of("gunicorn", "app:app")));
+        Path layout = OciLayoutWriter.image(dir.resolve("layout"), "amd64",
+                Map.of("Cmd", List.of("gunicorn", "app:app")));
         for (String repositoryAndTag : List.of("private:v1", "other:v1")) {
             registry.push(layout, repositoryAndTag, false, Optional.of(USER + ":" + PASSWORD));
         }

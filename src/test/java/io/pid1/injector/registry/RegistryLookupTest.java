@@ -39,13 +39,13 @@ class RegistryLookupTest {
     @BeforeAll
     static void pushImages() throws Exception {
         registry = TestRegistry.start(Files.createDirectory(dir.resolve("registry")), "");
-        registry.push(OciLayout.index(dir.resolve("multi"), Map.of(
+        registry.push(OciLayoutWriter.index(dir.resolve("multi"), Map.of(
                 "amd64", Map.of("Cmd", List.of("serve", "--amd64")),
                 "arm64", Map.of("Cmd", List.of("serve", "--arm64")))), "multi:v1", false, Optional.empty());
-        registry.push(OciLayout.image(dir.resolve("docker"), "amd64", Map.of(
+        registry.push(OciLayoutWriter.image(dir.resolve("docker"), "amd64", Map.of(
                 "Entrypoint", List.of("/docker-entrypoint.sh"),
                 "Cmd", List.of("nginx", "-g", "daemon off;"))), "docker:v1", true, Optional.empty());
-        Path shell = OciLayout.image(dir.resolve("shell"), "amd64", Map.of(
+        Path shell = OciLayoutWriter.image(dir.resolve("shell"), "amd64", Map.of(
                 "Cmd", List.of("/bin/sh", "-c", "gunicorn app:app"),
                 "WorkingDir", "/srv/app",
                 "Env", List.of("PATH=/usr/local/bin:/usr/bin", "GUNICORN_CMD_ARGS=--workers=2 --bind=:8000"),
@@ -54,7 +54,7 @@ class RegistryLookupTest {
         for (String repository : List.of("shell", "twice", "again", "pinned", "retag", "crowd", "gone")) {
             registry.push(shell, repository + ":v1", false, Optional.empty());
         }
-        registry.push(OciLayout.image(dir.resolve("tini"), "amd64", Map.of(
+        registry.push(OciLayoutWriter.image(dir.resolve("tini"), "amd64", Map.of(
                 "Entrypoint", List.of("tini", "--"),
                 "Cmd", List.of("python3", "app.py"))), "tini:v1", false, Optional.empty());
     }

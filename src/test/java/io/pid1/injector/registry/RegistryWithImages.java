@@ -26,14 +26,14 @@ public class RegistryWithImages implements QuarkusTestResourceLifecycleManager {
         try {
             Path dir = Files.createTempDirectory("pid1-registry-webhook");
             registry = TestRegistry.start(Files.createDirectory(dir.resolve("registry")), "");
-            registry.push(OciLayout.image(dir.resolve("shop"), "amd64", Map.of(
+            registry.push(OciLayoutWriter.image(dir.resolve("shop"), "amd64", Map.of(
                     "Cmd", List.of("gunicorn", "shop.wsgi", "-w", "4", "-b", "0.0.0.0:8000"))), "shop:v1", false,
                     Optional.empty());
-            registry.push(OciLayout.image(dir.resolve("wrapped"), "amd64", Map.of(
+            registry.push(OciLayoutWriter.image(dir.resolve("wrapped"), "amd64", Map.of(
                     "Entrypoint", List.of("/usr/local/bin/docker-entrypoint.sh"),
                     "Cmd", List.of("gunicorn", "shop.wsgi", "-b", "0.0.0.0:8000"))), "wrapped:v1", false,
                     Optional.empty());
-            registry.push(OciLayout.image(dir.resolve("shell"), "amd64", Map.of(
+            registry.push(OciLayoutWriter.image(dir.resolve("shell"), "amd64", Map.of(
                     "Cmd", List.of("/bin/sh", "-c", "gunicorn shop.wsgi -b 0.0.0.0:8000"),
                     "WorkingDir", "/srv")), "shell:v1", false, Optional.empty());
             host = registry.host();

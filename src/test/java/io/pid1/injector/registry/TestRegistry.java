@@ -97,7 +97,7 @@ final class TestRegistry implements AutoCloseable {
             command.addAll(List.of("--format", "v2s2"));
         }
         credentials.ifPresent(c -> command.addAll(List.of("--dest-creds", c)));
-        command.add("oci:" + layout + ":" + OciLayout.TAG);
+        command.add("oci:" + layout + ":" + OciLayoutWriter.TAG);
         command.add("docker://" + host + "/" + repositoryAndTag);
         Process skopeo = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(skopeo.getInputStream().readAllBytes());

@@ -40,7 +40,7 @@ class TokenAuthTest {
                     rootcertbundle: %s
                 """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER,
                 tokens.writeRootBundle(dir.resolve("root.pem"))));
-        Path layout = OciLayout.image(dir.resolve("layout"), "amd64", Map.of(
+        Path layout = OciLayoutWriter.image(dir.resolve("layout"), "amd64", Map.of(
                 "Entrypoint", List.of("tini", "--"), "Cmd", List.of("celery", "worker")));
         for (String repositoryAndTag : List.of("app:v1", "app:v2", "once:v1")) {
             registry.push(layout, repositoryAndTag, false, Optional.of(USER + ":" + PASSWORD));

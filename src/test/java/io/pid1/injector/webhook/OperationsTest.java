@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
-import io.pid1.injector.core.Settings;
+import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -101,7 +101,7 @@ class OperationsTest {
 
     @Test
     void anEngineFailureAdmitsThePodUnchangedWithAWarning() throws Exception {
-        QuarkusMock.installMockForType(new PodFixer(null, Settings.defaults()) {
+        QuarkusMock.installMockForType(new PodFixer(null, EngineSettings.defaults()) {
             @Override
             public Outcome fix(JsonNode pod, ImageFacts images) {
                 throw new IllegalStateException("boom");

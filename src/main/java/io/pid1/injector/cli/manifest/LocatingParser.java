@@ -16,10 +16,10 @@ final class LocatingParser extends JsonParserDelegate {
     /** The field whose line stands for its object: a container's {@code name}. */
     private static final String NAME = "name";
 
-    private final Lines lines;
+    private final SourceLines lines;
     private final int lineOffset;
 
-    LocatingParser(JsonParser parser, Lines lines, int lineOffset) {
+    LocatingParser(JsonParser parser, SourceLines lines, int lineOffset) {
         super(parser);
         this.lines = lines;
         this.lineOffset = lineOffset;

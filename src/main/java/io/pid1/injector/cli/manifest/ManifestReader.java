@@ -126,7 +126,7 @@ public final class ManifestReader {
 
     private static Document document(String source, YamlSplitter.Piece piece, JsonFactory factory)
             throws BadInputException {
-        Lines lines = new Lines(piece.firstLine());
+        SourceLines lines = new SourceLines(piece.firstLine());
         int offset = piece.firstLine() - 1;
         try (JsonParser parser = new LocatingParser(factory.createParser(piece.text()), lines, offset)) {
             JsonNode tree = MAPPER.readTree(parser);

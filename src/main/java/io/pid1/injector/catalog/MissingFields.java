@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** Turns values a YAML entry left out (null) into empty ones. */
-final class Absent {
+final class MissingFields {
 
-    private Absent() {
+    private MissingFields() {
     }
 
     static <T> List<T> orEmpty(List<T> list) {

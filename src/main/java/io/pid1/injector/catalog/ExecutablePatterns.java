@@ -3,9 +3,9 @@ package io.pid1.injector.catalog;
 import java.util.List;
 
 /** Matches argv[0] against the catalog's executable patterns. */
-final class Names {
+final class ExecutablePatterns {
 
-    private Names() {
+    private ExecutablePatterns() {
     }
 
     /** The part after the last {@code /}. */

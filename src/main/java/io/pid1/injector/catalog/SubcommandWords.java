@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Finds subcommand words in arguments, past options and their values. */
-final class Words {
+final class SubcommandWords {
 
-    private Words() {
+    private SubcommandWords() {
     }
 
     /**

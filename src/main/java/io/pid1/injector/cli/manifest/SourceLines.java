@@ -6,12 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The line in its file where each object of a document starts, by JSON pointer. */
-public final class Lines {
+public final class SourceLines {
 
     private final Map<String, Integer> byPointer = new HashMap<>();
     private final int firstLine;
 
-    Lines(int firstLine) {
+    SourceLines(int firstLine) {
         this.firstLine = firstLine;
     }
 

@@ -19,27 +19,27 @@ import java.util.zip.GZIPOutputStream;
  * Writes OCI image layouts by hand: one tiny gzip layer (an empty tar), a config JSON and a manifest per
  * architecture, under an index when there are several. {@code skopeo} copies them into a registry.
  */
-final class OciLayout {
+final class OciLayoutWriter {
 
     static final String TAG = "v1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
 
-    private OciLayout(Path dir) {
+    private OciLayoutWriter(Path dir) {
         this.dir = dir;
     }
 
     /** A layout holding one image manifest whose config has this {@code config} object. */
     static Path image(Path dir, String architecture, Map<String, Object> config) {
-        OciLayout layout = new OciLayout(dir);
+        OciLayoutWriter layout = new OciLayoutWriter(dir);
         layout.top(layout.manifest(architecture, config));
         return dir;
     }
 
     /** A layout holding an index of one image per architecture. */
     static Path index(Path dir, Map<String, Map<String, Object>> configByArchitecture) {
-        OciLayout layout = new OciLayout(dir);
+        OciLayoutWriter layout = new OciLayoutWriter(dir);
         ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2)
                 .put("mediaType", "application/vnd.oci.image.index.v1+json");
         ArrayNode manifests = index.putArray("manifests");

@@ -15,13 +15,13 @@ import java.util.HexFormat;
  * An OCI image layout on disk, read by the image-spec rules: index.json names a manifest by its
  * ref name; every blob is found by digest and must have the digest and size its descriptor says.
  */
-final class OciLayout {
+final class OciLayoutReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
 
-    OciLayout(Path root) {
+    OciLayoutReader(Path root) {
         this.root = root;
     }
 

@@ -17,7 +17,7 @@ import java.util.Set;
  * @param drainSeconds preStop drain when a pod does not choose one
  * @param version      written into {@code pid1.io/status}
  */
-public record Settings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
+public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
                        String version) {
 
     /** The project's version, from {@code pom.xml} through the build (a filtered resource). */
@@ -26,17 +26,17 @@ public record Settings(Set<FixKind> fixes, InitMode init, String initImage, Stri
     public static final String DEFAULT_SHIM_IMAGE = "ghcr.io/pid1-io/pid1-injector:" + VERSION;
     public static final int DEFAULT_DRAIN_SECONDS = 5;
 
-    public Settings {
+    public EngineSettings {
         fixes = Set.copyOf(fixes);
     }
 
-    public static Settings defaults() {
-        return new Settings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE,
+    public static EngineSettings defaults() {
+        return new EngineSettings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE,
                 DEFAULT_DRAIN_SECONDS, VERSION);
     }
 
     private static String builtVersion() {
-        try (InputStream in = Settings.class.getResourceAsStream("/pid1-injector.version")) {
+        try (InputStream in = EngineSettings.class.getResourceAsStream("/pid1-injector.version")) {
             if (in == null) {
                 throw new IllegalStateException("pid1-injector.version is missing from the class path");
             }
