@@ -3,6 +3,8 @@
 # real servers. Run as root on Debian: it installs the Debian packages the tests need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Commit messages since the rule was kept: subject <= 72 characters, and a body.
+tests-e2e/commit-messages.sh
 tests-e2e/install-deps.sh
 mvn -B -ntp verify
 tests-e2e/run.sh
