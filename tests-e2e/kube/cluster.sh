@@ -145,13 +145,22 @@ up() {
   log "ready: API server https://127.0.0.1:$api_port, logs in $state; eval \"\$($0 env)\""
 }
 
+# Whether process $1 still runs. A zombie has stopped: `kill -0` still finds it until init reaps it,
+# which some container inits do only seconds later.
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
 stop_all() {
   # The reverse order of the start: the controller manager, the API server, then etcd.
   local pid name
   tac "$state/pids" | while read -r pid name; do
     kill "$pid" 2>/dev/null || continue
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null && log "$name ($pid) killed after 10 s" || true
+    for _ in $(seq 1 100); do running "$pid" || break; sleep 0.1; done
+    running "$pid" && kill -9 "$pid" 2>/dev/null && log "$name ($pid) killed after 10 s" || true
   done
   rm -f "$state/pids"
 }
