@@ -35,25 +35,30 @@ wait_for() {
   done
 }
 
-# A CA, then certificates it signs: $1 name, $2 subject, $3 subjectAltName, $4 extendedKeyUsage.
+# Every key is EC P-256: an RSA key took 0.3 s of CPU to make, and the four of them 6.7 s of the
+# start-up's wall time on a loaded machine.
+P256=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+
+# A CA, the certificates it signs and the service-account key.
 certs() {
   local d=$state/pki
   mkdir -p "$d"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 \
+  openssl req -x509 "${P256[@]}" -nodes -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 \
     -subj "/CN=pid1-kube-ca" 2>/dev/null
   issue apiserver "/CN=kube-apiserver" \
     "IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc" serverAuth
   # system:masters: RBAC lets the test user do everything, as cluster-admin would.
   issue admin "/O=system:masters/CN=pid1-kube-admin" "DNS:pid1-kube-admin" clientAuth
-  openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
-  openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$d/sa.key" 2>/dev/null
+  openssl pkey -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
 }
 
+# A certificate the CA signs: $1 name, $2 subject, $3 subjectAltName, $4 extendedKeyUsage.
 issue() {
   local d=$state/pki
-  openssl req -newkey rsa:2048 -nodes -keyout "$d/$1.key" -out "$d/$1.csr" -subj "$2" 2>/dev/null
+  openssl req "${P256[@]}" -nodes -keyout "$d/$1.key" -out "$d/$1.csr" -subj "$2" 2>/dev/null
   printf '%s\n' "subjectAltName=$3" "extendedKeyUsage=$4" basicConstraints=CA:FALSE \
-    keyUsage=digitalSignature,keyEncipherment > "$d/$1.ext"
+    keyUsage=digitalSignature > "$d/$1.ext"
   openssl x509 -req -in "$d/$1.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
     -extfile "$d/$1.ext" -out "$d/$1.crt" 2>/dev/null
 }
@@ -145,13 +150,22 @@ up() {
   log "ready: API server https://127.0.0.1:$api_port, logs in $state; eval \"\$($0 env)\""
 }
 
+# Whether process $1 still runs. A zombie has stopped: `kill -0` still finds it until init reaps it,
+# which some container inits do only seconds later.
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
 stop_all() {
   # The reverse order of the start: the controller manager, the API server, then etcd.
   local pid name
   tac "$state/pids" | while read -r pid name; do
     kill "$pid" 2>/dev/null || continue
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null && log "$name ($pid) killed after 10 s" || true
+    for _ in $(seq 1 100); do running "$pid" || break; sleep 0.1; done
+    running "$pid" && kill -9 "$pid" 2>/dev/null && log "$name ($pid) killed after 10 s" || true
   done
   rm -f "$state/pids"
 }

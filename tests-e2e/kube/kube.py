@@ -3,6 +3,8 @@ kube-controller-manager on loopback; this module drives them with kubectl and re
 server's audit log, which says for each pod created whether a webhook changed it.
 """
 import base64
+import copy
+import functools
 import json
 import os
 import shutil
@@ -66,10 +68,11 @@ class Cluster:
         subprocess.run([CLUSTER_SH, "down"], env=self.env, check=False, stdin=subprocess.DEVNULL)
         shutil.rmtree(self.state, ignore_errors=True)
 
-    def kubectl(self, *args, stdin=None, check=True, timeout=120):
-        """Runs kubectl; a CompletedProcess with text stdout and stderr."""
-        proc = subprocess.run([os.path.join(self.bin, "kubectl"), f"--kubeconfig={self.kubeconfig}", *args],
-                              input=stdin, capture_output=True, text=True, timeout=timeout)
+    def kubectl(self, *args, stdin=None, check=True, timeout=120, kubeconfig=None):
+        """Runs kubectl, as the administrator unless another ``kubeconfig`` is given; a
+        CompletedProcess with text stdout and stderr."""
+        kubectl = [os.path.join(self.bin, "kubectl"), f"--kubeconfig={kubeconfig or self.kubeconfig}"]
+        proc = subprocess.run(kubectl + list(args), input=stdin, capture_output=True, text=True, timeout=timeout)
         if check and proc.returncode != 0:
             raise KubeError(f"kubectl {' '.join(args)}: exit {proc.returncode}: {proc.stderr.strip()}")
         return proc
@@ -91,9 +94,19 @@ class Cluster:
             labels["pid1.io/inject"] = inject
         self.kubectl("apply", "-f", "-", stdin=json.dumps({
             "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}))
-        wait_until(lambda: self.kubectl("-n", name, "get", "serviceaccount", "default",
-                                        check=False).returncode == 0, 60, f"service account {name}/default")
+        self.kubectl("-n", name, "wait", "--for=create", "--timeout=60s", "serviceaccount/default")
         return name
+
+    def service_account_kubeconfig(self, namespace, name):
+        """A kubeconfig that authenticates as ServiceAccount ``namespace/name`` with a token the API
+        server issues (TokenRequest, one hour), as a pod's mounted token does; returns its path."""
+        token = self.kubectl("-n", namespace, "create", "token", name, "--duration=1h").stdout.strip()
+        config = yaml.safe_load(open(self.kubeconfig))
+        config["users"] = [{"name": "admin", "user": {"token": token}}]
+        path = os.path.join(self.state, f"kubeconfig-{namespace}-{name}")
+        with open(path, "w") as f:
+            yaml.safe_dump(config, f)
+        return path
 
     def audit_events(self, namespace):
         """The API server's audit events of pods created in ``namespace`` (ResponseComplete)."""
@@ -143,9 +156,15 @@ def mutation_rounds(event):
 
 
 def shipped_objects(kustomization_dir, cluster):
-    """The objects ``kubectl kustomize`` renders from a directory of deploy/."""
+    """The objects ``kubectl kustomize`` renders from a directory of deploy/ (rendered once per
+    directory: deploy/ does not change during a run), each call a copy of its own."""
+    return copy.deepcopy(_rendered(kustomization_dir, cluster))
+
+
+@functools.lru_cache(maxsize=None)
+def _rendered(kustomization_dir, cluster):
     rendered = cluster.kubectl("kustomize", kustomization_dir).stdout
-    return [doc for doc in yaml.safe_load_all(rendered) if doc]
+    return [doc for doc in yaml.load_all(rendered, Loader=yaml.CSafeLoader) if doc]
 
 
 def shipped_webhook_configuration(cluster, url, ca_pem):
