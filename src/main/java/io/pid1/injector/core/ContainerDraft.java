@@ -33,8 +33,8 @@ final class ContainerDraft {
     static final int MAX_COMMAND_CHARS = 64 * 1024;
 
     /**
-     * Where a {@code sh -c} script sits in the argv, and what the shell reader made of it; {@code front}
-     * is what runs before the shell (an image's {@code dumb-init -- /entrypoint}), empty when the shell is PID 1.
+     * Where a {@code sh -c} script sits in the argv, and what the shell reader made of it; {@code front} is
+     * what runs before the shell (an image's {@code dumb-init -- /entrypoint}), empty when the shell is PID 1.
      */
     record ShellCall(String shell, int scriptIndex, Reading reading, List<String> front) {
 
@@ -160,8 +160,8 @@ final class ContainerDraft {
     }
 
     /**
-     * Whether flags appended to the argv reach the server's command line: the argv is known, and no
-     * shell script, entrypoint script or project command stands in front, which could build its own command line.
+     * Whether flags appended to the argv reach the server's command line: the argv is known, and no shell
+     * script, entrypoint script or project command stands in front, which could build its own command line.
      */
     boolean argsReachServer() {
         return argvKnown && shell == null && script == null && !throughProject;
@@ -275,9 +275,6 @@ final class ContainerDraft {
         shellExecs = shell != null && execs(shell);
         serverArgv = tooLong ? List.of() : shell != null ? shell.reading().lastCommand() : argv;
         launch = catalog.recognise(serverArgv, effectiveEnv());
-        if (shell != null && shell.behind()) {
-            launch = launch.behind(catalog.recognise(shell.front(), effectiveEnv()));
-        }
         String program = serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0));
         if (launch.server().isEmpty() && looksLikeScript(program) && serverArgv.size() > 1) {
             Launch behind = catalog.recognise(serverArgv.subList(1, serverArgv.size()), effectiveEnv());
@@ -286,8 +283,11 @@ final class ContainerDraft {
                 script = program;
             }
         }
+        if (shell != null && shell.behind()) {
+            launch = launch.behind(catalog.recognise(argv.subList(0, shell.scriptIndex()), effectiveEnv()));
+        }
         subject = launch.server().map(Server::name).orElse(program);
-        throughProject = catalog.projects().stream().anyMatch(project -> launch.wrappers().contains(project.name()));
+        throughProject = catalog.projects().stream().anyMatch(p -> launch.wrappers().contains(p.name()));
     }
 
     /**
