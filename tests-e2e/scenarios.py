@@ -422,6 +422,38 @@ def uwsgi_build(ctx):
          "--need-app"], ports=[{"containerPort": p}])]), {}
 
 
+# ---------------------------------------------------------------- uwsgi behind an entrypoint script
+
+UWSGI_ENTRYPOINT = """#!/bin/sh
+# As many images' entrypoints do: the first word picks a mode and the script writes the server's
+# command line itself, so every other argument is dropped.
+case "$1" in
+  uwsgi) exec uwsgi --plugin python3 --master --processes 2 --http-socket :{port} \\
+           --chdir /app --wsgi-file app.py --need-app ;;
+  *) exec "$@" ;;
+esac
+"""
+
+
+def uwsgi_entrypoint_build(ctx):
+    """uWSGI from an image whose ENTRYPOINT is that script. The pod passes --die-on-term in args,
+    as the webhook used to add it: the script drops it, and SIGTERM makes uWSGI reload, not stop."""
+    p = ctx.port("web")
+    script = ctx.write("entrypoint.sh", UWSGI_ENTRYPOINT.format(port=p), mode=0o755)
+    os.chmod(ctx.tmp, 0o755)
+    ref = ctx.registry.push("uwsgi-entrypoint", {"Entrypoint": [script], "Cmd": ["uwsgi"]})
+    args = ["uwsgi", "--http-socket", f":{p}", "--die-on-term"]
+    return pod("uwsgi-entrypoint", [container(None, image=ref, args=args, ports=[{"containerPort": p}])]), \
+        {ref: Image(entrypoint=[script], cmd=["uwsgi"])}
+
+
+def uwsgi_entrypoint_fixed(run):
+    env = {e["name"]: e.get("value") for e in run.pod["spec"]["containers"][0].get("env", [])}
+    if env.get("UWSGI_DIE_ON_TERM") != "true":
+        return f"the webhook did not set UWSGI_DIE_ON_TERM=true in the env: {env}"
+    return stopped_gracefully(run)
+
+
 # ---------------------------------------------------------------- nginx
 
 NGINX_CONF = """worker_processes 2;
@@ -1170,6 +1202,8 @@ SCENARIOS = [
     Scenario("drain", drain_build, drain_drive, drain_broken, drain_fixed),
     Scenario("uwsgi", uwsgi_build, stop_after_ready, killed_at_grace,
              lambda run: stopped_gracefully(run)),
+    Scenario("uwsgi-entrypoint", uwsgi_entrypoint_build, stop_after_ready, killed_at_grace,
+             uwsgi_entrypoint_fixed),
     Scenario("nginx", nginx_build, download_drive, inflight_cut, inflight_done_and_graceful),
     Scenario("php-fpm", php_fpm_build, php_fpm_drive, inflight_cut, inflight_done_and_graceful),
     Scenario("httpd", httpd_build, download_drive, inflight_cut, inflight_done_and_graceful),

@@ -91,6 +91,19 @@ public final class Catalog {
     }
 
     /**
+     * Where the program of {@code argv} starts: past the inits ({@code dumb-init --}) and the entrypoint
+     * scripts known to exec their arguments ({@code /entrypoint bash …}) at its front; 0 when none is.
+     */
+    public int programIndex(List<String> argv) {
+        return new Recogniser(entries, argv, Map.of()).skipInits();
+    }
+
+    /** The image entrypoint scripts known to hand their arguments on. */
+    public List<Entrypoint> entrypoints() {
+        return entries.entrypoints();
+    }
+
+    /**
      * The servers as a Markdown table (server | recognised by | graceful signal | graceful timeout |
      * default port | HTTP), one line per row, for the README.
      */

@@ -81,6 +81,14 @@ final class EntryChecks {
         flags(project.workersFlags(), entry, "workersFlags");
     }
 
+    void entrypoint(Entrypoint entrypoint, String entry) {
+        name(entrypoint.name(), entry);
+        executables(entrypoint.executables(), entry);
+        if (entrypoint.passThrough().isEmpty()) {
+            fail(entry, "passThrough", "required: the first arguments it execs, or *");
+        }
+    }
+
     private void name(String name, String entry) {
         if (name == null || name.isBlank()) {
             fail(entry, "name", "required");

@@ -114,7 +114,7 @@ final class FlagReader {
         if (envPrefix.isEmpty() || !flag.startsWith("--")) {
             return Optional.empty();
         }
-        String name = envPrefix.get() + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+        String name = EnvOption.variable(envPrefix.get(), flag);
         return env.containsKey(name) ? Optional.of(name) : Optional.empty();
     }
 

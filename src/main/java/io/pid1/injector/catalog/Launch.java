@@ -1,5 +1,6 @@
 package io.pid1.injector.catalog;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -44,6 +45,18 @@ public record Launch(
         boolean http,
         boolean tls,
         boolean childWorkers) {
+
+    /**
+     * This launch, started by a shell that runs behind {@code front} (an image's {@code dumb-init --
+     * /entrypoint}): its init, and the wrappers passed before the shell.
+     */
+    public Launch behind(Launch front) {
+        List<String> all = new ArrayList<>(front.wrappers());
+        all.addAll(wrappers);
+        return new Launch(front.init().or(() -> init), processManager, server, List.copyOf(all),
+                front.direct() && direct, serverArgs, bindHost, port, portFromFlags, workers, gracefulTimeout,
+                termIsGraceful, http, tls, childWorkers);
+    }
 
     /** What an argv starts when no server is recognised. */
     static Launch unknown(Optional<String> init, Optional<String> processManager, List<String> wrappers,

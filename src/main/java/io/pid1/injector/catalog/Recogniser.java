@@ -64,13 +64,20 @@ final class Recogniser {
         return Optional.empty();
     }
 
-    private int skipInits() {
+    /** The index after the inits and pass-through entrypoint scripts at the front of the argv. */
+    int skipInits() {
         int i = 0;
         while (i < argv.size()) {
             String word = argv.get(i);
             Optional<Init> found = initNamed(word);
             if (found.isEmpty()) {
-                return i;
+                Optional<Entrypoint> entrypoint = passingEntrypoint(i);
+                if (entrypoint.isEmpty()) {
+                    return i;
+                }
+                wrappers.add(entrypoint.get().name());
+                i++;
+                continue;
             }
             init = init.or(() -> Optional.of(found.get().name()));
             i = i + 1;
@@ -83,6 +90,17 @@ final class Recogniser {
             }
         }
         return i;
+    }
+
+    /** The entrypoint script at {@code i} when the catalog knows it execs the word after it. */
+    private Optional<Entrypoint> passingEntrypoint(int i) {
+        if (i + 1 >= argv.size()) {
+            return Optional.empty();
+        }
+        return entries.entrypoints().stream()
+                .filter(entrypoint -> Names.matches(entrypoint.executables(), argv.get(i)))
+                .filter(entrypoint -> entrypoint.passes(argv.get(i + 1)))
+                .findFirst();
     }
 
     /** The launch when {@code word} is a process manager, a server or a project command. */

@@ -32,8 +32,16 @@ final class ContainerDraft {
      */
     static final int MAX_COMMAND_CHARS = 64 * 1024;
 
-    /** Where a {@code sh -c} script sits in the argv, and what the shell reader made of it. */
-    record ShellCall(String shell, int scriptIndex, Reading reading) {
+    /**
+     * Where a {@code sh -c} script sits in the argv, and what the shell reader made of it; {@code front} is
+     * what runs before the shell (an image's {@code dumb-init -- /entrypoint}), empty when the shell is PID 1.
+     */
+    record ShellCall(String shell, int scriptIndex, Reading reading, List<String> front) {
+
+        /** Whether the shell runs behind an init or entrypoint script, where rewriting it would drop them. */
+        boolean behind() {
+            return !front.isEmpty();
+        }
     }
 
     final String name;
@@ -54,6 +62,8 @@ final class ContainerDraft {
     private boolean supervised;
     private boolean shellExecs;
     private boolean tooLong;
+    /** The server is started by a project's command ({@code airflow webserver}), which takes flags of its own. */
+    private boolean throughProject;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
         this.node = node;
@@ -125,6 +135,11 @@ final class ContainerDraft {
         return launch.direct() && (shell == null || shellExecs);
     }
 
+    /** Whether the shell execs its last command, so it does not stay as the server's parent. */
+    boolean shellExecs() {
+        return shellExecs;
+    }
+
     /** Records that the shell now execs its last command (it did already, or {@code exec} was added). */
     void shellNowExecs() {
         shellExecs = true;
@@ -142,6 +157,14 @@ final class ContainerDraft {
 
     void superviseWithShim() {
         supervised = true;
+    }
+
+    /**
+     * Whether flags appended to the argv reach the server's command line: the argv is known, and no shell
+     * script, entrypoint script or project command stands in front, which could build its own command line.
+     */
+    boolean argsReachServer() {
+        return argvKnown && shell == null && script == null && !throughProject;
     }
 
     /** Whether the spec sets {@code command} (else the image ENTRYPOINT applies). */
@@ -206,6 +229,20 @@ final class ContainerDraft {
         argv = List.copyOf(newArgv);
     }
 
+    /** Sets the container's env variable {@code name} to {@code value}, replacing a literal value it had. */
+    void setEnv(String name, String value) {
+        ArrayNode entries = Json.arrayAt(node, "env");
+        for (JsonNode entry : entries) {
+            if (name.equals(entry.path("name").asText(null)) && entry instanceof ObjectNode existing) {
+                existing.put("value", value);
+                env.put(name, value);
+                return;
+            }
+        }
+        entries.addObject().put("name", name).put("value", value);
+        env.put(name, value);
+    }
+
     /** The env seen by the program: the image's, overridden by the container's. */
     Map<String, String> effectiveEnv() {
         Map<String, String> merged = new HashMap<>(image.map(ImageConfig::env).orElse(Map.of()));
@@ -234,8 +271,8 @@ final class ContainerDraft {
 
     private void recognise(Catalog catalog) {
         tooLong = argv.stream().mapToLong(String::length).sum() > MAX_COMMAND_CHARS;
-        shell = argvKnown && !tooLong ? findShell() : null;
-        shellExecs = shell != null && shell.reading() instanceof Reading.AlreadyExec;
+        shell = argvKnown && !tooLong ? findShell(catalog.programIndex(argv)) : null;
+        shellExecs = shell != null && execs(shell);
         serverArgv = tooLong ? List.of() : shell != null ? shell.reading().lastCommand() : argv;
         launch = catalog.recognise(serverArgv, effectiveEnv());
         String program = serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0));
@@ -246,20 +283,36 @@ final class ContainerDraft {
                 script = program;
             }
         }
+        if (shell != null && shell.behind()) {
+            launch = launch.behind(catalog.recognise(argv.subList(0, shell.scriptIndex()), effectiveEnv()));
+        }
         subject = launch.server().map(Server::name).orElse(program);
+        throughProject = catalog.projects().stream().anyMatch(p -> launch.wrappers().contains(p.name()));
     }
 
-    private ShellCall findShell() {
-        int at = 0;
-        if (argv.size() > 1 && basename(argv.get(0)).equals("busybox")) {
-            at = 1;
+    /**
+     * Whether the shell replaces itself with its last command: it says {@code exec}, or (behind an init,
+     * where it is not rewritten) the script is one plain command, which sh and bash exec.
+     */
+    private static boolean execs(ShellCall call) {
+        return call.reading() instanceof Reading.AlreadyExec || call.behind()
+                && call.reading() instanceof Reading.ExecForm form
+                && form.workingDir().isEmpty() && form.env().isEmpty();
+    }
+
+    /** The {@code sh -c} at {@code front}, the word after the inits and entrypoint scripts that exec it. */
+    private ShellCall findShell(int front) {
+        int at = front;
+        if (argv.size() > at + 1 && basename(argv.get(at)).equals("busybox")) {
+            at++;
         }
         if (argv.size() < at + 3 || !SHELLS.contains(basename(argv.get(at))) || !SHELL_FLAGS.contains(argv.get(at + 1))) {
             return null;
         }
         int scriptIndex = at + 2;
         Reading reading = ShellReader.read(argv.get(scriptIndex), env);
-        return new ShellCall(String.join(" ", argv.subList(0, scriptIndex)), scriptIndex, reading);
+        return new ShellCall(String.join(" ", argv.subList(front, scriptIndex)), scriptIndex, reading,
+                List.copyOf(argv.subList(0, front)));
     }
 
     static String basename(String path) {

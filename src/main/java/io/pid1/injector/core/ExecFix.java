@@ -23,6 +23,13 @@ final class ExecFix implements Fix {
         ContainerDraft.ShellCall call = c.shell().get();
         String wrapper = "\"" + call.shell() + "\"";
         Reading reading = call.reading();
+        if (call.behind()) {
+            if (!c.shellExecs()) {
+                pod.report(c, kind(), c.subject() + " runs under " + wrapper + " behind the image's entrypoint,"
+                        + " without exec; left as is");
+            }
+            return;
+        }
         if (reading instanceof Reading.ExecForm form) {
             if (form.env().stream().anyMatch(a -> c.env.containsKey(a.name()))) {
                 pod.report(c, kind(), "script assigns a variable the container's env defines; left as is");

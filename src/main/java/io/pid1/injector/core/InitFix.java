@@ -16,6 +16,11 @@ final class InitFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
+        if (c.launch().init().isPresent() && c.shell().filter(ContainerDraft.ShellCall::behind).isPresent()) {
+            pod.report(c, kind(), c.subject() + " runs behind the image's " + c.launch().init().get() + " and \""
+                    + c.shell().get().shell() + "\"; init kept, argv unchanged");
+            return;
+        }
         if (pod.options.init() != InitMode.TINI || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
             return;
         }

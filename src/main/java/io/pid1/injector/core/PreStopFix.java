@@ -48,14 +48,14 @@ final class PreStopFix implements Fix {
         }
     }
 
-    /** Seconds an existing preStop hook keeps the server running: a sleep action, or our signal hook's drain. */
+    /**
+     * Seconds an existing preStop hook keeps the server running: our signal hook's drain, else what the
+     * author's hook is read to wait ({@link HookDuration}).
+     */
     private static int existingDrain(PodDraft pod, ContainerDraft c) {
         JsonNode preStop = c.node.path("lifecycle").path("preStop");
-        if (preStop.has("sleep")) {
-            return preStop.path("sleep").path("seconds").asInt(0);
-        }
         boolean ours = c.applied.contains(FixKind.SIGNAL) && preStop.has("exec") || c.supervised();
-        return ours ? pod.options.drainSeconds() : 0;
+        return ours && !preStop.has("sleep") ? pod.options.drainSeconds() : HookDuration.of(preStop);
     }
 
     private static boolean listens(ContainerDraft c) {

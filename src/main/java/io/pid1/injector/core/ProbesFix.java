@@ -77,15 +77,32 @@ final class ProbesFix implements Fix {
             }
             c.node.set("livenessProbe", http);
         }
+        JsonNode authorsReadiness = c.node.get("readinessProbe");
         if (!c.node.has("readinessProbe")) {
             c.node.set("readinessProbe", probe(path, port.get(), scheme, 5, 2));
         }
+        boolean startup = false;
         if (c.server().get().slowStart() && !c.node.has("startupProbe")) {
             c.node.set("startupProbe", probe(path, port.get(), scheme, 2, 60));
+        } else if (tcpLiveness && !c.supervised() && !c.node.has("startupProbe")) {
+            c.node.set("startupProbe", startupOnPath(path, port.get(), scheme, authorsReadiness));
+            startup = true;
         }
         pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "")
                 + (c.supervised() ? scheme + " readiness probe" : scheme + " probes") + " on port "
-                + port.get().asText() + " " + path);
+                + port.get().asText() + " " + path + (startup ? ", startup probe first" : ""));
+    }
+
+    /**
+     * An HTTP health path may answer later than the port opens, which was all a {@code tcpSocket} liveness
+     * waited for: the replacement is held off by a startup probe with the generic check's five minutes,
+     * waiting first as long as the author's readiness probe does.
+     */
+    private static ObjectNode startupOnPath(String path, JsonNode port, String scheme, JsonNode authorsReadiness) {
+        ObjectNode startup = probe(path, port, scheme, 0, 0);
+        startup.remove(List.of("periodSeconds", "timeoutSeconds", "failureThreshold"));
+        startup.setAll(GenericCheck.startup(authorsReadiness));
+        return startup;
     }
 
     /** {@code pid1-probe http PORT}: any HTTP status line from the server's own port means a worker answered. */

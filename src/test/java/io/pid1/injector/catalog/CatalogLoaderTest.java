@@ -106,6 +106,21 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void extensionAddsAnEntrypointScriptThatPassesItsArgumentsOn() {
+        Catalog catalog = Catalog.withExtra("""
+                entrypoints:
+                  - name: shop entrypoint
+                    executables: [/usr/local/bin/shop-entrypoint]
+                    passThrough: ["*"]
+                """, "extra.yaml");
+        List<String> argv = List.of("tini", "--", "/usr/local/bin/shop-entrypoint", "bash", "-c", "exec x");
+
+        assertEquals(3, catalog.programIndex(argv));
+        assertEquals(2, Catalog.builtin().programIndex(argv));
+        assertEquals(List.of("shop entrypoint"), catalog.recognise(argv.subList(0, 4), Map.of()).wrappers());
+    }
+
+    @Test
     void emptyExtensionKeepsTheBuiltinCatalog() {
         assertEquals(Catalog.builtin().servers(), Catalog.withExtra("", "empty.yaml").servers());
     }
@@ -124,6 +139,7 @@ class CatalogLoaderTest {
             bad handover       | launchers: [{name: y, executables: [y], handover: maybe}]                 | extra.yaml: launchers entry "y": field "handover": must be one of exec, forwards, inprocess, forks, was maybe
             missing handover   | launchers: [{name: y, executables: [y]}]                                  | extra.yaml: launchers entry "y": field "handover": required: exec, forwards, inprocess or forks
             unknown server     | projects: [{name: z, executables: [z], server: thin, handover: forks}]    | extra.yaml: projects entry "z": field "server": no server named "thin" in the catalog
+            no pass-through    | entrypoints: [{name: e, executables: [/e]}]                               | extra.yaml: entrypoints entry "e": field "passThrough": required: the first arguments it execs, or *
             unknown section    | daemons: []                                                              | extra.yaml: unknown section "daemons", expected one of
             section not a list | servers: {name: x}                                                        | extra.yaml: section "servers" must be a list of entries
             not YAML           | 'servers: [ {'                                                            | extra.yaml: not valid YAML at line

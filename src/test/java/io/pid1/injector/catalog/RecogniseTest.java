@@ -63,6 +63,9 @@ class RecogniseTest {
         return Stream.of(
                 argv("uvicorn app:app --host 0.0.0.0 --port 80 --workers 4")
                         .server("uvicorn").host("0.0.0.0").portFromFlags(80).workers(4).termIsGraceful().http(),
+                // uvicorn reads each option from UVICORN_<OPTION> as well
+                argv("uvicorn main:app --host 0.0.0.0").env("UVICORN_WORKERS", "3")
+                        .server("uvicorn").host("0.0.0.0").defaultPort(8000).workers(3).termIsGraceful().http(),
                 argv("uvicorn main:app --host 0.0.0.0").env("WEB_CONCURRENCY", "2")
                         .server("uvicorn").host("0.0.0.0").defaultPort(8000).workers(2).termIsGraceful().http(),
                 argv("python -m uvicorn app:app --workers 4 --timeout-graceful-shutdown 20 --uds /tmp/uv.sock")
@@ -159,7 +162,12 @@ class RecogniseTest {
                 argv("python -m supervisor.supervisord -n").wrappers("python").processManager("supervisord"),
                 argv("s6-svscan /etc/services.d").processManager("s6-svscan"),
                 argv("runsvdir -P /etc/service").processManager("runit"),
-                argv("pm2 start app.js").processManager("pm2"));
+                argv("pm2 start app.js").processManager("pm2"),
+                // apache/airflow: ENTRYPOINT dumb-init -- /entrypoint, whose python mode execs python "$@"
+                argv("/usr/bin/dumb-init -- /entrypoint python -m celery -A proj worker").init("dumb-init")
+                        .wrappers("airflow entrypoint", "python").server("celery").termIsGraceful(),
+                // the same script runs anything else as an airflow subcommand: not passed through
+                argv("/usr/bin/dumb-init -- /entrypoint gunicorn app").init("dumb-init"));
     }
 
     static Stream<Expect> launchers() {

@@ -28,7 +28,7 @@ class PodFixerPropertiesTest {
     /** The paths a fix may write; anything else in a patch is a bug. */
     static final Pattern OWNED = Pattern.compile("/metadata/annotations(/pid1\\.io~1status)?"
             + "|/spec/(initContainers(/0)?|volumes(/\\d+)?|terminationGracePeriodSeconds|shareProcessNamespace)"
-            + "|/spec/containers/\\d+/(command|args|workingDir|env(/\\d+)?|volumeMounts(/\\d+)?"
+            + "|/spec/containers/\\d+/(command|args|workingDir|env(/\\d+(/value)?)?|volumeMounts(/\\d+)?"
             + "|lifecycle(/preStop)?|livenessProbe(/\\w+)?|readinessProbe|startupProbe)");
 
     static final List<List<String>> COMMANDS = List.of(
@@ -45,6 +45,8 @@ class PodFixerPropertiesTest {
             List.of("tini", "--", "gunicorn", "app:app"),
             List.of("supervisord", "-n"),
             List.of("uwsgi", "--http", ":8080", "--module", "app"),
+            List.of("/docker-entrypoint.sh", "uwsgi", "--http", ":8080", "--die-on-term"),
+            List.of("dumb-init", "--", "bash", "-c", "exec uwsgi --http :8080 --module app"),
             List.of("redis-server"),
             List.of("python", "-m", "http.server"));
 
