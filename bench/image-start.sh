@@ -8,7 +8,8 @@
 # environment: RUNS (5 starts of each), BODY (the review, default examples/review-gunicorn.json), LOAD (seconds
 #   of wrk at max throughput, 32 connections as load.sh, after each first answer, then RSS again; default 0: none),
 #   SHIM (1: also pid1-shim from the image against the jar, with the JVM options the webhook gives the sidecar
-#   (golden 100-shim-gunicorn): RSS after 300 checks of /workers/web, as bench/shim.sh; default 0)
+#   (golden 100-shim-gunicorn): RSS after 300 checks of /workers/web, as bench/shim.sh; default 0), SERVE (0: no
+#   webhook starts, only the shims; default 1)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -91,13 +92,16 @@ print(next(e["value"] for e in shim["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))
 shim_checks() { # PID: waits for /healthz, makes 300 checks, prints "RSS-MiB" of process PID
   for _ in $(seq 1 1000); do
     curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && break
+    kill -0 "$1" 2>/dev/null || { echo "bench/image-start.sh: the shim exited" >&2; exit 1; }
     sleep 0.02
   done
   for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$port/workers/web"; done
   echo $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") / 1024 ))
 }
-shim_config() { printf '{"port":%d,"containers":[{"name":"web","argv":["gunicorn","app:app","-w","4"],"workers":4}]}' \
-  "$port"; }
+shim_config() {
+  printf '{"port":%d,"drainToken":"bench-token-not-secret-0","containers":[%s]}' "$port" \
+    '{"name":"web","argv":["gunicorn","app:app","-w","4"],"workers":4}'
+}
 image_shim() { # LAYOUT BUNDLE
   rm -rf "$work/tmp" && mkdir -m 1777 "$work/tmp"
   python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["shim"]' '' "$(python3 -c '
@@ -108,7 +112,8 @@ print(json.dumps({"JAVA_TOOL_OPTIONS": sys.argv[1], "PID1_SHIM_CONFIG": sys.argv
   pid=$!
   local jvm=
   for _ in $(seq 1 100); do
-    jvm=$(crun state "$id" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])') && break
+    jvm=$(crun state "$id" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null) &&
+      break
     sleep 0.05
   done
   shim_checks "$jvm"
@@ -137,6 +142,7 @@ one() {
 }
 name() { if [ "$1" = jar ]; then echo jar; else echo "${layouts[${1#image}]}"; fi; }
 for i in $(seq 1 "$runs"); do
+  [ "${SERVE:-1}" = 1 ] || break
   for v in "${variants[@]}"; do
     one "$v" run >>"$work/$v"
     echo "start $i, $v: $(tail -1 "$work/$v") (ms, RSS MiB[, RSS under load MiB, req/s])"
@@ -145,6 +151,7 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 col() { awk -v n="$2" '{print $n}' "$work/$1" | median; } # VARIANT N: the median of column N of its results
 for v in "${variants[@]}"; do
+  [ "${SERVE:-1}" = 1 ] || break
   printf '%s%s\n' "median $(name "$v"): $(col "$v" 1) ms, RSS $(col "$v" 2) MiB" \
     "${LOAD:+, under load RSS $(col "$v" 3) MiB at $(col "$v" 4) req/s}"
 done
