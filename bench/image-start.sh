@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Start to first answered review, and RSS just after it, of the webhook's image run by crun as the Deployment runs
 # it (tests-e2e/oci_bundle.py) against the plain jar (target/quarkus-app, the JDK on PATH, the Deployment's JVM
-# options, no AppCDS), interleaved: image, jar, image, jar... Root (crun); talks only to 127.0.0.1; stops what it
-# starts.
+# options, no AppCDS), interleaved: image, jar, image, jar... (with several layouts: each image in turn, then the
+# jar). Root (crun); talks only to 127.0.0.1; stops what it starts.
 #
-# usage: bench/image-start.sh [LAYOUT]   (default target/pid1-injector/oci, from deploy/image/build-webhook-image.sh)
+# usage: bench/image-start.sh [LAYOUT...]   (default target/pid1-injector/oci, from build-webhook-image.sh)
 # environment: RUNS (5 starts of each), BODY (the review, default examples/review-gunicorn.json), LOAD (seconds
-#   of wrk at max throughput, 32 connections as load.sh, after each first answer, then RSS again; default 0: none)
+#   of wrk at max throughput, 32 connections as load.sh, after each first answer, then RSS again; default 0: none),
+#   SHIM (1: also pid1-shim from the image against the jar, with the JVM options the webhook gives the sidecar
+#   (golden 100-shim-gunicorn): RSS after 300 checks of /workers/web, as bench/shim.sh; default 0), SERVE (0: no
+#   webhook starts, only the shims; default 1)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-layout=${1:-target/pid1-injector/oci}
+[ $# -gt 0 ] || set -- target/pid1-injector/oci
 runs=${RUNS:-5}
 body=${BODY:-examples/review-gunicorn.json}
 work=$(mktemp -d)
@@ -55,13 +58,13 @@ first_answer() {
 }
 stop() { kill -TERM "$1"; wait "$pid" 2>/dev/null || true; pid=; }
 
-image_run() {
+image_run() { # LAYOUT BUNDLE
   rm -rf "$work/tmp" && mkdir -m 1777 "$work/tmp"
-  python3 tests-e2e/oci_bundle.py "$layout" 0.1.0 "$work/bundle" "$work/tmp" "$port" "$mport" '["serve"]'
+  python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["serve"]'
   local t0
   t0=$(now)
   unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --cgroup-manager=disabled run -b "$1" "$2"' \
-    sh "$work/bundle" "$id" >>"$work/image.log" 2>&1 &
+    sh "$2" "$id" >>"$work/image.log" 2>&1 &
   pid=$!
   jvm() { crun state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
   first_answer "$t0" jvm "$work/tmp/pid1-tls/ca.crt"
@@ -81,21 +84,85 @@ jar_run() {
   stop "$pid"
 }
 
+# pid1-shim as the webhook adds it: its JVM options and a configuration naming one container.
+shim_opts=$(python3 -c 'import yaml
+pod = yaml.safe_load(open("src/test/resources/golden/100-shim-gunicorn/out.yaml"))
+shim = next(c for c in pod["spec"]["initContainers"] if c["name"] == "pid1-shim")
+print(next(e["value"] for e in shim["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))')
+shim_checks() { # PID: waits for /healthz, makes 300 checks, prints "RSS-MiB" of process PID
+  for _ in $(seq 1 1000); do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && break
+    kill -0 "$1" 2>/dev/null || { echo "bench/image-start.sh: the shim exited" >&2; exit 1; }
+    sleep 0.02
+  done
+  for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$port/workers/web"; done
+  echo $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") / 1024 ))
+}
+shim_config() {
+  printf '{"port":%d,"drainToken":"bench-token-not-secret-0","containers":[%s]}' "$port" \
+    '{"name":"web","argv":["gunicorn","app:app","-w","4"],"workers":4}'
+}
+image_shim() { # LAYOUT BUNDLE
+  rm -rf "$work/tmp" && mkdir -m 1777 "$work/tmp"
+  python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["shim"]' '' "$(python3 -c '
+import json, sys
+print(json.dumps({"JAVA_TOOL_OPTIONS": sys.argv[1], "PID1_SHIM_CONFIG": sys.argv[2]}))' "$shim_opts" "$(shim_config)")"
+  unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --cgroup-manager=disabled run -b "$1" "$2"' \
+    sh "$2" "$id" >>"$work/image.log" 2>&1 &
+  pid=$!
+  local jvm=
+  for _ in $(seq 1 100); do
+    jvm=$(crun state "$id" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null) &&
+      break
+    sleep 0.05
+  done
+  shim_checks "$jvm"
+  stop "$jvm"
+  crun delete --force "$id" >/dev/null 2>&1 || true
+}
+jar_shim() {
+  PID1_SHIM_CONFIG=$(shim_config) JAVA_TOOL_OPTIONS="$shim_opts" java -jar target/quarkus-app/quarkus-run.jar shim \
+    >>"$work/jar.log" 2>&1 &
+  pid=$!
+  shim_checks "$pid"
+  stop "$pid"
+}
+
 port=$(free_port)
 mport=$(free_port)
-echo "image $layout against the jar with $(java -version 2>&1 | head -1); $runs starts each, interleaved"
-image=() jar=()
+echo "images $* against the jar with $(java -version 2>&1 | head -1); $runs starts each, interleaved"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+layouts=("$@")
+variants=()
+for n in $(seq 0 $(($# - 1))); do variants+=("image$n"); done
+variants+=(jar)
+# VARIANT KIND: one start (KIND run) or one shim (KIND shim) of the jar or of the image imageN
+one() {
+  if [ "$1" = jar ]; then "jar_$2"; else "image_$2" "${layouts[${1#image}]}" "$work/bundle${1#image}"; fi
+}
+name() { if [ "$1" = jar ]; then echo jar; else echo "${layouts[${1#image}]}"; fi; }
 for i in $(seq 1 "$runs"); do
-  image+=("$(image_run)")
-  jar+=("$(jar_run)")
-  echo "start $i: image ${image[-1]} jar ${jar[-1]} (ms, RSS MiB[, RSS under load MiB, req/s])"
+  [ "${SERVE:-1}" = 1 ] || break
+  for v in "${variants[@]}"; do
+    one "$v" run >>"$work/$v"
+    echo "start $i, $v: $(tail -1 "$work/$v") (ms, RSS MiB[, RSS under load MiB, req/s])"
+  done
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-column() { local n=$1; shift; printf '%s\n' "$@" | awk -v n="$n" '{print $n}'; }
-for variant in image jar; do
-  declare -n results=$variant
-  # shellcheck disable=SC2046
-  printf '%s%s\n' \
-    "median $variant: $(median $(column 1 "${results[@]}")) ms, RSS $(median $(column 2 "${results[@]}")) MiB" \
-    "${LOAD:+, under load RSS $(median $(column 3 "${results[@]}")) MiB at $(median $(column 4 "${results[@]}")) req/s}"
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+col() { awk -v n="$2" '{print $n}' "$work/$1" | median; } # VARIANT N: the median of column N of its results
+for v in "${variants[@]}"; do
+  [ "${SERVE:-1}" = 1 ] || break
+  printf '%s%s\n' "median $(name "$v"): $(col "$v" 1) ms, RSS $(col "$v" 2) MiB" \
+    "${LOAD:+, under load RSS $(col "$v" 3) MiB at $(col "$v" 4) req/s}"
 done
+if [ "${SHIM:-0}" = 1 ]; then
+  for i in $(seq 1 "$runs"); do
+    for v in "${variants[@]}"; do
+      one "$v" shim >>"$work/shim-$v"
+      echo "shim $i, $v: $(tail -1 "$work/shim-$v") MiB (RSS after 300 checks)"
+    done
+  done
+  for v in "${variants[@]}"; do
+    echo "median pid1-shim RSS after 300 checks, $(name "$v"): $(median <"$work/shim-$v") MiB"
+  done
+fi

@@ -1,12 +1,13 @@
 """Makes an OCI runtime bundle of the webhook's image that runs as deploy/base/deployment.yaml runs it.
 
-usage: oci_bundle.py LAYOUT TAG BUNDLE TMP PORT MANAGEMENT_PORT ARGS_JSON [JAVA_OPTIONS]
+usage: oci_bundle.py LAYOUT TAG BUNDLE TMP PORT MANAGEMENT_PORT ARGS_JSON [JAVA_OPTIONS] [ENV_JSON]
 
 The image's layers are unpacked in order into BUNDLE/rootfs (once; an image "from scratch" has no deletions to
 apply) and BUNDLE/config.json (from `crun spec`) gets the image's command with ARGS_JSON, its working directory, the
 pod's user, no capabilities, no new privileges, a read-only root, TMP as the writable /tmp (the emptyDir), the
 Deployment's environment with JAVA_OPTIONS after its JVM options, and the host's network (the caller talks to
-127.0.0.1). The Secret's TLS files are not here: the webhook makes its self-signed files in /tmp instead.
+127.0.0.1). The Secret's TLS files are not here: the webhook makes its self-signed files in /tmp instead. ENV_JSON,
+an object, sets variables last (the pid1-shim sidecar's own JAVA_TOOL_OPTIONS and PID1_SHIM_CONFIG).
 """
 import json
 import os
@@ -22,7 +23,7 @@ def blob(layout, digest):
     return os.path.join(layout, "blobs", "sha256", digest.split(":")[1])
 
 
-def main(layout, tag, bundle, tmp, port, management_port, args, java_options=""):
+def main(layout, tag, bundle, tmp, port, management_port, args, java_options="", env_json="{}"):
     index = json.load(open(os.path.join(layout, "index.json")))
     manifest = next(m for m in index["manifests"]
                     if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag)
@@ -49,6 +50,7 @@ def main(layout, tag, bundle, tmp, port, management_port, args, java_options="")
     del env["PID1_TLS_CERT_FILE"], env["PID1_TLS_KEY_FILE"]
     env.update(PID1_WEBHOOK_PORT=port, PID1_MANAGEMENT_PORT=management_port, PID1_LISTEN_HOST="127.0.0.1")
     env["JAVA_TOOL_OPTIONS"] = (env["JAVA_TOOL_OPTIONS"] + " " + java_options).strip()
+    env.update(json.loads(env_json))
 
     if image["User"] != "65532:65532":
         sys.exit(f"oci_bundle.py: the image runs as {image['User']}, not 65532:65532")

@@ -2,27 +2,33 @@
 # Builds the pid1-injector image without a container daemon and without pulling a base image: a jlinked Java
 # runtime holding only the modules the app needs, the C runtime files that runtime loads (found with ldd, copied
 # from this machine's Debian packages), /etc/passwd and /etc/group naming 65532, and the Quarkus app
-# (target/quarkus-app, from `mvn package`). An AppCDS archive is made by a training run of the image's own files
-# (chrooted, one review, SIGTERM) and used by the image's command. jib-core packs the layers (see
+# (target/quarkus-app, from `mvn package`). A CDS archive of the app's classes, dumped by the image's own runtime
+# in its own files (chrooted) from the class list of a training run (one review, SIGTERM), is used by the image's
+# command: on Java 25 the same bytes on every build (see below), on 17 a dynamic archive. jib-core packs the layers (see
 # deploy/image/jib/WebhookImage.java). Shell-less; runs as 65532:65532; the entrypoint is java -jar, the default
 # argument `serve` (`shim` starts the sidecar from the same image).
 #
-# usage: build-webhook-image.sh [--out DIR] [--tag TAG]
+# usage: build-webhook-image.sh [--out DIR] [--tag TAG] [--train]
 #   --out DIR   where to write DIR/oci (the OCI layout) and DIR/pid1-injector-TAG.tar (an OCI archive);
 #               default target/pid1-injector
 #   --tag TAG   the reference name inside the layout; default 0.1.0
-# environment: JDK (the JDK whose jlink and jmods make the runtime; default /usr/lib/jvm/java-17-openjdk-amd64
-#              or -arm64, Debian package openjdk-17-jdk-headless). Needs skopeo, curl, util-linux (unshare);
-#              the training run needs root, or unprivileged user namespaces.
+#   --train     Java 25: run the training run first and write its class list to deploy/image/webhook.classlist
+#               (commit it); else the committed list is used
+# environment: JDK (the JDK whose jlink makes the runtime; default /usr/lib/jvm/temurin-25-jdk-ARCH if present,
+#              else /usr/lib/jvm/java-17-openjdk-ARCH, Debian package openjdk-17-jdk-headless). Needs skopeo, curl,
+#              python3, util-linux (unshare); the chrooted runs need root, or unprivileged user namespaces.
+#              COMPACT_HEADERS=0: Java 25 without compact object headers (default 1: with them).
 set -euo pipefail
 
 out=target/pid1-injector
 tag=0.1.0
+train=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --tag) tag=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --train) train=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-webhook-image.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +38,9 @@ case "$(uname -m)" in
   aarch64) arch=arm64 ;;
   *) echo "build-webhook-image.sh: unsupported machine $(uname -m)" >&2; exit 1 ;;
 esac
-jdk=${JDK:-/usr/lib/jvm/java-17-openjdk-$arch}
+jdk=${JDK:-/usr/lib/jvm/temurin-25-jdk-$arch}
+[ -n "${JDK:-}" ] || [ -x "$jdk/bin/jlink" ] || jdk=/usr/lib/jvm/java-17-openjdk-$arch
+classlist=$root/deploy/image/webhook.classlist
 app=$root/target/quarkus-app
 [ -f "$app/quarkus-run.jar" ] || { echo "build-webhook-image.sh: $app is missing (mvn package)" >&2; exit 1; }
 [ -x "$jdk/bin/jlink" ] || { echo "build-webhook-image.sh: no jlink in $jdk (set JDK)" >&2; exit 1; }
@@ -52,11 +60,13 @@ mkdir -p "$rootfs"/{etc,tmp,proc,app}
 
 # The modules jdeps finds in the app's jars (java.desktop and java.compiler, used only by code the webhook never
 # runs, left out), jdk.crypto.ec for the EC keys and TLS key exchange, jdk.zipfs for the jar: scheme SmallRye
-# Config reads with. The base CDS archive is made here too:
-# the app's archive is a layer on top of it.
+# Config reads with. Java 17's dynamic archive is a layer on a base CDS archive, made here; Java 25's static one
+# holds the JDK's classes too.
+cds=()
+grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$jdk/release" && cds=(--generate-cds-archive)
 "$jdk/bin/jlink" --add-modules java.base,java.logging,java.naming,java.management,java.net.http,java.sql,\
 jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.httpserver,jdk.zipfs \
-  --strip-debug --no-header-files --no-man-pages --generate-cds-archive --output "$work/java" >/dev/null
+  --strip-debug --no-header-files --no-man-pages "${cds[@]}" --output "$work/java" >/dev/null
 # Only compressed oops are used (the heap is far below 32 GiB): the archive for the other mode is dead weight.
 rm -f "$work/java/lib/server/classes_nocoops.jsa"
 mkdir -p "$rootfs/opt"
@@ -92,60 +102,97 @@ chmod -R u=rwX,go=rX "$rootfs"
 chmod 1777 "$rootfs/tmp"
 find "$rootfs" -exec touch -h -d @1 {} +
 
-# From JDK 25 on, the AOT cache (JEP 483, 514: classes loaded and linked) replaces the AppCDS archive.
+# Java 25 and later: a static CDS archive dumped from the class list deploy/image/webhook.classlist, the same bytes
+# from the same list and files (see below). Java 17 to 24: the dynamic AppCDS archive of a training run, different
+# on every build.
 if grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$work/java/release"; then
-  cache=app.jsa; train_option=-XX:ArchiveClassesAtExit=/tmp/$cache; cache_option=-XX:SharedArchiveFile=/app/$cache
+  static=0; train_option=-XX:ArchiveClassesAtExit=/tmp/app.jsa
 else
-  cache=app.aot; train_option=-XX:AOTCacheOutput=/tmp/$cache; cache_option=-XX:AOTCache=/app/$cache
+  static=1; train_option=-XX:DumpLoadedClassList=/tmp/classes.lst
+  [ "$train" = 1 ] || [ -s "$classlist" ] || { echo "build-webhook-image.sh: no $classlist (--train)" >&2; exit 1; }
 fi
-# The training run: the image's own runtime and files, chrooted, its /tmp a directory here, the Deployment's JVM
-# options; one review, then SIGTERM, and the JVM writes the archive as it exits.
-train=$work/train
-mkdir -m 1777 "$train"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-mport=$(free_port)
 java_opts=$(awk '/name: JAVA_TOOL_OPTIONS/ {getline; sub(/^ *value: /, ""); print; exit}' \
   "$root/deploy/base/deployment.yaml")
+tmp=$work/tmp
+mkdir -m 1777 "$tmp"
 if [ "$(id -u)" = 0 ]; then
-  ns=(unshare --mount); user=(--userspec=65532:65532)
+  ns=(unshare --mount); user=65532:65532
 else
-  ns=(unshare -r --mount); user=()
+  ns=(unshare -r --mount); user=
 fi
-env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JAVA_TOOL_OPTIONS="$java_opts" MALLOC_ARENA_MAX=2 PID1_TLS_DIR=/tmp/pid1-tls \
-  PID1_WEBHOOK_PORT="$port" PID1_MANAGEMENT_PORT="$mport" PID1_LISTEN_HOST=127.0.0.1 \
-  "${ns[@]}" sh -c 'mount --make-rprivate / && mount -t proc proc "$1/proc" && mount --bind "$2" "$1/tmp" &&
-    exec chroot ${3:+"$3"} "$1" /opt/java/bin/java "$4" \
-      -jar /app/quarkus-run.jar serve' \
-  sh "$rootfs" "$train" "${user[@]:-}" "$train_option" >"$work/train.log" 2>&1 &
-train_pid=$!
-review=$root/examples/review-gunicorn.json
-answered=0
-for _ in $(seq 1 600); do
-  if [ -f "$train/pid1-tls/ca.crt" ] && curl -sf -o /dev/null --max-time 2 --cacert "$train/pid1-tls/ca.crt" \
-      -H 'Content-Type: application/json' --data-binary @"$review" "https://127.0.0.1:$port/mutate"; then
-    answered=1
-    break
+# Runs the image's java with the arguments after --, chrooted into the image's files, as 65532, its /tmp the
+# directory $tmp here, its environment the variables before -- (env -i: nothing of this machine's). It execs, so that
+# the JVM has the caller's PID for signals: call it in a subshell or in the background.
+in_image() {
+  local vars=(PATH=/usr/sbin:/usr/bin:/sbin:/bin IMAGE_USER=$user)
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  exec env -i "${vars[@]}" "${ns[@]}" sh -c 'mount --make-rprivate / && mount -t proc proc "$1/proc" &&
+    mount --bind "$2" "$1/tmp" && root=$1 && shift 2 &&
+    exec chroot ${IMAGE_USER:+--userspec=$IMAGE_USER} "$root" /opt/java/bin/java "$@"' sh "$rootfs" "$tmp" "$@"
+}
+
+# The training run: the Deployment's JVM options, one review, then SIGTERM; the JVM writes the archive or the class
+# list as it exits.
+if [ $static = 0 ] || [ "$train" = 1 ]; then
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  port=$(free_port)
+  mport=$(free_port)
+  in_image JAVA_TOOL_OPTIONS="$java_opts" MALLOC_ARENA_MAX=2 PID1_TLS_DIR=/tmp/pid1-tls PID1_WEBHOOK_PORT="$port" \
+    PID1_MANAGEMENT_PORT="$mport" PID1_LISTEN_HOST=127.0.0.1 -- "$train_option" -jar /app/quarkus-run.jar serve \
+    >"$work/train.log" 2>&1 &
+  train_pid=$!
+  review=$root/examples/review-gunicorn.json
+  answered=0
+  for _ in $(seq 1 600); do
+    if [ -f "$tmp/pid1-tls/ca.crt" ] && curl -sf -o /dev/null --max-time 2 --cacert "$tmp/pid1-tls/ca.crt" \
+        -H 'Content-Type: application/json' --data-binary @"$review" "https://127.0.0.1:$port/mutate"; then
+      answered=1
+      break
+    fi
+    kill -0 "$train_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ $answered = 0 ]; then
+    echo "build-webhook-image.sh: the training run did not answer a review:" >&2
+    cat "$work/train.log" >&2
+    exit 1
   fi
-  kill -0 "$train_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ $answered = 0 ]; then
-  echo "build-webhook-image.sh: the training run did not answer a review:" >&2
-  cat "$work/train.log" >&2
-  exit 1
+  curl -sf -o /dev/null "http://127.0.0.1:$mport/q/health/ready" || true
+  kill -TERM "$train_pid"
+  wait "$train_pid" || true
+  train_pid=
+  output=$tmp/app.jsa
+  [ $static = 1 ] && output=$tmp/classes.lst
+  if [ ! -s "$output" ]; then
+    echo "build-webhook-image.sh: the training run wrote no $(basename "$output"):" >&2
+    cat "$work/train.log" >&2
+    exit 1
+  fi
+  [ $static = 0 ] || python3 "$root/deploy/image/classlist.py" "$output" "$classlist"
 fi
-curl -sf -o /dev/null "http://127.0.0.1:$mport/q/health/ready" || true
-kill -TERM "$train_pid"
-wait "$train_pid" || true
-train_pid=
-if [ ! -s "$train/$cache" ]; then
-  echo "build-webhook-image.sh: the training run wrote no archive:" >&2
-  cat "$work/train.log" >&2
-  exit 1
+
+# The static dump: the list in one order (classlist.py) and a fixed heap (as the JDK's own DeterministicDump test
+# dumps) make the archive the same bytes every time; the threads of a training run race, so its list is a build
+# input, refreshed with --train. The archive holds the JDK's classes too, so the runtime needs no base archive.
+# Not -XX:+AOTClassLinking: it archives the lambda forms' caches, whose SoftReferences carry the time of the dump.
+# Compact object headers (JEP 519: 8 bytes less per object) must be the same at dump and at run time, so the image's
+# command names them next to the archive; COMPACT_HEADERS=0 builds without them (bench/README.md compares).
+cache_option=-XX:SharedArchiveFile=/app/app.jsa
+if [ $static = 1 ]; then
+  headers=-XX:+UseCompactObjectHeaders
+  [ "${COMPACT_HEADERS:-1}" = 1 ] || headers=-XX:-UseCompactObjectHeaders
+  cache_option="$cache_option $headers"
+  install -m 0644 "$classlist" "$tmp/classes.lst"
+  (in_image -- -Xmx128m -Xms128m -Xmn120m "$headers" -Xshare:dump -XX:SharedClassListFile=/tmp/classes.lst \
+    -XX:SharedArchiveFile=/tmp/app.jsa -cp /app/quarkus-run.jar) >"$work/dump.log" 2>&1 ||
+    { cat "$work/dump.log" >&2; exit 1; }
+  missing=$(grep -c 'Preload Warning: Cannot find' "$work/dump.log" || true)
+  classes=$(grep -vc '^@' "$classlist")
+  echo "pid1-injector: $missing of the $classes classes of $(basename "$classlist") not found (--train refreshes it)"
 fi
-install -m 0644 "$train/$cache" "$rootfs/app/$cache"
-touch -d @1 "$rootfs/app/$cache"
+install -m 0644 "$tmp/app.jsa" "$rootfs/app/app.jsa"
+touch -d @1 "$rootfs/app/app.jsa"
 
 (cd "$root/deploy/image/jib" &&
   mvn -B -ntp -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/jib.cp" >/dev/null)

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +25,13 @@ import java.util.stream.Stream;
  * runtime (jlinked Java, the C runtime files, /etc), then the Quarkus app in Jib's usual layers (dependencies,
  * resources, classes) and the AOT cache of the training run on top, so a new build of the app changes the top
  * layers only. Every file gets the time 1970-01-01T00:00:01Z and owner 0:0, the image the creation time 0: the
- * same root filesystem always gives the same layers (the CDS archives aside, see {@link #AOT_CACHE}). Jib's
+ * same root filesystem always gives the same layers (see {@link #AOT_CACHE} for the archive's own). Jib's
  * TarImage with the OCI format writes an OCI archive (jib-core has no OCI layout target; build-webhook-image.sh
  * copies the archive into one with skopeo, which keeps the digests).
  *
- * <p>usage: java -cp JIB_CLASSPATH WebhookImage.java ROOTFS ARCHIVE NAME:TAG ARCH CACHE_OPTION (the JVM option
- * of the entrypoint that names the app's archive or cache)
+ * <p>usage: java -cp JIB_CLASSPATH WebhookImage.java ROOTFS ARCHIVE NAME:TAG ARCH CACHE_OPTIONS (the JVM options
+ * of the entrypoint, separated by spaces, that name the app's CDS archive and the object header mode it was made
+ * with)
  */
 public final class WebhookImage {
 
@@ -37,11 +39,12 @@ public final class WebhookImage {
     private static final Instant FILE_TIME = Instant.ofEpochSecond(1);
 
     /**
-     * The CDS archives (the runtime's base archives, {@code .jsa}) and the app's archive or AOT cache made by the
-     * training run ({@code /app/app.jsa} or {@code /app/app.aot}). The JDK does not write them byte for byte the
-     * same twice, so they make the top layer and every layer below is reproducible.
+     * The CDS archives ({@code .jsa}: the app's, and on Java 17 the runtime's base archive too). Java 25's is dumped
+     * from a fixed class list and is the same on every build; Java 17's comes from a training run and is not. Either
+     * way they change with every build of the app, so they make the top layer and every layer below is reproducible
+     * on its own.
      */
-    private static final PathMatcher AOT_CACHE = FileSystems.getDefault().getPathMatcher("glob:**.{jsa,aot}");
+    private static final PathMatcher AOT_CACHE = FileSystems.getDefault().getPathMatcher("glob:**.jsa");
 
     private WebhookImage() {
     }
@@ -60,7 +63,7 @@ public final class WebhookImage {
                 .setUser("65532:65532")
                 .setWorkingDirectory(AbsoluteUnixPath.get("/app"))
                 .setEnvironment(Map.of("JAVA_HOME", "/opt/java", "PID1_TLS_DIR", "/tmp/pid1-tls"))
-                .setEntrypoint(List.of("/opt/java/bin/java", args[4], "-jar", "/app/quarkus-run.jar"))
+                .setEntrypoint(entrypoint(args[4]))
                 .setProgramArguments(List.of("serve"))
                 .setLabels(Map.of("org.opencontainers.image.title", "pid1-injector",
                         "org.opencontainers.image.version", tag));
@@ -76,6 +79,13 @@ public final class WebhookImage {
                 .setBaseImageLayersCache(cache.resolve("base"))
                 .setApplicationLayersCache(cache.resolve("application"))
                 .setToolName("pid1-injector build-webhook-image.sh"));
+    }
+
+    private static List<String> entrypoint(String cacheOptions) {
+        List<String> command = new ArrayList<>(List.of("/opt/java/bin/java"));
+        command.addAll(List.of(cacheOptions.split(" ")));
+        command.addAll(List.of("-jar", "/app/quarkus-run.jar"));
+        return command;
     }
 
     /**
