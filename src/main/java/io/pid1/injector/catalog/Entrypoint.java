@@ -18,13 +18,13 @@ public record Entrypoint(String name, List<String> executables, List<String> pas
 
     /** Replaces absent values by empty ones. */
     public Entrypoint {
-        executables = Absent.orEmpty(executables);
-        passThrough = Absent.orEmpty(passThrough);
+        executables = MissingFields.orEmpty(executables);
+        passThrough = MissingFields.orEmpty(passThrough);
         note = note == null ? "" : note;
     }
 
     /** Whether it execs {@code next} (the word after it) unchanged. */
     boolean passes(String next) {
-        return passThrough.contains("*") || passThrough.contains(Names.basename(next));
+        return passThrough.contains("*") || passThrough.contains(ExecutablePatterns.basename(next));
     }
 }

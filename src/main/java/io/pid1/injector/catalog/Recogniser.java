@@ -98,7 +98,7 @@ final class Recogniser {
             return Optional.empty();
         }
         return entries.entrypoints().stream()
-                .filter(entrypoint -> Names.matches(entrypoint.executables(), argv.get(i)))
+                .filter(entrypoint -> ExecutablePatterns.matches(entrypoint.executables(), argv.get(i)))
                 .filter(entrypoint -> entrypoint.passes(argv.get(i + 1)))
                 .findFirst();
     }
