@@ -16,7 +16,8 @@ final class InitFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (pod.options.init() != InitMode.TINI || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
+        if (pod.options.init() != InitMode.TINI || pod.binariesTaken.isPresent() || c.launch().init().isPresent()
+                || pod.sharesProcessNamespace()) {
             return;
         }
         if (c.launch().processManager().isPresent()) {

@@ -5,23 +5,23 @@ package io.pid1.injector.core;
  * Only on request (or with the shim): it shows every container's processes and files to the others
  * and does not save a shell-wrapped server.
  */
-final class PidNsFix {
+final class PidNsFix implements Fix {
 
-
-    private PidNsFix() {
+    @Override
+    public FixKind kind() {
+        return FixKind.PIDNS;
     }
 
-    /** Returns whether the pod was changed. */
-    static boolean apply(PodDraft pod) {
-        if (!pod.options.enabled(FixKind.PIDNS) || pod.sharesProcessNamespace()) {
-            return false;
+    @Override
+    public void applyToPod(PodDraft pod) {
+        if (pod.options.init() == InitMode.SHIM && pod.shimTaken.isPresent() || pod.sharesProcessNamespace()) {
+            return;
         }
         if (pod.hostPid()) {
             pod.reportPod(FixKind.PIDNS, "shareProcessNamespace cannot be set with hostPID; left as is");
-            return false;
+            return;
         }
         pod.spec.put("shareProcessNamespace", true);
         pod.appliedPod(FixKind.PIDNS, "shareProcessNamespace set: pause is PID 1 and reaps zombies");
-        return true;
     }
 }

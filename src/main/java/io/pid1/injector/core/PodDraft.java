@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -26,6 +30,8 @@ final class PodDraft {
     final PodOptions options;
     final Settings settings;
     private final List<Finding> findings = new ArrayList<>();
+    /** What this admission changed, by container name ({@link Status#POD} for the pod), in the order done. */
+    private final Map<String, Set<FixKind>> applied = new LinkedHashMap<>();
     /** Why the pod's own names keep out {@code pid1-init} and {@code pid1-bin}, read before any fix. */
     final Optional<String> binariesTaken;
     /** Why the pod's own names keep out {@code pid1-shim}. */
@@ -54,7 +60,13 @@ final class PodDraft {
 
     void applied(ContainerDraft container, FixKind fix, String message) {
         container.applied.add(fix);
-        findings.add(Finding.applied(container.name, fix, message));
+        appliedTo(container.name, fix, message);
+    }
+
+    /** A change to a container that no {@link ContainerDraft} stands for (one moved by a pod step). */
+    void appliedTo(String container, FixKind fix, String message) {
+        applied.computeIfAbsent(container, name -> EnumSet.noneOf(FixKind.class)).add(fix);
+        findings.add(Finding.applied(container, fix, message));
     }
 
     void report(ContainerDraft container, FixKind fix, String message) {
@@ -71,7 +83,16 @@ final class PodDraft {
     }
 
     void appliedPod(FixKind fix, String message) {
+        applied.computeIfAbsent(Status.POD, name -> EnumSet.noneOf(FixKind.class)).add(fix);
         findings.add(new Finding(Optional.empty(), Optional.of(fix), true, message));
+    }
+
+    /** The fixes applied, by container name, as {@code pid1.io/status} names them ({@link FixKind#switchedBy()}). */
+    Map<String, List<String>> applied() {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        applied.forEach((name, fixes) -> ids.put(name,
+                fixes.stream().map(FixKind::switchedBy).distinct().map(FixKind::id).toList()));
+        return ids;
     }
 
     List<Finding> findings() {
