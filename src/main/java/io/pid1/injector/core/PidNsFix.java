@@ -2,8 +2,9 @@ package io.pid1.injector.core;
 
 /**
  * {@code pidns}: with {@code shareProcessNamespace} the pause container is PID 1 and reaps zombies.
- * Only on request (or with the shim): it shows every container's processes and files to the others
- * and does not save a shell-wrapped server.
+ * Only on request, or for a {@code pid1-shim} the pod got ({@link ShimFix}): it shows every container's
+ * processes and files to the others, does not save a shell-wrapped server, and takes PID 1 from the
+ * server, which a {@code pid1-probe stop} preStop signals.
  */
 final class PidNsFix implements Fix {
 
@@ -14,7 +15,11 @@ final class PidNsFix implements Fix {
 
     @Override
     public void applyToPod(PodDraft pod) {
-        if (pod.options.init() == InitMode.SHIM && pod.shimTaken.isPresent() || pod.sharesProcessNamespace()) {
+        share(pod);
+    }
+
+    static void share(PodDraft pod) {
+        if (pod.sharesProcessNamespace()) {
             return;
         }
         if (pod.hostPid()) {

@@ -61,9 +61,9 @@ public final class PodOptions {
         return init;
     }
 
-    /** Whether the pod gets {@code fix}: its switch is on ({@link FixKind#switchedBy()}); {@code pidns} joins the shim. */
+    /** Whether the pod gets {@code fix}: its switch is on ({@link FixKind#switchedBy()}). */
     public boolean enabled(FixKind fix) {
-        return fixes.contains(fix.switchedBy()) || fix == FixKind.PIDNS && init == InitMode.SHIM;
+        return fixes.contains(fix.switchedBy());
     }
 
     public int drainSeconds() {

@@ -188,13 +188,15 @@ final class ShimFix implements Fix {
 
     /**
      * Writes the sidecar's {@code PID1_SHIM_CONFIG} once every container was seen: the containers it
-     * already supervised (an earlier admission) and those added by this one.
+     * already supervised (an earlier admission) and those added by this one; and shares the PID
+     * namespace, where the shim finds the masters. A pod whose shim was refused gets neither.
      */
     @Override
     public void applyToPod(PodDraft pod) {
         if (pod.shimEntries.isEmpty()) {
             return;
         }
+        PidNsFix.share(pod);
         for (JsonNode container : pod.spec.path("initContainers")) {
             if (CONTAINER.equals(container.path("name").asText())) {
                 configEnv(container).ifPresent(env -> {
