@@ -7,11 +7,11 @@ import java.util.Set;
 
 /** The fixes, by the names users write in {@code pid1.io/fixes} and {@code PID1_FIXES}. */
 public enum FixKind {
-    EXEC, INIT, SHIM, SIGNAL, PROBES, PRESTOP, PIDNS;
+    EXEC, INIT, SHIM, SIGNAL, PROBES, PRESTOP, PIDNS, SIDECARS;
 
     /** What runs when nothing says otherwise: every fix but {@code pidns}. */
     public static Set<FixKind> defaults() {
-        return EnumSet.of(EXEC, INIT, SIGNAL, PROBES, PRESTOP);
+        return EnumSet.of(EXEC, INIT, SIGNAL, PROBES, PRESTOP, SIDECARS);
     }
 
     /**

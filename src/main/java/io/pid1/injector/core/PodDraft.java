@@ -29,6 +29,8 @@ final class PodDraft {
     final ObjectNode spec;
     final PodOptions options;
     final Settings settings;
+    /** What earlier admissions fixed: a container it names is left alone. */
+    final Status status;
     private final List<Finding> findings = new ArrayList<>();
     /** What this admission changed, by container name ({@link Status#POD} for the pod), in the order done. */
     private final Map<String, Set<FixKind>> applied = new LinkedHashMap<>();
@@ -43,11 +45,15 @@ final class PodDraft {
     private final SortedSet<String> copied = new TreeSet<>();
     private ObjectNode initContainer;
 
+    /** A container runs a known server: this admission recognised it, or an earlier one fixed it. */
+    private boolean servesKnownServer;
+
     PodDraft(ObjectNode pod, PodOptions options, Settings settings, Supplier<String> shimTokens) {
         this.pod = pod;
         this.spec = Json.object(pod, "spec");
         this.options = options;
         this.settings = settings;
+        this.status = Status.read(pod);
         this.binariesTaken = InjectedNames.binaries(spec);
         this.shimTaken = InjectedNames.shim(spec);
         this.shimTokens = shimTokens;
@@ -78,6 +84,11 @@ final class PodDraft {
         findings.add(new Finding(Optional.of(container.name), Optional.empty(), false, message));
     }
 
+    /** A finding about a container that no {@link ContainerDraft} stands for. */
+    void reportContainer(String container, FixKind fix, String message) {
+        findings.add(Finding.reported(container, fix, message));
+    }
+
     void reportPod(FixKind fix, String message) {
         findings.add(new Finding(Optional.empty(), Optional.of(fix), false, message));
     }
@@ -97,6 +108,15 @@ final class PodDraft {
 
     List<Finding> findings() {
         return findings;
+    }
+
+    void servesKnownServer() {
+        servesKnownServer = true;
+    }
+
+    /** Whether a container of the pod runs a server of the catalog (one {@link #status} names counts). */
+    boolean hasKnownServer() {
+        return servesKnownServer || status.coversAny();
     }
 
     /** Long-running pods get probes and drains; a Job's pod runs to completion. */

@@ -19,14 +19,13 @@ import java.util.function.Supplier;
  */
 public class PodFixer {
 
-    /** Every fix, in the order it runs on each container and then on the pod (the README's table). */
-    private static final List<Fix> FIXES = List.of(new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(),
-            new ProbesFix(), new PreStopFix(), new PidNsFix());
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Catalog catalog;
     private final Settings settings;
     private final Supplier<String> shimTokens;
+    /** Every fix, in the order it runs on each container and then on the pod (the README's table). */
+    private final List<Fix> fixes;
 
     public PodFixer(Catalog catalog, Settings settings) {
         this(catalog, settings, DrainToken::random);
@@ -37,6 +36,8 @@ public class PodFixer {
         this.catalog = catalog;
         this.settings = settings;
         this.shimTokens = shimTokens;
+        this.fixes = List.of(new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(),
+                new PreStopFix(), new PidNsFix(), new SidecarsFix(catalog));
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -55,7 +56,7 @@ public class PodFixer {
         }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
-        Status status = Status.read(fixed);
+        Status status = draft.status;
         Map<String, String> servers = new LinkedHashMap<>();
         for (JsonNode node : draft.spec.path("containers")) {
             if (!(node instanceof ObjectNode container) || status.covers(container.path("name").asText())) {
@@ -72,7 +73,10 @@ public class PodFixer {
                 continue;
             }
             servers.put(c.name, c.subject());
-            for (Fix fix : FIXES) {
+            if (c.server().isPresent()) {
+                draft.servesKnownServer();
+            }
+            for (Fix fix : fixes) {
                 if (options.enabled(fix.kind())) {
                     fix.apply(draft, c);
                 }
@@ -83,7 +87,7 @@ public class PodFixer {
             draft.shimTaken.filter(taken -> options.init() == InitMode.SHIM)
                     .ifPresent(taken -> draft.reportPod(FixKind.SHIM, taken));
         }
-        for (Fix fix : FIXES) {
+        for (Fix fix : fixes) {
             if (options.enabled(fix.kind())) {
                 fix.applyToPod(draft);
             }

@@ -10,10 +10,12 @@ import java.util.Set;
  * @param initImage    image of the injected {@code pid1-init} container
  * @param shimImage    the project's image, run as the {@code pid1-shim} sidecar
  * @param drainSeconds preStop drain when a pod does not choose one
+ * @param nativeSidecars whether the API server takes native sidecars (Kubernetes 1.29+): the
+ *                     {@code sidecars} fix only reports when it does not
  * @param version      written into {@code pid1.io/status}
  */
 public record Settings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
-                       String version) {
+                       boolean nativeSidecars, String version) {
 
     public static final String DEFAULT_INIT_IMAGE = "ghcr.io/pid1-io/pid1-init:0.1.0";
     public static final String DEFAULT_SHIM_IMAGE = "ghcr.io/pid1-io/pid1-injector:0.1.0";
@@ -23,6 +25,7 @@ public record Settings(Set<FixKind> fixes, InitMode init, String initImage, Stri
     }
 
     public static Settings defaults() {
-        return new Settings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE, 5, "0.1.0");
+        return new Settings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE, 5, true,
+                "0.1.0");
     }
 }

@@ -38,6 +38,10 @@ public interface WebhookConfig {
 
     List<String> fixes();
 
+    /** Whether the API server takes native sidecars (Kubernetes 1.29+), for the {@code sidecars} fix. */
+    @WithDefault("true")
+    boolean nativeSidecars();
+
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
 
@@ -143,7 +147,7 @@ public interface WebhookConfig {
                         "pid1.fixes names unknown fix \"" + id + "\"")));
             }
             Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.shimImage(), config.drainSeconds(),
-                    Settings.defaults().version());
+                    config.nativeSidecars(), Settings.defaults().version());
             Catalog catalog = config.catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
             return new PodFixer(catalog, settings);
         }
