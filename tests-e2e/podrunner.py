@@ -522,13 +522,8 @@ class PodRunner:
     def stop(self):
         """Pod deletion: the containers are terminated in parallel; native sidecars after
         them, in reverse order, within what is left of the grace period. Returns the results."""
-        if self._completed_at is not None:
-            return self.results
-        grace = self.spec.get("terminationGracePeriodSeconds", 30)
-        start = time.monotonic()
-        self._deleting.set()
-        self._terminate_containers(grace)
-        self._stop_sidecars(grace, start)
+        if self._completed_at is None:
+            self._terminate_pod()
         return self.results
 
     def wait_completed(self, timeout):
@@ -543,22 +538,21 @@ class PodRunner:
         if not wait_until(lambda: all(p.exited.is_set() for p in procs), timeout, step=0.05):
             return None
         self._completed_at = self.now()
+        self._terminate_pod()
+        return self._completed_at
+
+    def _terminate_pod(self):
+        """The containers in parallel (a completed one only has its result recorded), then the
+        native sidecars in reverse order, within what is left of the grace period."""
         grace = self.spec.get("terminationGracePeriodSeconds", 30)
         start = time.monotonic()
         self._deleting.set()
-        self._terminate_containers(grace)
-        self._stop_sidecars(grace, start)
-        return self._completed_at
-
-    def _terminate_containers(self, grace):
         threads = [threading.Thread(target=self._terminate, args=(c, grace))
                    for c in self.spec["containers"]]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-
-    def _stop_sidecars(self, grace, start):
         for c in reversed(self._sidecars):
             self._terminate(c, max(grace - (time.monotonic() - start), MIN_GRACE_AFTER_PRESTOP))
         self._stopping.set()
