@@ -349,6 +349,15 @@ class PodNetwork:
             raise
         return sock
 
+    def listen(self, port):
+        """A socket listening on 127.0.0.1:``port`` in the pod's network: a service outside the
+        pod (a database) that its containers reach there."""
+        sock = self._socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        sock.listen(16)
+        return sock
+
     def _socket(self):
         if self.sandbox_pid is None:
             return socket.socket()
@@ -450,6 +459,7 @@ class PodRunner:
         self._lifecycle = {}                     # container name -> lock over its kill and start
         self._probe_threads = []
         self._sidecars = []
+        self._completed_at = None                # seconds from start, once a Job's pod completed
 
     # lifecycle ------------------------------------------------------------
     def __enter__(self):
@@ -512,6 +522,28 @@ class PodRunner:
     def stop(self):
         """Pod deletion: the containers are terminated in parallel; native sidecars after
         them, in reverse order, within what is left of the grace period. Returns the results."""
+        if self._completed_at is None:
+            self._terminate_pod()
+        return self.results
+
+    def wait_completed(self, timeout):
+        """A pod whose restartPolicy is not Always (a Job's) completes when every regular
+        container has exited; the kubelet then stops its native sidecars as at deletion, after
+        the containers, in reverse order. A regular container that never exits (a sidecar written
+        as one) keeps the pod Running. Returns the pod's seconds to completion, or None when a
+        regular container still runs after ``timeout`` seconds."""
+        if self.spec.get("restartPolicy", "Always") == "Always":
+            raise PodError("a pod with restartPolicy Always never completes")
+        procs = [self.processes[c["name"]] for c in self.spec["containers"]]
+        if not wait_until(lambda: all(p.exited.is_set() for p in procs), timeout, step=0.05):
+            return None
+        self._completed_at = self.now()
+        self._terminate_pod()
+        return self._completed_at
+
+    def _terminate_pod(self):
+        """The containers in parallel (a completed one only has its result recorded), then the
+        native sidecars in reverse order, within what is left of the grace period."""
         grace = self.spec.get("terminationGracePeriodSeconds", 30)
         start = time.monotonic()
         self._deleting.set()
@@ -524,7 +556,6 @@ class PodRunner:
         for c in reversed(self._sidecars):
             self._terminate(c, max(grace - (time.monotonic() - start), MIN_GRACE_AFTER_PRESTOP))
         self._stopping.set()
-        return self.results
 
     def cleanup(self):
         self._stopping.set()

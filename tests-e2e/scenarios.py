@@ -1161,6 +1161,131 @@ def probe_celery_fixed(run):
                  f"the probe did not say why: {run.obs['probe_said']}")
 
 
+# ---------------------------------------------------------------- sidecars: start first, stop last
+
+EXPORT = """import time
+with open('/var/log/export/export.log', 'a') as log:
+    for i in range(40):
+        log.write(f'row {i} exported\\n')
+        log.flush()
+        time.sleep(0.05)
+    log.write('export done\\n')
+"""
+
+
+def job_shipper_build(ctx):
+    """A Job's pod: the export writes its log and exits; a log shipper (fluent-bit's image, the
+    small tail-and-forward shipper of apps/shipper.py) ships the log to the store."""
+    store = os.path.dirname(ctx.write("store/shipped.log", ""))
+    os.chmod(store, 0o777)
+    logs = {"name": "logs", "mountPath": "/var/log/export"}
+    app = {"name": "app", "mountPath": "/app", "readOnly": True}
+    export = container(["python3", "-c", EXPORT], name="export", volumeMounts=[app, logs])
+    shipper = container(["python3", "/app/shipper.py", "/var/log/export/export.log", "/store/shipped.log"],
+                        name="log-shipper", image="cr.fluentbit.io/fluent/fluent-bit:3.1.4",
+                        volumeMounts=[app, dict(logs, readOnly=True), {"name": "store", "mountPath": "/store"}])
+    ctx.values["store"] = store
+    return pod("job-log-shipper", [export, shipper], restartPolicy="Never",
+               volumes=[{"name": "app", "hostPath": {"path": APPS}}, {"name": "logs", "emptyDir": {}},
+                        {"name": "store", "hostPath": {"path": store}}]), {}
+
+
+def job_shipper_drive(runner, ctx):
+    completed = runner.wait_completed(20)
+    runner.stop()   # as written, the pod is still Running: deleted, as one deletes a stuck Job
+    with open(os.path.join(ctx.values["store"], "shipped.log"), "r+") as f:
+        shipped = f.read().splitlines()
+        f.truncate(0)   # the other run starts with an empty store
+    shipper = runner.results["log-shipper"]
+    return {"completed": None if completed is None else round(completed, 1), "shipped": len(shipped),
+            "last": (shipped[-1] if shipped else "-").replace(" ", "_"), "shipper_exit": shipper.exit_code}
+
+
+def job_shipper_broken(run):
+    return None if run.obs["completed"] is None else f"the pod completed at {run.obs['completed']}s"
+
+
+def job_shipper_fixed(run):
+    return first(lambda: None if run.obs["completed"] is not None else "the pod did not complete in 20 s",
+                 lambda: None if run.obs["shipped"] == 41 and run.obs["last"] == "export_done" else
+                 f"{run.obs['shipped']} of 41 lines shipped, the last {run.obs['last']}",
+                 lambda: None if run.obs["shipper_exit"] == 0 else f"shipper exit {run.obs['shipper_exit']}")
+
+
+DB_PORT = 5432
+DB_PROXY_PORT = 6432
+
+
+class Database(threading.Thread):
+    """Stands for the database outside the pod, reached at 127.0.0.1:DB_PORT from inside it:
+    answers "SLEEP N" with "OK" after N seconds, one connection per query."""
+
+    def __init__(self, net):
+        super().__init__(daemon=True)
+        self.sock = net.listen(DB_PORT)
+        self.start()
+
+    def run(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def serve(conn):
+        with conn, contextlib.suppress(OSError, ValueError):
+            words = conn.makefile().readline().split()
+            if len(words) == 2 and words[0] == "SLEEP":
+                time.sleep(float(words[1]))
+                conn.sendall(b"OK\n")
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+
+
+def db_proxy_build(ctx):
+    """gunicorn whose queries go through a database proxy in the pod (pgbouncer's image; socat
+    forwarding TCP stands for it), as a regular container beside it."""
+    p = ctx.port("web")
+    web = container(["gunicorn", "app:app", "-w", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app",
+                     "--graceful-timeout", "15"], name="web", ports=[{"containerPort": p}],
+                    env=[{"name": "DB_PORT", "value": str(DB_PROXY_PORT)}])
+    proxy = container(["socat", f"TCP-LISTEN:{DB_PROXY_PORT},fork,reuseaddr,bind=127.0.0.1",
+                       f"TCP:127.0.0.1:{DB_PORT}"], name="db-proxy", image="bitnami/pgbouncer:1.23.1")
+    return pod("db-proxy", [web, proxy], grace=20), {}
+
+
+def db_proxy_drive(runner, ctx):
+    port = ctx.port("web")
+    database = Database(runner.net)
+    try:
+        wait_http(runner.net, port, "/health")
+        before = http_get(runner.net, port, "/db?s=0", 10)[0]
+        inflight = Background(http_get, runner.net, port, "/db?s=8", 60)
+        time.sleep(1)
+        runner.stop()
+        inflight.join(5)
+    finally:
+        database.close()
+    return {"before_stop": before, "inflight": inflight.value[0] if inflight.value else "no answer",
+            "proxy_exit": runner.results["db-proxy"].exit_code}
+
+
+def db_proxy_broken(run):
+    return first(lambda: None if run.obs["before_stop"] == 200 else f"query before the stop: {run.obs['before_stop']}",
+                 lambda: None if run.obs["inflight"] != 200 else "the query in flight completed")
+
+
+def db_proxy_fixed(run):
+    return first(lambda: None if run.obs["before_stop"] == 200 else f"query before the stop: {run.obs['before_stop']}",
+                 lambda: None if run.obs["inflight"] == 200 else f"query in flight: {run.obs['inflight']}",
+                 lambda: stopped_gracefully(run))
+
+
 # ---------------------------------------------------------------- leave alone
 
 def opt_out_build(ctx):
@@ -1236,6 +1361,8 @@ SCENARIOS = [
              probe_slow_fixed),
     Scenario("probe-celery-stopped", probe_celery_build, probe_celery_drive, probe_celery_broken,
              probe_celery_fixed),
+    Scenario("job-log-shipper", job_shipper_build, job_shipper_drive, job_shipper_broken, job_shipper_fixed),
+    Scenario("db-proxy", db_proxy_build, db_proxy_drive, db_proxy_broken, db_proxy_fixed),
     Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
     Scenario("supervisord", supervisord_build, stop_after_ready,
              fixed=lambda run: stopped_gracefully(run), leave_alone=True),

@@ -135,6 +135,45 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual((0, 0), (results["main"].exit_code, results["side"].exit_code))
         self.assertLess(float(self.read("main")), float(self.read("side")))
 
+    def test_native_sidecars_start_in_order_each_after_the_last_ones_startup_probe(self):
+        mount = {"volumeMounts": [{"name": "out", "mountPath": "/out"}]}
+        first = sh("sleep 1.5; date +%s.%N > /out/first-up; exec sleep 30", name="first",
+                   restartPolicy="Always", **mount,
+                   startupProbe={"exec": {"command": ["test", "-e", "/out/first-up"]}, "periodSeconds": 1,
+                                 "failureThreshold": 10})
+        second = sh("date +%s.%N > /out/second; exec sleep 30", name="second", restartPolicy="Always",
+                    **mount)
+        main = sh("date +%s.%N > /out/main; exec sleep 30", **mount)
+        with PodRunner(pod([main], initContainers=[first, second], volumes=[self.volume()])) as r:
+            self.assertTrue(wait_until(lambda: os.path.exists(os.path.join(self.out, "main")), 5))
+            r.stop()
+        self.assertLess(float(self.read("first-up")), float(self.read("second")))
+        self.assertLessEqual(float(self.read("second")), float(self.read("main")))
+
+    def test_job_pod_completes_when_its_containers_exit_then_stops_its_sidecars_in_reverse_order(self):
+        mount = {"volumeMounts": [{"name": "out", "mountPath": "/out"}]}
+
+        def side(name):
+            return sh(f"trap 'date +%s.%N > /out/{name}; exit 0' TERM; sleep 30 & wait", name=name,
+                      restartPolicy="Always", **mount)
+        main = sh("sleep 0.5; date +%s.%N > /out/main", **mount)
+        spec = {"restartPolicy": "Never", "volumes": [self.volume()]}
+        with PodRunner(pod([main], initContainers=[side("a"), side("b")], **spec)) as r:
+            completed = r.wait_completed(10)
+            results = r.results
+        self.assertIsNotNone(completed)
+        self.assertEqual((0, 0, 0), (results["main"].exit_code, results["a"].exit_code,
+                                     results["b"].exit_code))
+        self.assertLess(float(self.read("main")), float(self.read("b")))
+        self.assertLess(float(self.read("b")), float(self.read("a")))
+
+    def test_job_pod_with_a_sidecar_written_as_a_container_never_completes(self):
+        side = sh("sleep 30", name="side")
+        with PodRunner(pod([sh("exit 0"), side], restartPolicy="Never")) as r:
+            self.assertIsNone(r.wait_completed(2))
+            self.assertFalse(r.processes["side"].exited.is_set())
+            r.stop()
+
     def test_pod_has_its_own_network_namespace(self):
         port = free_port()
         c = {"name": "main", "image": "host",

@@ -8,9 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The known master-worker servers, inits, process managers and launchers, read from
+ * The known master-worker servers, inits, process managers, launchers and sidecars, read from
  * {@code catalog.yaml} on the classpath and optionally from a user's file of the same schema.
  */
 public final class Catalog {
@@ -80,6 +81,16 @@ public final class Catalog {
         return entries.projects();
     }
 
+    /** The known sidecars, built-in ones first, in file order. */
+    public List<Sidecar> sidecars() {
+        return entries.sidecars();
+    }
+
+    /** The known sidecar a container of {@code image} running {@code command} (empty: the image's) is. */
+    public Optional<Sidecar> sidecar(String image, List<String> command) {
+        return entries.sidecars().stream().filter(sidecar -> sidecar.matches(image, command)).findFirst();
+    }
+
     /**
      * Recognises what {@code argv} (as PID 1 would run it, exec form) starts.
      *
@@ -109,6 +120,11 @@ public final class Catalog {
      */
     public String describe() {
         return CatalogTable.render(entries);
+    }
+
+    /** The sidecars as a Markdown table (sidecar | role | recognised by | made a native sidecar), for the README. */
+    public String describeSidecars() {
+        return CatalogTable.renderSidecars(entries);
     }
 
     private static Entries builtinEntries() {

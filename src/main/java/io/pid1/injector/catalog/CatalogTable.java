@@ -4,13 +4,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Renders the catalog's servers as the README's Markdown table. */
+/** Renders the catalog's servers and sidecars as the README's Markdown tables. */
 final class CatalogTable {
 
     private static final String HEADER = "| server | recognised by | graceful signal | graceful timeout | default port | HTTP |\n"
             + "| --- | --- | --- | --- | --- | --- |\n";
 
+    private static final String SIDECAR_HEADER = "| sidecar | role | recognised by | made a native sidecar |\n"
+            + "| --- | --- | --- | --- |\n";
+
     private CatalogTable() {
+    }
+
+    static String renderSidecars(Entries entries) {
+        StringBuilder table = new StringBuilder(SIDECAR_HEADER);
+        for (Sidecar sidecar : entries.sidecars()) {
+            List<String> ways = new ArrayList<>();
+            sidecar.images().forEach(image -> ways.add("image " + code(image)));
+            sidecar.executables().forEach(executable -> ways.add(code(executable)));
+            String made = sidecar.mesh() != null
+                    ? "no: left to " + sidecar.mesh() + " (" + code(sidecar.nativeSwitch()) + ")"
+                    : sidecar.neededBy().isEmpty() ? "yes"
+                    : "yes; before an init container whose command contains " + sidecar.neededBy().stream()
+                    .map(CatalogTable::code).collect(Collectors.joining(", "));
+            table.append("| ").append(sidecar.name()).append(" | ").append(sidecar.role().said())
+                    .append(" | ").append(String.join(", ", ways)).append(" | ").append(made).append(" |\n");
+        }
+        return table.toString();
     }
 
     static String render(Entries entries) {

@@ -10,7 +10,8 @@ record Entries(
         List<ProcessManager> processManagers,
         List<Launcher> launchers,
         List<ProjectCli> projects,
-        List<Entrypoint> entrypoints) {
+        List<Entrypoint> entrypoints,
+        List<Sidecar> sidecars) {
 
     Entries {
         servers = List.copyOf(servers);
@@ -19,6 +20,7 @@ record Entries(
         launchers = List.copyOf(launchers);
         projects = List.copyOf(projects);
         entrypoints = List.copyOf(entrypoints);
+        sidecars = List.copyOf(sidecars);
     }
 
     Optional<Server> server(String name) {

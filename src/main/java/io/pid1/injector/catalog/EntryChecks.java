@@ -89,6 +89,21 @@ final class EntryChecks {
         }
     }
 
+    void sidecar(Sidecar sidecar, String entry) {
+        name(sidecar.name(), entry);
+        if (sidecar.images().isEmpty() && sidecar.executables().isEmpty()) {
+            fail(entry, "images", "give images or executables to recognise it by");
+        }
+        if (sidecar.role() == null) {
+            fail(entry, "role", "required: logs, database, auth or mesh");
+        }
+        boolean mesh = sidecar.role() == SidecarRole.MESH;
+        if (mesh ? sidecar.mesh() == null || sidecar.nativeSwitch() == null
+                : sidecar.mesh() != null || sidecar.nativeSwitch() != null) {
+            fail(entry, "mesh", "mesh and nativeSwitch are given for role mesh, and only for it");
+        }
+    }
+
     private void name(String name, String entry) {
         if (name == null || name.isBlank()) {
             fail(entry, "name", "required");

@@ -15,10 +15,12 @@ import java.util.Set;
  * @param initImage    image of the injected {@code pid1-init} container
  * @param shimImage    the project's image, run as the {@code pid1-shim} sidecar
  * @param drainSeconds preStop drain when a pod does not choose one
+ * @param nativeSidecars whether the API server takes native sidecars (Kubernetes 1.29+): the
+ *                     {@code sidecars} fix only reports when it does not
  * @param version      written into {@code pid1.io/status}
  */
 public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
-                       String version) {
+                             boolean nativeSidecars, String version) {
 
     /** The project's version, from {@code pom.xml} through the build (a filtered resource). */
     public static final String VERSION = builtVersion();
@@ -32,7 +34,7 @@ public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage
 
     public static EngineSettings defaults() {
         return new EngineSettings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE,
-                DEFAULT_DRAIN_SECONDS, VERSION);
+                DEFAULT_DRAIN_SECONDS, true, VERSION);
     }
 
     private static String builtVersion() {

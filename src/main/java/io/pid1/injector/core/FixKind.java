@@ -5,22 +5,31 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The fixes, by the names users write in {@code pid1.io/fixes} (docs/reference.md). */
+/** The fixes, by the names users write in {@code pid1.io/fixes} and {@code PID1_FIXES} (docs/reference.md). */
 public enum FixKind {
-    EXEC, INIT, SIGNAL, PROBES, PRESTOP, PIDNS;
+    EXEC, INIT, SHIM, SIGNAL, PROBES, PRESTOP, PIDNS, SIDECARS;
 
     /** What runs when nothing says otherwise: every fix but {@code pidns}. */
     public static Set<FixKind> defaults() {
-        return EnumSet.of(EXEC, INIT, SIGNAL, PROBES, PRESTOP);
+        return EnumSet.of(EXEC, INIT, SIGNAL, PROBES, PRESTOP, SIDECARS);
+    }
+
+    /**
+     * The name that switches this fix on or off and that {@code pid1.io/status} records: the shim is the
+     * init a pod chooses with {@code pid1.io/init: shim}, so {@code init} switches it.
+     */
+    public FixKind switchedBy() {
+        return this == SHIM ? INIT : this;
     }
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The fix a user names; {@code shim} is not one ({@link #switchedBy()}). */
     public static Optional<FixKind> byId(String id) {
         for (FixKind kind : values()) {
-            if (kind.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+            if (kind.switchedBy() == kind && kind.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
                 return Optional.of(kind);
             }
         }

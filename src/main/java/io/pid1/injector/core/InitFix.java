@@ -21,7 +21,8 @@ final class InitFix implements Fix {
                     + c.shell().get().shell() + "\"; init kept, argv unchanged");
             return;
         }
-        if (pod.options.init() != InitMode.TINI || c.launch().init().isPresent() || pod.sharesProcessNamespace()) {
+        if (pod.options.init() != InitMode.TINI || pod.binariesTaken.isPresent() || c.launch().init().isPresent()
+                || pod.sharesProcessNamespace()) {
             return;
         }
         if (c.launch().processManager().isPresent()) {

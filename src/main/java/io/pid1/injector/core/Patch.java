@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * RFC 6902 operations from the pod as received to the fixed pod, in one linear pass. Objects are
  * compared key by key; lists of objects element by element, with elements added at the front or
- * the end said as {@code add}s; any other changed list ({@code command}, {@code args}) is replaced
- * whole, so each operation reads as one change a fix made.
+ * the end said as {@code add}s, and lists of uniquely named objects (containers) by name, so a
+ * container moved to {@code initContainers} is one {@code remove} and one {@code add}; any other changed
+ * list ({@code command}, {@code args}) is replaced whole, so each operation reads as one change a fix made.
  */
 final class Patch {
 
@@ -81,9 +83,61 @@ final class Patch {
                 ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
                 path.setLength(parent);
             }
-        } else {
+        } else if (!byName(path, from, to, ops)) {
             ops.addObject().put("op", "replace").put("path", path.toString()).set("value", to);
         }
+    }
+
+    /**
+     * Lists of uniquely named objects whose items present in both stay in the same order: removed ones
+     * are said as {@code remove}s (last first), then each item of {@code to} as an {@code add} or compared
+     * with its old self. Returns false, saying nothing, for any other pair of lists.
+     */
+    private static boolean byName(StringBuilder path, ArrayNode from, ArrayNode to, ArrayNode ops) {
+        Map<String, Integer> before = names(from);
+        Map<String, Integer> after = names(to);
+        if (before == null || after == null) {
+            return false;
+        }
+        int last = -1;
+        for (Map.Entry<String, Integer> item : after.entrySet()) {
+            Integer old = before.get(item.getKey());
+            if (old != null) {
+                if (old < last) {
+                    return false;
+                }
+                last = old;
+            }
+        }
+        int parent = path.length();
+        for (int i = from.size() - 1; i >= 0; i--) {
+            if (!after.containsKey(from.get(i).path("name").asText())) {
+                ops.addObject().put("op", "remove").put("path", index(path, i).toString());
+                path.setLength(parent);
+            }
+        }
+        for (int i = 0; i < to.size(); i++) {
+            Integer old = before.get(to.get(i).path("name").asText());
+            if (old == null) {
+                ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
+            } else {
+                diff(index(path, i), from.get(old), to.get(i), ops);
+            }
+            path.setLength(parent);
+        }
+        return true;
+    }
+
+    /** Each item's {@code name} to its index, in order; null unless every item has a name of its own. */
+    private static Map<String, Integer> names(ArrayNode array) {
+        Map<String, Integer> names = new LinkedHashMap<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode name = array.get(i).get("name");
+            if (name == null || !name.isTextual() || names.put(name.asText(), i) != null) {
+                return null;
+            }
+        }
+        return names;
     }
 
     /** Whether {@code array} holds the items of {@code run}, in order, from {@code offset} on. */

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -25,7 +29,11 @@ final class PodDraft {
     final ObjectNode spec;
     final PodOptions options;
     final EngineSettings settings;
+    /** What earlier admissions fixed: a container it names is left alone. */
+    final Status status;
     private final List<Finding> findings = new ArrayList<>();
+    /** What this admission changed, by container name ({@link Status#POD} for the pod), in the order done. */
+    private final Map<String, Set<FixKind>> applied = new LinkedHashMap<>();
     /** Why the pod's own names keep out {@code pid1-init} and {@code pid1-bin}, read before any fix. */
     final Optional<String> binariesTaken;
     /** Why the pod's own names keep out {@code pid1-shim}. */
@@ -37,11 +45,15 @@ final class PodDraft {
     private final SortedSet<String> copied = new TreeSet<>();
     private ObjectNode initContainer;
 
+    /** A container runs a known server: this admission recognised it, or an earlier one fixed it. */
+    private boolean servesKnownServer;
+
     PodDraft(ObjectNode pod, PodOptions options, EngineSettings settings, Supplier<String> shimTokens) {
         this.pod = pod;
         this.spec = Json.object(pod, "spec");
         this.options = options;
         this.settings = settings;
+        this.status = Status.read(pod);
         this.binariesTaken = InjectedNames.binaries(spec);
         this.shimTaken = InjectedNames.shim(spec);
         this.shimTokens = shimTokens;
@@ -54,7 +66,13 @@ final class PodDraft {
 
     void applied(ContainerDraft container, FixKind fix, String message) {
         container.applied.add(fix);
-        findings.add(Finding.applied(container.name, fix, message));
+        appliedTo(container.name, fix, message);
+    }
+
+    /** A change to a container that no {@link ContainerDraft} stands for (one moved by a pod step). */
+    void appliedTo(String container, FixKind fix, String message) {
+        applied.computeIfAbsent(container, name -> EnumSet.noneOf(FixKind.class)).add(fix);
+        findings.add(Finding.applied(container, fix, message));
     }
 
     void report(ContainerDraft container, FixKind fix, String message) {
@@ -66,16 +84,39 @@ final class PodDraft {
         findings.add(new Finding(Optional.of(container.name), Optional.empty(), false, message));
     }
 
+    /** A finding about a container that no {@link ContainerDraft} stands for. */
+    void reportContainer(String container, FixKind fix, String message) {
+        findings.add(Finding.reported(container, fix, message));
+    }
+
     void reportPod(FixKind fix, String message) {
         findings.add(new Finding(Optional.empty(), Optional.of(fix), false, message));
     }
 
     void appliedPod(FixKind fix, String message) {
+        applied.computeIfAbsent(Status.POD, name -> EnumSet.noneOf(FixKind.class)).add(fix);
         findings.add(new Finding(Optional.empty(), Optional.of(fix), true, message));
+    }
+
+    /** The fixes applied, by container name, as {@code pid1.io/status} names them ({@link FixKind#switchedBy()}). */
+    Map<String, List<String>> applied() {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        applied.forEach((name, fixes) -> ids.put(name,
+                fixes.stream().map(FixKind::switchedBy).distinct().map(FixKind::id).toList()));
+        return ids;
     }
 
     List<Finding> findings() {
         return findings;
+    }
+
+    void servesKnownServer() {
+        servesKnownServer = true;
+    }
+
+    /** Whether a container of the pod runs a server of the catalog (one {@link #status} names counts). */
+    boolean hasKnownServer() {
+        return servesKnownServer || status.coversAny();
     }
 
     /** Long-running pods get probes and drains; a Job's pod runs to completion. */

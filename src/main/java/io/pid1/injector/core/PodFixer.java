@@ -20,13 +20,13 @@ import java.util.function.Supplier;
  */
 public class PodFixer {
 
-    private static final List<Fix> FIXES = List.of(
-            new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(), new PreStopFix());
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Catalog catalog;
     private final EngineSettings settings;
     private final Supplier<String> shimTokens;
+    /** Every fix, in the order it runs on each container and then on the pod (the README's table). */
+    private final List<Fix> fixes;
 
     public PodFixer(Catalog catalog, EngineSettings settings) {
         this(catalog, settings, DrainToken::random);
@@ -37,6 +37,8 @@ public class PodFixer {
         this.catalog = catalog;
         this.settings = settings;
         this.shimTokens = shimTokens;
+        this.fixes = List.of(new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(),
+                new PreStopFix(), new PidNsFix(), new SidecarsFix(catalog));
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -55,13 +57,7 @@ public class PodFixer {
         }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
-        boolean initBlocked = switch (options.init()) {
-            case TINI -> draft.binariesTaken.isPresent();
-            case SHIM -> draft.shimTaken.isPresent();
-            case NONE -> false;
-        };
-        Status status = Status.read(fixed);
-        Map<String, List<String>> applied = new LinkedHashMap<>();
+        Status status = draft.status;
         Map<String, String> servers = new LinkedHashMap<>();
         for (JsonNode node : draft.spec.path("containers")) {
             if (!(node instanceof ObjectNode container) || status.covers(container.path("name").asText())) {
@@ -78,24 +74,26 @@ public class PodFixer {
                 continue;
             }
             servers.put(c.name, c.subject());
-            for (Fix fix : FIXES) {
-                if (options.enabled(fix.kind()) && (!initBlocked || fix.kind() != FixKind.INIT)) {
+            if (c.server().isPresent()) {
+                draft.servesKnownServer();
+            }
+            for (Fix fix : fixes) {
+                if (options.enabled(fix.kind())) {
                     fix.apply(draft, c);
                 }
-            }
-            if (!c.applied.isEmpty()) {
-                applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }
         }
         if (!servers.isEmpty()) {
             draft.binariesTaken.ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
             draft.shimTaken.filter(taken -> options.init() == InitMode.SHIM)
-                    .ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
+                    .ifPresent(taken -> draft.reportPod(FixKind.SHIM, taken));
         }
-        ShimFix.writeConfig(draft);
-        if (!(initBlocked && options.init() == InitMode.SHIM) && PidNsFix.apply(draft)) {
-            applied.put(Status.POD, List.of(FixKind.PIDNS.id()));
+        for (Fix fix : fixes) {
+            if (options.enabled(fix.kind())) {
+                fix.applyToPod(draft);
+            }
         }
+        Map<String, List<String>> applied = draft.applied();
         List<Finding> findings = new ArrayList<>(options.findings());
         findings.addAll(draft.findings());
         boolean reportOnly = options.inject() == PodOptions.Inject.AUDIT;

@@ -61,9 +61,9 @@ public final class PodOptions {
         return init;
     }
 
-    /** The fixes this pod gets; {@code pidns} joins them with the shim. */
+    /** Whether the pod gets {@code fix}: its switch is on ({@link FixKind#switchedBy()}). */
     public boolean enabled(FixKind fix) {
-        return fixes.contains(fix) || fix == FixKind.PIDNS && init == InitMode.SHIM;
+        return fixes.contains(fix.switchedBy());
     }
 
     public int drainSeconds() {

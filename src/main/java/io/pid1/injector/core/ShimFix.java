@@ -30,12 +30,12 @@ final class ShimFix implements Fix {
 
     @Override
     public FixKind kind() {
-        return FixKind.INIT;
+        return FixKind.SHIM;
     }
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (pod.options.init() != InitMode.SHIM || c.launch().init().isPresent()) {
+        if (pod.options.init() != InitMode.SHIM || pod.shimTaken.isPresent() || c.launch().init().isPresent()) {
             return;
         }
         if (c.server().isEmpty()) {
@@ -187,13 +187,16 @@ final class ShimFix implements Fix {
     }
 
     /**
-     * Writes the sidecar's {@code PID1_SHIM_CONFIG}: the containers it already supervised (an
-     * earlier admission) and those added by this one.
+     * Writes the sidecar's {@code PID1_SHIM_CONFIG} once every container was seen: the containers it
+     * already supervised (an earlier admission) and those added by this one; and shares the PID
+     * namespace, where the shim finds the masters. A pod whose shim was refused gets neither.
      */
-    static void writeConfig(PodDraft pod) {
+    @Override
+    public void applyToPod(PodDraft pod) {
         if (pod.shimEntries.isEmpty()) {
             return;
         }
+        PidNsFix.share(pod);
         for (JsonNode container : pod.spec.path("initContainers")) {
             if (CONTAINER.equals(container.path("name").asText())) {
                 configEnv(container).ifPresent(env -> {

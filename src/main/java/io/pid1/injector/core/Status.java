@@ -51,6 +51,11 @@ final class Status {
         return fixed.containsKey(container);
     }
 
+    /** Whether an earlier admission fixed any container. */
+    boolean coversAny() {
+        return fixed.keySet().stream().anyMatch(name -> !name.equals(POD));
+    }
+
     /** Writes the annotation: what earlier admissions fixed plus {@code applied}. */
     void record(ObjectNode pod, Map<String, List<String>> applied, String version) {
         Map<String, List<String>> all = new LinkedHashMap<>(fixed);

@@ -89,6 +89,9 @@ public interface WebhookConfig {
     /** The fixes switched on; default {@link FixKind#defaults()}. */
     Optional<List<String>> fixes();
 
+    /** Whether the API server takes native sidecars (Kubernetes 1.29+), for the {@code sidecars} fix; default true. */
+    Optional<Boolean> nativeSidecars();
+
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
 
@@ -204,7 +207,8 @@ public interface WebhookConfig {
         }
         return new EngineSettings(fixes().isPresent() ? fixes : defaults.fixes(), defaults.init(),
                 initImage().orElse(defaults.initImage()), shimImage().orElse(defaults.shimImage()),
-                drainSeconds().orElse(defaults.drainSeconds()), defaults.version());
+                drainSeconds().orElse(defaults.drainSeconds()), nativeSidecars().orElse(defaults.nativeSidecars()),
+                defaults.version());
     }
 
     /** The built-in catalog, with the entries of {@code pid1.catalog-file} when it is set. */

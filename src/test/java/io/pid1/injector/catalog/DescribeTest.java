@@ -63,4 +63,14 @@ class DescribeTest {
         String embedded = text.substring(text.indexOf(BEGIN) + BEGIN.length() + 1, text.indexOf(END));
         assertEquals(table, embedded, "README.md's catalog table is stale: paste Catalog.builtin().describe()");
     }
+
+    @Test
+    void readmeEmbedsTheCurrentSidecarTable() throws IOException {
+        String text = Files.readString(Path.of("README.md"));
+        String begin = "<!-- sidecar-table:begin -->";
+        String embedded = text.substring(text.indexOf(begin) + begin.length() + 1,
+                text.indexOf("<!-- sidecar-table:end -->"));
+        assertEquals(Catalog.builtin().describeSidecars(), embedded,
+                "README.md's sidecar table is stale: paste Catalog.builtin().describeSidecars()");
+    }
 }

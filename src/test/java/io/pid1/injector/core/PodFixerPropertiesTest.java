@@ -27,9 +27,14 @@ class PodFixerPropertiesTest {
 
     /** The paths a fix may write; anything else in a patch is a bug. */
     static final Pattern OWNED = Pattern.compile("/metadata/annotations(/pid1\\.io~1status)?"
-            + "|/spec/(initContainers(/0)?|volumes(/\\d+)?|terminationGracePeriodSeconds|shareProcessNamespace)"
+            + "|/spec/(initContainers(/\\d+)?|volumes(/\\d+)?|terminationGracePeriodSeconds|shareProcessNamespace)"
+            + "|/spec/containers/\\d+"
             + "|/spec/containers/\\d+/(command|args|workingDir|env(/\\d+(/value)?)?|volumeMounts(/\\d+)?"
             + "|lifecycle(/preStop)?|livenessProbe(/\\w+)?|readinessProbe|startupProbe)");
+
+    /** Images of known sidecars (the catalog's), one a mesh proxy. */
+    static final List<String> SIDECAR_IMAGES = List.of("fluent/fluent-bit:3.0", "bitnami/pgbouncer:1.23.1",
+            "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0", "docker.io/istio/proxyv2:1.22.3");
 
     static final List<List<String>> COMMANDS = List.of(
             List.of("sh", "-c", "gunicorn app:app -w 4 -b 0.0.0.0:8000"),
@@ -62,15 +67,16 @@ class PodFixerPropertiesTest {
         for (JsonNode op : outcome.patch()) {
             String path = op.path("path").asText();
             assertTrue(OWNED.matcher(path).matches(), "patch writes " + path + "; " + context);
-            assertTrue(!op.path("op").asText().equals("remove") || path.matches(".*/(args|livenessProbe/\\w+)"),
+            assertTrue(!op.path("op").asText().equals("remove")
+                            || path.matches(".*/(args|livenessProbe/\\w+)|/spec/containers/\\d+"),
                     "removes " + path + "; " + context);
         }
         assertTrue(FIXER.fix(fixed, ImageFacts.none()).patch().isEmpty(), "not idempotent; " + context);
         assertTrue(grace(fixed) >= grace(pod), "grace lowered; " + context);
         assertEquals(pod.path("spec").path("securityContext"), fixed.path("spec").path("securityContext"), context);
-        for (int i = 0; i < pod.path("spec").path("containers").size(); i++) {
-            assertEquals(pod.path("spec").path("containers").path(i).path("securityContext"),
-                    fixed.path("spec").path("containers").path(i).path("securityContext"), context);
+        for (JsonNode container : pod.path("spec").path("containers")) {
+            assertEquals(container.path("securityContext"), named(fixed, container.path("name").asText())
+                    .path("securityContext"), context);
         }
         for (JsonNode init : fixed.path("spec").path("initContainers")) {
             if (init.path("name").asText().equals("pid1-shim")) {
@@ -81,9 +87,43 @@ class PodFixerPropertiesTest {
             }
         }
         Pod model = JSON.treeToValue(fixed, Pod.class);
-        assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size(), context);
+        assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size()
+                + movedSidecars(pod, fixed, context), context);
         outcome.findings().forEach(f -> assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
         assertOnlyTheBinariesItUses(fixed, context);
+    }
+
+    /** The container of that name, regular or init, of {@code pod}. */
+    private static JsonNode named(JsonNode pod, String name) {
+        for (String list : List.of("containers", "initContainers")) {
+            for (JsonNode container : pod.path("spec").path(list)) {
+                if (container.path("name").asText().equals(name)) {
+                    return container;
+                }
+            }
+        }
+        return JSON.missingNode();
+    }
+
+    /**
+     * The containers moved to the init containers: known sidecars only, whole, with {@code restartPolicy: Always}
+     * added, never the last regular container; returns how many.
+     */
+    private static int movedSidecars(JsonNode pod, JsonNode fixed, String context) {
+        int moved = 0;
+        for (JsonNode container : pod.path("spec").path("containers")) {
+            for (JsonNode init : fixed.path("spec").path("initContainers")) {
+                if (init.path("name").equals(container.path("name"))) {
+                    moved++;
+                    ObjectNode expected = ((ObjectNode) container.deepCopy()).put("restartPolicy", "Always");
+                    assertEquals(expected, init, "moved and changed; " + context);
+                    assertTrue(SIDECAR_IMAGES.contains(container.path("image").asText()), "moved " + container
+                            + "; " + context);
+                }
+            }
+        }
+        assertFalse(fixed.path("spec").path("containers").isEmpty(), "no regular container left; " + context);
+        return moved;
     }
 
     /** A container sees the one file of pid1-bin it runs (tini, pid1-probe), never the volume or the copier. */
@@ -244,6 +284,7 @@ class PodFixerPropertiesTest {
                     () -> annotations.put("pid1.io/health-path", "/healthz"),
                     () -> annotations.put("pid1.io/drain-seconds", random.nextBoolean() ? "10" : "x"),
                     () -> annotations.put("pid1.io/fixes", "exec,init,pidns"),
+                    () -> annotations.put("pid1.io/fixes", "sidecars"),
                     () -> annotations.put("pid1.io/init", "none"),
                     () -> annotations.put("pid1.io/init", "shim"),
                     () -> annotations.put("pid1.io/inject", "audit"),
@@ -275,6 +316,11 @@ class PodFixerPropertiesTest {
         int count = 1 + random.nextInt(3);
         for (int i = 0; i < count; i++) {
             containers.add(container(random, "c" + i));
+        }
+        int sidecars = random.nextInt(3) == 0 ? 1 + random.nextInt(2) : 0;
+        for (int i = 0; i < sidecars; i++) {
+            containers.insert(random.nextInt(containers.size() + 1),
+                    JSON.createObjectNode().put("name", "s" + i).put("image", pick(random, SIDECAR_IMAGES)));
         }
         return pod;
     }

@@ -34,6 +34,8 @@ public final class SarifReport {
         rules.put("probes", "Probe the server over HTTP for liveness and readiness");
         rules.put("prestop", "Drain before stopping, within a grace period that fits");
         rules.put("pidns", "Share the pod's process namespace so that zombies are reaped");
+        rules.put("shim", "Supervise the server's workers with pid1-shim (pid1.io/init: shim)");
+        rules.put("sidecars", "Start known sidecars before the app and stop them after it");
         rules.put(NO_FIX_RULE, "A pid1.io annotation of the pod has a bad value");
         return rules;
     }
