@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 /** Reads catalog YAML into entries, checks each entry, and merges a user file over the built-in one. */
 final class CatalogLoader {
 
-    private static final Set<String> SECTIONS = Set.of("servers", "inits", "processManagers", "launchers", "projects");
+    private static final Set<String> SECTIONS = Set.of("servers", "inits", "processManagers", "launchers", "projects",
+            "notMasterWorker");
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .addModule(new Jdk8Module())
@@ -44,7 +45,7 @@ final class CatalogLoader {
     static Entries read(String yaml, String source) {
         JsonNode root = parse(yaml, source);
         if (root.isMissingNode() || root.isNull()) {
-            return new Entries(List.of(), List.of(), List.of(), List.of(), List.of());
+            return new Entries(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
         if (!root.isObject()) {
             throw new InvalidCatalogException(source + ": expected sections " + SECTIONS + ", found "
@@ -63,7 +64,8 @@ final class CatalogLoader {
                 section(root, "inits", Init.class, source, checks::init),
                 section(root, "processManagers", ProcessManager.class, source, checks::processManager),
                 section(root, "launchers", Launcher.class, source, checks::launcher),
-                section(root, "projects", ProjectCli.class, source, checks::project));
+                section(root, "projects", ProjectCli.class, source, checks::project),
+                section(root, "notMasterWorker", NotMasterWorker.class, source, checks::notMasterWorker));
     }
 
     /** {@code base} with {@code extra}'s entries added; an entry of the same name replaces base's. */
@@ -73,7 +75,8 @@ final class CatalogLoader {
                 byName(base.inits(), extra.inits(), Init::name),
                 byName(base.processManagers(), extra.processManagers(), ProcessManager::name),
                 byName(base.launchers(), extra.launchers(), Launcher::name),
-                byName(base.projects(), extra.projects(), ProjectCli::name));
+                byName(base.projects(), extra.projects(), ProjectCli::name),
+                byName(base.notMasterWorker(), extra.notMasterWorker(), NotMasterWorker::name));
     }
 
     /** Checks what needs the whole catalog: each project command names a known server. */

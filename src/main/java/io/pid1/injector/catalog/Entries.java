@@ -9,7 +9,8 @@ record Entries(
         List<Init> inits,
         List<ProcessManager> processManagers,
         List<Launcher> launchers,
-        List<ProjectCli> projects) {
+        List<ProjectCli> projects,
+        List<NotMasterWorker> notMasterWorker) {
 
     Entries {
         servers = List.copyOf(servers);
@@ -17,6 +18,7 @@ record Entries(
         processManagers = List.copyOf(processManagers);
         launchers = List.copyOf(launchers);
         projects = List.copyOf(projects);
+        notMasterWorker = List.copyOf(notMasterWorker);
     }
 
     Optional<Server> server(String name) {

@@ -31,6 +31,8 @@ final class ContainerDraft {
      * one costs time in proportion to its words (a 5 MiB script of short words took 25 s).
      */
     static final int MAX_COMMAND_CHARS = 64 * 1024;
+    /** How far into an argv a server is looked for behind an unknown program: launchers take a few words. */
+    private static final int MAX_LAUNCHER_WORDS = 8;
 
     /** Where a {@code sh -c} script sits in the argv, and what the shell reader made of it. */
     record ShellCall(String shell, int scriptIndex, Reading reading) {
@@ -54,6 +56,8 @@ final class ContainerDraft {
     private boolean supervised;
     private boolean shellExecs;
     private boolean tooLong;
+    /** An unknown program in front of a known server ({@code mywrapper gunicorn …}): what it does is not known. */
+    private String unknownLauncher;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
         this.node = node;
@@ -246,7 +250,27 @@ final class ContainerDraft {
                 script = program;
             }
         }
-        subject = launch.server().map(Server::name).orElse(program);
+        subject = launch.program().orElse(program);
+        if (launch.server().isEmpty() && launch.notMasterWorker().isEmpty() && launch.processManager().isEmpty()
+                && script().isEmpty()) {
+            unknownLauncher = serverBehind(catalog).map(server -> program + " in front of " + server).orElse(null);
+        }
+    }
+
+    /** The server a later word of the argv starts, looked for in the first few words only. */
+    private Optional<String> serverBehind(Catalog catalog) {
+        for (int i = 1; i < Math.min(serverArgv.size(), MAX_LAUNCHER_WORDS); i++) {
+            Launch behind = catalog.recognise(serverArgv.subList(i, serverArgv.size()), effectiveEnv());
+            if (behind.server().isPresent()) {
+                return behind.program();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The program where recognition stopped, when a known server follows it. */
+    Optional<String> unknownLauncher() {
+        return Optional.ofNullable(unknownLauncher);
     }
 
     private ShellCall findShell() {

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One folder per case under {@code src/test/resources/golden}: {@code in.yaml} (a pod as a chart
  * writes it), optionally {@code image.yaml} (the image's ENTRYPOINT/CMD as a registry would say) or
  * {@code image-failure.txt} (why the registry could not say),
- * {@code out.yaml} (the pod after the patch) and {@code warnings.txt} (the {@code pid1:} lines).
+ * {@code out.yaml} (the pod after the patch), {@code warnings.txt} (the {@code pid1:} lines) and
+ * {@code outcomes.txt} (one outcome per container; compared when the folder has it).
  * Run with {@code -Dgolden.update=true} to rewrite the expected files, then read the diff.
  */
 class GoldenTest {
@@ -56,12 +57,18 @@ class GoldenTest {
         Outcome outcome = FIXER.fix(in, images(dir, in));
         JsonNode out = JsonPatch.apply(outcome.patch(), in);
         List<String> warnings = outcome.findings().stream().map(Finding::line).toList();
+        List<String> outcomes = outcome.containers().stream().map(ContainerOutcome::line).toList();
+        Path outcomesFile = dir.resolve("outcomes.txt");
         if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(outcomesFile, outcomes.isEmpty() ? "" : String.join("\n", outcomes) + "\n");
             YAML.writeValue(dir.resolve("out.yaml").toFile(), out);
             Files.writeString(dir.resolve("warnings.txt"), warnings.isEmpty() ? "" : String.join("\n", warnings) + "\n");
         }
         assertEquals(YAML.readTree(dir.resolve("out.yaml").toFile()), out, "out.yaml");
         assertEquals(Files.readAllLines(dir.resolve("warnings.txt"), StandardCharsets.UTF_8), warnings, "warnings.txt");
+        if (Files.exists(outcomesFile)) {
+            assertEquals(Files.readAllLines(outcomesFile, StandardCharsets.UTF_8), outcomes, "outcomes.txt");
+        }
         assertEquals(outcome.fixed(), out, "the patch must produce the pod the engine fixed");
         warnings.forEach(w -> assertTrue(w.startsWith("pid1: ") && w.length() < 120, w));
 
