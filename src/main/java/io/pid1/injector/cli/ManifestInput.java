@@ -50,7 +50,7 @@ final class ManifestInput {
     List<ManifestFixer.Fixed> analyse(PrintWriter err) throws BadInputException {
         List<Document> documents = new ManifestReader(stdin, Path.of("")).read(inputs);
         ManifestFixer fixer = new ManifestFixer(new PodFixer(catalog == null ? Catalog.builtin() : Catalog.load(catalog),
-                Settings.defaults()), offline ? pod -> ImageFacts.none() : images());
+                Settings.defaults()), offline ? pod -> ImageFacts.notLookedUp() : images());
         Progress progress = new Progress(err, documents.size(), terminal.getAsBoolean());
         List<ManifestFixer.Fixed> fixed = new ArrayList<>(documents.size());
         for (Document document : documents) {

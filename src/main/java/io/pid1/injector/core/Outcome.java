@@ -27,11 +27,12 @@ public record Outcome(JsonNode fixed, ArrayNode patch, List<Finding> findings, M
     }
 
     /**
-     * The pod's outcome as one kind: fixed when any container is, else not understood when any is, else fine when
-     * any is, else not master-worker; empty when no container was analysed.
+     * The pod's outcome as one kind: not understood when any container is (a fix elsewhere must not hide a
+     * container nobody looked at), else fixed when any is, else fine when any is, else not master-worker; empty
+     * when no container was analysed.
      */
     public Optional<ContainerOutcome.Kind> podKind() {
-        for (ContainerOutcome.Kind kind : List.of(ContainerOutcome.Kind.FIXED, ContainerOutcome.Kind.NOT_UNDERSTOOD,
+        for (ContainerOutcome.Kind kind : List.of(ContainerOutcome.Kind.NOT_UNDERSTOOD, ContainerOutcome.Kind.FIXED,
                 ContainerOutcome.Kind.FINE, ContainerOutcome.Kind.NOT_MASTER_WORKER)) {
             if (containers.stream().anyMatch(c -> c.kind() == kind)) {
                 return Optional.of(kind);
