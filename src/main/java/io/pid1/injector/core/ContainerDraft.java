@@ -59,11 +59,28 @@ final class ContainerDraft {
     /** An unknown program in front of a known server ({@code mywrapper gunicorn …}): what it does is not known. */
     private String unknownLauncher;
 
+    /** {@code command} and {@code args} as received, to tell whether a fix wrote the image's argv into the spec. */
+    private final JsonNode receivedCommand;
+    private final JsonNode receivedArgs;
+
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
         this.node = node;
         this.name = node.path("name").asText("");
         this.image = image;
         this.env = envOf(node);
+        this.receivedCommand = node.get("command") == null ? null : node.get("command").deepCopy();
+        this.receivedArgs = node.get("args") == null ? null : node.get("args").deepCopy();
+    }
+
+    /**
+     * Whether a fix wrote an argv that was the image's (no {@code command} was set, so ENTRYPOINT, and CMD unless
+     * {@code args} were set, came from the image) into the spec: from now on a new image under the same tag
+     * would run the old command.
+     */
+    boolean wroteImageArgv() {
+        return receivedCommand == null && image.isPresent()
+                && (!java.util.Objects.equals(node.get("command"), receivedCommand)
+                || !java.util.Objects.equals(node.get("args"), receivedArgs));
     }
 
     static ContainerDraft analyse(ObjectNode node, Optional<ImageConfig> image, Catalog catalog) {

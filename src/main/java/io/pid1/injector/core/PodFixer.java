@@ -104,6 +104,7 @@ public class PodFixer {
                     fix.apply(draft, c);
                 }
             }
+            DigestPin.apply(draft, c);
             if (!c.applied.isEmpty()) {
                 applied.put(c.name, c.applied.stream().map(FixKind::id).toList());
             }

@@ -38,6 +38,13 @@ public interface WebhookConfig {
 
     List<String> fixes();
 
+    /**
+     * Pin a container's image to the digest its ENTRYPOINT/CMD was read from when a fix writes them into the
+     * spec ({@code PID1_PIN_DIGEST}); {@code false} keeps the tag as written.
+     */
+    @WithDefault("true")
+    boolean pinDigest();
+
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
 
@@ -143,7 +150,7 @@ public interface WebhookConfig {
                         "pid1.fixes names unknown fix \"" + id + "\"")));
             }
             Settings settings = new Settings(fixes, InitMode.TINI, config.initImage(), config.shimImage(), config.drainSeconds(),
-                    Settings.defaults().version());
+                    Settings.defaults().version(), config.pinDigest());
             Catalog catalog = config.catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
             return new PodFixer(catalog, settings);
         }

@@ -93,7 +93,8 @@ class GoldenTest {
                 Json.text(image, "WorkingDir"),
                 Map.of(),
                 Json.text(image, "User"),
-                Json.text(image, "StopSignal"));
+                Json.text(image, "StopSignal"),
+                Json.text(image, "Digest"));
         return new ImageFacts(Map.of(ref, config), Map.of());
     }
 }
