@@ -17,13 +17,19 @@ record CliRun(int exit, String out, String err) {
 
     /** A run whose stdin holds {@code stdin} and whose stderr is a terminal when {@code terminal}. */
     static CliRun with(String stdin, boolean terminal, String... args) {
+        return with(stdin, terminal, pod -> ImageFacts.none(), args);
+    }
+
+    /** A run whose image lookups answer with {@code images}. */
+    static CliRun with(String stdin, boolean terminal, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode,
+            ImageFacts> images, String... args) {
         CommandLine cli = Main.commandLine();
         for (String name : new String[] {"mutate", "audit"}) {
             Object command = cli.getSubcommands().get(name).getCommand();
             ManifestInput input = command instanceof MutateCommand m ? m.input : ((AuditCommand) command).input;
             input.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
             input.terminal = () -> terminal;
-            input.images = pod -> ImageFacts.none();
+            input.images = images;
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
