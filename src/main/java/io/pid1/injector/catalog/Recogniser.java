@@ -85,7 +85,7 @@ final class Recogniser {
         return i;
     }
 
-    /** The launch when {@code word} is a process manager, a program that is not master-worker, a server or a project. */
+    /** The launch when {@code word} is a process manager, a known non-master-worker program, a server or a project. */
     private Optional<Launch> program(String word, int argsFrom) {
         for (ProcessManager manager : entries.processManagers()) {
             if (Names.matches(manager.executables(), word)) {

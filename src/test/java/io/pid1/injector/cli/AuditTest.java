@@ -116,8 +116,8 @@ class AuditTest {
         CliRun none = CliRun.of("audit", "--fail-on", "finding", "-f", clean);
         assertEquals(0, none.exit(), none.err());
         assertTrue(none.out().endsWith("0 findings in 0 workloads (0 would be fixed); 1 workload in 2 documents read: "
-                + "0 fixed, 0 fine, 1 not-master-worker, 0 not-understood, 0 not-analysed; 1 container: 0 fixed, 0 fine, "
-                + "1 not-master-worker, 0 not-understood\n"), none.out());
+                + "0 fixed, 0 fine, 1 not-master-worker, 0 not-understood, 0 not-analysed; 1 container: 0 fixed, "
+                + "0 fine, 1 not-master-worker, 0 not-understood\n"), none.out());
     }
 
     @Test

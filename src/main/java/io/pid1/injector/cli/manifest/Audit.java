@@ -98,7 +98,8 @@ public record Audit(int documents, List<ManifestFixer.Result> workloads, List<Au
 
     private static String counts(Map<String, Long> byOutcome) {
         StringBuilder text = new StringBuilder();
-        byOutcome.forEach((outcome, n) -> text.append(text.isEmpty() ? "" : ", ").append(n).append(' ').append(outcome));
+        byOutcome.forEach((outcome, n) -> text.append(text.isEmpty() ? "" : ", ").append(n).append(' ')
+                .append(outcome));
         return text.toString();
     }
 
