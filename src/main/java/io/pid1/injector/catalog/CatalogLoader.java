@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 final class CatalogLoader {
 
     private static final Set<String> SECTIONS = Set.of("servers", "inits", "processManagers", "launchers", "projects",
-            "entrypoints", "sidecars");
+            "entrypoints", "sidecars", "notMasterWorker");
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .addModule(new Jdk8Module())
@@ -46,7 +46,8 @@ final class CatalogLoader {
     static Entries read(String yaml, String source) {
         JsonNode root = parse(yaml, source);
         if (root.isMissingNode() || root.isNull()) {
-            return new Entries(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+            return new Entries(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of());
         }
         if (!root.isObject()) {
             throw new InvalidCatalogException(source + ": expected sections " + SECTIONS + ", found "
@@ -67,7 +68,8 @@ final class CatalogLoader {
                 section(root, "launchers", Launcher.class, source, checks::launcher),
                 section(root, "projects", ProjectCli.class, source, checks::project),
                 section(root, "entrypoints", Entrypoint.class, source, checks::entrypoint),
-                section(root, "sidecars", Sidecar.class, source, checks::sidecar));
+                section(root, "sidecars", Sidecar.class, source, checks::sidecar),
+                section(root, "notMasterWorker", NotMasterWorker.class, source, checks::notMasterWorker));
     }
 
     /** {@code base} with {@code extra}'s entries added; an entry of the same name replaces base's. */
@@ -79,7 +81,8 @@ final class CatalogLoader {
                 byName(base.launchers(), extra.launchers(), Launcher::name),
                 byName(base.projects(), extra.projects(), ProjectCli::name),
                 byName(base.entrypoints(), extra.entrypoints(), Entrypoint::name),
-                byName(base.sidecars(), extra.sidecars(), Sidecar::name));
+                byName(base.sidecars(), extra.sidecars(), Sidecar::name),
+                byName(base.notMasterWorker(), extra.notMasterWorker(), NotMasterWorker::name));
     }
 
     /** Checks what needs the whole catalog: each project command names a known server. */

@@ -11,7 +11,8 @@ record Entries(
         List<Launcher> launchers,
         List<ProjectCli> projects,
         List<Entrypoint> entrypoints,
-        List<Sidecar> sidecars) {
+        List<Sidecar> sidecars,
+        List<NotMasterWorker> notMasterWorker) {
 
     Entries {
         servers = List.copyOf(servers);
@@ -21,6 +22,7 @@ record Entries(
         projects = List.copyOf(projects);
         entrypoints = List.copyOf(entrypoints);
         sidecars = List.copyOf(sidecars);
+        notMasterWorker = List.copyOf(notMasterWorker);
     }
 
     Optional<Server> server(String name) {

@@ -55,6 +55,16 @@ final class EntryChecks {
         }
     }
 
+    void notMasterWorker(NotMasterWorker program, String entry) {
+        name(program.name(), entry);
+        if (program.executables().isEmpty() && program.modules().isEmpty()) {
+            fail(entry, "executables", "give executables or modules to recognise it by");
+        }
+        if (program.what() == null || program.what().isBlank()) {
+            fail(entry, "what", "say what it is, e.g. \"a scheduler, one process\"");
+        }
+    }
+
     void launcher(Launcher launcher, String entry) {
         name(launcher.name(), entry);
         executables(launcher.executables(), entry);

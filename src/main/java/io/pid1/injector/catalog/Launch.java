@@ -28,6 +28,11 @@ import java.util.OptionalInt;
  * @param http            added: whether {@code port} speaks HTTP as run (uwsgi only with {@code --http*})
  * @param tls             added: whether that port speaks TLS as run (gunicorn {@code --certfile})
  * @param childWorkers    added: whether its workers are child processes that live as long as it does
+ * @param program         the program the walk stopped at: as the catalog calls it ({@code celery worker},
+ *                        {@code rq worker-pool}, {@code celery beat}), else its basename ({@code redis-server});
+ *                        empty when the argv ends after inits and launchers
+ * @param notMasterWorker what the program is when the catalog knows it is not a master-worker server
+ *                        ({@code a scheduler, one process}); empty otherwise
  */
 public record Launch(
         Optional<String> init,
@@ -44,7 +49,9 @@ public record Launch(
         boolean termIsGraceful,
         boolean http,
         boolean tls,
-        boolean childWorkers) {
+        boolean childWorkers,
+        Optional<String> program,
+        Optional<String> notMasterWorker) {
 
     /**
      * This launch, started by a shell that runs behind {@code front} (an image's {@code dumb-init --
@@ -55,14 +62,22 @@ public record Launch(
         all.addAll(wrappers);
         return new Launch(front.init().or(() -> init), processManager, server, List.copyOf(all),
                 front.direct() && direct, serverArgs, bindHost, port, portFromFlags, workers, gracefulTimeout,
-                termIsGraceful, http, tls, childWorkers);
+                termIsGraceful, http, tls, childWorkers, program, notMasterWorker);
     }
 
-    /** What an argv starts when no server is recognised. */
+    /** What an argv starts when no server is recognised; {@code program} is where the walk stopped. */
     static Launch unknown(Optional<String> init, Optional<String> processManager, List<String> wrappers,
-                          boolean direct) {
+                          boolean direct, Optional<String> program) {
         return new Launch(init, processManager, Optional.empty(), List.copyOf(wrappers), direct, List.of(),
                 Optional.empty(), OptionalInt.empty(), false, OptionalInt.empty(), OptionalInt.empty(),
-                false, false, false, false);
+                false, false, false, false, program, Optional.empty());
+    }
+
+    /** What an argv starts when it is a program the catalog knows is not a master-worker server. */
+    static Launch notMasterWorker(Optional<String> init, List<String> wrappers, boolean direct, String program,
+                                  String what) {
+        return new Launch(init, Optional.empty(), Optional.empty(), List.copyOf(wrappers), direct, List.of(),
+                Optional.empty(), OptionalInt.empty(), false, OptionalInt.empty(), OptionalInt.empty(),
+                false, false, false, false, Optional.of(program), Optional.of(what));
     }
 }

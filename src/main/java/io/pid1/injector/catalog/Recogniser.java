@@ -38,7 +38,7 @@ final class Recogniser {
             }
             Optional<Launcher> launcher = launcher(word, i + 1);
             if (launcher.isEmpty()) {
-                return unknown(Optional.empty());
+                return Launch.unknown(init, Optional.empty(), wrappers, direct, Optional.of(ExecutablePatterns.basename(word)));
             }
             wrappers.add(launcher.get().name());
             direct &= launcher.get().handover().direct();
@@ -103,11 +103,17 @@ final class Recogniser {
                 .findFirst();
     }
 
-    /** The launch when {@code word} is a process manager, a server or a project command. */
+    /** The launch when {@code word} is a process manager, a known non-master-worker program, a server or a project. */
     private Optional<Launch> program(String word, int argsFrom) {
         for (ProcessManager manager : entries.processManagers()) {
             if (ExecutablePatterns.matches(manager.executables(), word)) {
-                return Optional.of(unknown(Optional.of(manager.name())));
+                return Optional.of(Launch.unknown(init, Optional.of(manager.name()), wrappers, direct,
+                        Optional.of(manager.name())));
+            }
+        }
+        for (NotMasterWorker other : entries.notMasterWorker()) {
+            if (ExecutablePatterns.matches(other.executables(), word) && hasSubcommand(other, argsFrom)) {
+                return Optional.of(notMasterWorker(other));
             }
         }
         for (Server server : entries.servers()) {
@@ -126,11 +132,29 @@ final class Recogniser {
 
     private Launch server(Server server, int argsFrom) {
         List<String> args = argv.subList(argsFrom, argv.size());
-        if (!server.subcommands().isEmpty() && SubcommandWords.afterOne(args, 0, server.subcommands()::contains) < 0) {
-            return unknown(Optional.empty());
+        String program = server.name();
+        if (!server.subcommands().isEmpty()) {
+            int after = SubcommandWords.afterOne(args, 0, server.subcommands()::contains);
+            if (after < 0) {
+                return Launch.unknown(init, Optional.empty(), wrappers, direct, Optional.of(program));
+            }
+            program += " " + args.get(after - 1);
         }
         ServerRun run = new ServerRun(server, args, env);
-        return run.masterWorker() ? run.launch(context()) : unknown(Optional.empty());
+        if (run.masterWorker()) {
+            return run.launch(context(), program);
+        }
+        String without = String.join(" or ", server.requiredFlags());
+        return Launch.notMasterWorker(init, wrappers, direct, program, "one process, without " + without);
+    }
+
+    private boolean hasSubcommand(NotMasterWorker other, int argsFrom) {
+        return other.subcommands().isEmpty()
+                || SubcommandWords.afterOne(argv.subList(argsFrom, argv.size()), 0, other.subcommands()::contains) >= 0;
+    }
+
+    private Launch notMasterWorker(NotMasterWorker other) {
+        return Launch.notMasterWorker(init, wrappers, direct, other.name(), other.what());
     }
 
     private Launch project(ProjectCli project, int argsFrom) {
@@ -146,7 +170,12 @@ final class Recogniser {
         int argsFrom = glued.isEmpty() ? at + 2 : at + 1;
         for (ProcessManager manager : entries.processManagers()) {
             if (manager.modules().contains(module)) {
-                return unknown(Optional.of(manager.name()));
+                return Launch.unknown(init, Optional.of(manager.name()), wrappers, direct, Optional.of(manager.name()));
+            }
+        }
+        for (NotMasterWorker other : entries.notMasterWorker()) {
+            if (other.modules().contains(module) && hasSubcommand(other, argsFrom)) {
+                return notMasterWorker(other);
             }
         }
         for (Server server : entries.servers()) {
@@ -205,6 +234,6 @@ final class Recogniser {
     }
 
     private Launch unknown(Optional<String> processManager) {
-        return Launch.unknown(init, processManager, wrappers, direct);
+        return Launch.unknown(init, processManager, wrappers, direct, Optional.empty());
     }
 }

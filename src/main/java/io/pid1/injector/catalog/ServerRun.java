@@ -38,13 +38,14 @@ final class ServerRun {
         return flags.hasAny(server.requiredFlags());
     }
 
-    /** What it starts, run directly by the catalog's launchers. */
-    Launch launch(Context context) {
+    /** What it starts, run directly by the catalog's launchers; {@code program} names it. */
+    Launch launch(Context context, String program) {
         Listen listen = listen();
         return new Launch(context.init(), Optional.empty(), Optional.of(server), context.wrappers(),
                 context.direct(), args, listen.host(), listen.port(), listen.fromFlags(),
                 workers(server.workersFlags()), gracefulTimeout(), termIsGraceful(), server.speaksHttp(flags),
-                tls(flags.values(server.listenFlags())), server.workersAreChildren(flags));
+                tls(flags.values(server.listenFlags())), server.workersAreChildren(flags), Optional.of(program),
+                Optional.empty());
     }
 
     /** What it starts when {@code project}'s command starts it with {@code projectArgs}. */
@@ -59,7 +60,7 @@ final class ServerRun {
         return new Launch(context.init(), Optional.empty(), Optional.of(server), context.wrappers(),
                 context.direct(), List.copyOf(projectArgs), listen.host(), listen.port(), listen.fromFlags(),
                 number(flags.last(project.workersFlags())), server.gracefulTimeout(), termIsGraceful, http, tls,
-                server.workersAreChildren(flags));
+                server.workersAreChildren(flags), Optional.of(server.name()), Optional.empty());
     }
 
     private Listen listen() {

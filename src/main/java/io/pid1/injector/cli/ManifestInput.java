@@ -55,7 +55,7 @@ final class ManifestInput {
         WebhookConfig config = WebhookConfig.fromEnvironment();
         PodFixer engine = new PodFixer(catalog == null ? config.catalog() : Catalog.load(catalog),
                 config.engineSettings());
-        ManifestFixer fixer = new ManifestFixer(engine, offline ? pod -> ImageFacts.none() : images(config));
+        ManifestFixer fixer = new ManifestFixer(engine, offline ? pod -> ImageFacts.notLookedUp() : images(config));
         Progress progress = new Progress(err, documents.size(), terminal.getAsBoolean());
         List<ManifestFixer.Fixed> fixed = new ArrayList<>(documents.size());
         for (Document document : documents) {

@@ -31,6 +31,8 @@ final class ContainerDraft {
      * one costs time in proportion to its words (a 5 MiB script of short words took 25 s).
      */
     static final int MAX_COMMAND_CHARS = 64 * 1024;
+    /** How far into an argv a server is looked for behind an unknown program: launchers take a few words. */
+    private static final int MAX_LAUNCHER_WORDS = 8;
 
     /**
      * Where a {@code sh -c} script sits in the argv, and what the shell reader made of it; {@code front} is
@@ -64,12 +66,31 @@ final class ContainerDraft {
     private boolean tooLong;
     /** The server is started by a project's command ({@code airflow webserver}), which takes flags of its own. */
     private boolean throughProject;
+    /** An unknown program in front of a known server ({@code mywrapper gunicorn …}): what it does is not known. */
+    private String unknownLauncher;
+
+    /** {@code command} and {@code args} as received, to tell whether a fix wrote the image's argv into the spec. */
+    private final JsonNode receivedCommand;
+    private final JsonNode receivedArgs;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
         this.node = node;
         this.name = node.path("name").asText("");
         this.image = image;
         this.env = envOf(node);
+        this.receivedCommand = node.get("command") == null ? null : node.get("command").deepCopy();
+        this.receivedArgs = node.get("args") == null ? null : node.get("args").deepCopy();
+    }
+
+    /**
+     * Whether a fix wrote an argv that was the image's (no {@code command} was set, so ENTRYPOINT, and CMD unless
+     * {@code args} were set, came from the image) into the spec: from now on a new image under the same tag
+     * would run the old command.
+     */
+    boolean wroteImageArgv() {
+        return receivedCommand == null && image.isPresent()
+                && (!java.util.Objects.equals(node.get("command"), receivedCommand)
+                || !java.util.Objects.equals(node.get("args"), receivedArgs));
     }
 
     static ContainerDraft analyse(ObjectNode node, Optional<ImageConfig> image, Catalog catalog) {
@@ -286,8 +307,28 @@ final class ContainerDraft {
         if (shell != null && shell.behind()) {
             launch = launch.behind(catalog.recognise(argv.subList(0, shell.scriptIndex()), effectiveEnv()));
         }
-        subject = launch.server().map(Server::name).orElse(program);
+        subject = launch.program().orElse(program);
         throughProject = catalog.projects().stream().anyMatch(p -> launch.wrappers().contains(p.name()));
+        if (launch.server().isEmpty() && launch.notMasterWorker().isEmpty() && launch.processManager().isEmpty()
+                && script().isEmpty()) {
+            unknownLauncher = serverBehind(catalog).map(server -> program + " in front of " + server).orElse(null);
+        }
+    }
+
+    /** The server a later word of the argv starts, looked for in the first few words only. */
+    private Optional<String> serverBehind(Catalog catalog) {
+        for (int i = 1; i < Math.min(serverArgv.size(), MAX_LAUNCHER_WORDS); i++) {
+            Launch behind = catalog.recognise(serverArgv.subList(i, serverArgv.size()), effectiveEnv());
+            if (behind.server().isPresent()) {
+                return behind.program();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The program where recognition stopped, when a known server follows it. */
+    Optional<String> unknownLauncher() {
+        return Optional.ofNullable(unknownLauncher);
     }
 
     /**

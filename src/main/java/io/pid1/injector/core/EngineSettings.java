@@ -18,9 +18,11 @@ import java.util.Set;
  * @param nativeSidecars whether the API server takes native sidecars (Kubernetes 1.29+): the
  *                     {@code sidecars} fix only reports when it does not
  * @param version      written into {@code pid1.io/status}
+ * @param pinDigest    when a fix writes the image's ENTRYPOINT/CMD into the spec, pin the image to the digest they
+ *                     were read from, so that a later image under the same tag cannot run under the old command
  */
 public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
-                             boolean nativeSidecars, String version) {
+                             boolean nativeSidecars, String version, boolean pinDigest) {
 
     /** The project's version, from {@code pom.xml} through the build (a filtered resource). */
     public static final String VERSION = builtVersion();
@@ -34,7 +36,7 @@ public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage
 
     public static EngineSettings defaults() {
         return new EngineSettings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE,
-                DEFAULT_DRAIN_SECONDS, true, VERSION);
+                DEFAULT_DRAIN_SECONDS, true, VERSION, true);
     }
 
     private static String builtVersion() {

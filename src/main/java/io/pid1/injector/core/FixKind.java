@@ -7,7 +7,7 @@ import java.util.Set;
 
 /** The fixes, by the names users write in {@code pid1.io/fixes} and {@code PID1_FIXES} (docs/reference.md). */
 public enum FixKind {
-    EXEC, INIT, SHIM, SIGNAL, PROBES, PRESTOP, PIDNS, SIDECARS;
+    EXEC, INIT, SHIM, SIGNAL, PROBES, PRESTOP, PIDNS, SIDECARS, PIN;
 
     /** What runs when nothing says otherwise: every fix but {@code pidns}. */
     public static Set<FixKind> defaults() {
@@ -22,6 +22,14 @@ public enum FixKind {
         return this == SHIM ? INIT : this;
     }
 
+    /**
+     * Whether it runs whatever the pod's fixes: {@code pin} follows the fixes that write an image's argv into
+     * the spec, switched only by {@code PID1_PIN_DIGEST}, and is recorded under the fix that wrote the argv.
+     */
+    public boolean alwaysOn() {
+        return this == PIN;
+    }
+
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -29,7 +37,7 @@ public enum FixKind {
     /** The fix a user names; {@code shim} is not one ({@link #switchedBy()}). */
     public static Optional<FixKind> byId(String id) {
         for (FixKind kind : values()) {
-            if (kind.switchedBy() == kind && kind.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+            if (kind.switchedBy() == kind && !kind.alwaysOn() && kind.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
                 return Optional.of(kind);
             }
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class PodDraft {
     private final List<Finding> findings = new ArrayList<>();
     /** What this admission changed, by container name ({@link Status#POD} for the pod), in the order done. */
     private final Map<String, Set<FixKind>> applied = new LinkedHashMap<>();
+    /** The catalog's sidecars among the containers, by container name. */
+    private final Map<String, String> sidecars = new HashMap<>();
     /** Why the pod's own names keep out {@code pid1-init} and {@code pid1-bin}, read before any fix. */
     final Optional<String> binariesTaken;
     /** Why the pod's own names keep out {@code pid1-shim}. */
@@ -96,6 +99,21 @@ final class PodDraft {
     void appliedPod(FixKind fix, String message) {
         applied.computeIfAbsent(Status.POD, name -> EnumSet.noneOf(FixKind.class)).add(fix);
         findings.add(new Finding(Optional.empty(), Optional.of(fix), true, message));
+    }
+
+    /** Says that {@code container} is the catalog's sidecar {@code sidecar}, the name its outcome gives. */
+    void knownSidecar(String container, String sidecar) {
+        sidecars.put(container, sidecar);
+    }
+
+    /** The catalog's name of the sidecar {@code container} is, when it is one. */
+    Optional<String> knownSidecar(String container) {
+        return Optional.ofNullable(sidecars.get(container));
+    }
+
+    /** The fixes this admission applied to {@code container}, pod steps included (a sidecar moved). */
+    Set<FixKind> fixesApplied(String container) {
+        return applied.getOrDefault(container, Set.of());
     }
 
     /** The fixes applied, by container name, as {@code pid1.io/status} names them ({@link FixKind#switchedBy()}). */

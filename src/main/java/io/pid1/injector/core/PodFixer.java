@@ -38,7 +38,23 @@ public class PodFixer {
         this.settings = settings;
         this.shimTokens = shimTokens;
         this.fixes = List.of(new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(),
-                new PreStopFix(), new PidNsFix(), new SidecarsFix(catalog));
+                new PreStopFix(), new DigestPin(), new PidNsFix(), new SidecarsFix(catalog));
+    }
+
+    /** One outcome per container, in order: a container fixed earlier, or one this admission analysed. */
+    private static List<ContainerOutcome> outcomes(PodDraft draft, List<Object> analysed, ImageFacts images) {
+        List<ContainerOutcome> outcomes = new ArrayList<>(analysed.size());
+        for (Object entry : analysed) {
+            if (entry instanceof ContainerOutcome earlier) {
+                outcomes.add(earlier);
+            } else if (entry instanceof ContainerDraft c) {
+                Optional<Finding> reported = draft.findings().stream()
+                        .filter(f -> !f.applied() && f.fix().isPresent() && f.container().equals(Optional.of(c.name)))
+                        .findFirst();
+                outcomes.add(OutcomeOfContainer.decide(draft, c, reported, images, c.node.path("image").asText("")));
+            }
+        }
+        return outcomes;
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -47,24 +63,30 @@ public class PodFixer {
         }
         PodOptions options = new PodOptions(pod, settings);
         if (options.inject() == PodOptions.Inject.DISABLED) {
-            return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false);
+            return new Outcome(pod, JSON.createArrayNode(), options.findings(), Map.of(), Map.of(), false, List.of());
         }
         Optional<Finding> excluded = PodExclusion.of(pod);
         if (excluded.isPresent()) {
             List<Finding> findings = new ArrayList<>(options.findings());
             findings.add(excluded.get());
-            return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false);
+            return new Outcome(pod, JSON.createArrayNode(), findings, Map.of(), Map.of(), false, List.of());
         }
         ObjectNode fixed = pod.deepCopy();
         PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
         Status status = draft.status;
         Map<String, String> servers = new LinkedHashMap<>();
+        List<Object> analysed = new ArrayList<>();
         for (JsonNode node : draft.spec.path("containers")) {
-            if (!(node instanceof ObjectNode container) || status.covers(container.path("name").asText())) {
+            if (!(node instanceof ObjectNode container)) {
+                continue;
+            }
+            if (status.covers(container.path("name").asText())) {
+                analysed.add(OutcomeOfContainer.fixedEarlier(container.path("name").asText()));
                 continue;
             }
             String image = container.path("image").asText("");
             ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
+            analysed.add(c);
             images.failure(image).ifPresent(reason -> draft.reportContainer(c, "image " + image + " unreadable: " + reason));
             if (c.tooLong()) {
                 draft.reportContainer(c, "command is over " + ContainerDraft.MAX_COMMAND_CHARS / 1024
@@ -96,11 +118,12 @@ public class PodFixer {
         Map<String, List<String>> applied = draft.applied();
         List<Finding> findings = new ArrayList<>(options.findings());
         findings.addAll(draft.findings());
+        List<ContainerOutcome> outcomes = outcomes(draft, analysed, images);
         boolean reportOnly = options.inject() == PodOptions.Inject.AUDIT;
         if (applied.isEmpty()) {
-            return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly);
+            return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly, outcomes);
         }
         status.record(fixed, applied, settings.version());
-        return new Outcome(fixed, Patch.diff(pod, fixed), findings, applied, servers, reportOnly);
+        return new Outcome(fixed, Patch.diff(pod, fixed), findings, applied, servers, reportOnly, outcomes);
     }
 }

@@ -61,9 +61,9 @@ public final class PodOptions {
         return init;
     }
 
-    /** Whether the pod gets {@code fix}: its switch is on ({@link FixKind#switchedBy()}). */
+    /** Whether the pod gets {@code fix}: its switch is on ({@link FixKind#switchedBy()}), or it has none. */
     public boolean enabled(FixKind fix) {
-        return fixes.contains(fix.switchedBy());
+        return fix.alwaysOn() || fixes.contains(fix.switchedBy());
     }
 
     public int drainSeconds() {

@@ -49,6 +49,7 @@ final class SidecarsFix implements Fix {
             ObjectNode container = entry.getKey();
             Sidecar sidecar = entry.getValue();
             String name = container.path("name").asText();
+            pod.knownSidecar(name, sidecar.name());
             if (sidecar.role() == SidecarRole.MESH) {
                 pod.reportContainer(name, kind(), "left to " + sidecar.mesh() + ": set " + sidecar.nativeSwitch());
             } else if (!pod.settings.nativeSidecars()) {

@@ -25,29 +25,38 @@ final class ImageLookup {
         this.blobs = Caffeine.newBuilder().maximumSize(maxEntries).build();
     }
 
-    /** The configuration of {@code image} for {@code linux/<architecture>}; failures are {@link LookupFailure}s. */
+    /**
+     * The configuration of {@code image} for {@code linux/<architecture>}, with the digest its reference resolved
+     * to: that of the first manifest fetched (an index for a multi-platform image); failures are
+     * {@link LookupFailure}s.
+     */
     CompletableFuture<ImageConfig> fetch(ImageReference image, String architecture, Deadline deadline) {
-        return manifest(image, image.manifestReference(), deadline)
-                .thenCompose(manifest -> manifest.index()
-                        ? manifest(image, Manifests.platform(manifest, architecture), deadline)
-                        : CompletableFuture.completedFuture(manifest))
-                .thenCompose(manifest -> {
-                    if (manifest.index()) {
+        return manifest(image, image.manifestReference(), deadline).thenCompose(top ->
+                (top.manifest().index()
+                        ? manifest(image, Manifests.platform(top.manifest(), architecture), deadline)
+                        : CompletableFuture.completedFuture(top))
+                .thenCompose(platform -> {
+                    if (platform.manifest().index()) {
                         throw LookupFailure.image("unsupported nested index");
                     }
-                    return config(image, Manifests.configDigest(manifest), deadline);
-                });
+                    return config(image, Manifests.configDigest(platform.manifest()), deadline);
+                })
+                .thenApply(config -> config.resolvedTo(top.digest())));
     }
 
-    private CompletableFuture<Manifests.Manifest> manifest(ImageReference image, String reference,
-            Deadline deadline) {
+    /** A manifest and its content digest. */
+    private record Fetched(Manifests.Manifest manifest, String digest) {
+    }
+
+    private CompletableFuture<Fetched> manifest(ImageReference image, String reference, Deadline deadline) {
         return client.get(image, "manifests/" + reference, Manifests.ACCEPT, MANIFEST_LIMIT, deadline)
                 .thenApply(fetched -> {
                     boolean digest = reference.contains(":");
                     if (digest) {
                         Manifests.verify(fetched.body(), reference);
                     }
-                    return Manifests.read(fetched);
+                    return new Fetched(Manifests.read(fetched),
+                            digest ? reference : Manifests.sha256(fetched.body()));
                 });
     }
 

@@ -95,6 +95,15 @@ final class Manifests {
         }
     }
 
+    /** The content digest of {@code body}, {@code sha256:<hex>}: what a registry serves it by. */
+    static String sha256(byte[] body) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
     /** Fails unless {@code body} has the content digest {@code digest} ({@code sha256:…} or {@code sha512:…}). */
     static void verify(byte[] body, String digest) {
         int colon = digest.indexOf(':');

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pid1.injector.core.ContainerOutcome;
 import io.pid1.injector.core.Finding;
 import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
@@ -59,6 +60,7 @@ public class AdmissionService {
     private final Map<Endpoint, Timer> durations = new EnumMap<>(Endpoint.class);
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> fixCounters = new ConcurrentHashMap<>();
+    private final Map<ContainerOutcome.Kind, Counter> containerCounters = new EnumMap<>(ContainerOutcome.Kind.class);
 
     AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config,
             ManagedExecutor workers, LargeReviews large) {
@@ -72,6 +74,11 @@ public class AdmissionService {
         for (Endpoint endpoint : Endpoint.values()) {
             durations.put(endpoint, Timer.builder("pid1.request.duration").description("Time to answer one admission request")
                     .tag("endpoint", endpoint.id).publishPercentileHistogram().register(metrics));
+        }
+        for (ContainerOutcome.Kind kind : ContainerOutcome.Kind.values()) {
+            containerCounters.put(kind, Counter.builder("pid1.containers")
+                    .description("Containers of analysed pods, by what became of them").tag("outcome", kind.id())
+                    .register(metrics));
         }
     }
 
@@ -182,8 +189,9 @@ public class AdmissionService {
         count(outcome, patch);
         String fixes = fixesText(outcome);
         LOG.info(logLine(review, endpoint, patch, fixes, lines.size()));
+        List<String> containers = outcome.containers().stream().map(ContainerOutcome::line).toList();
         return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), AnswerCaps.warnings(lines),
-                lines.isEmpty() ? Map.of() : auditAnnotations(fixes, lines, patch),
+                lines.isEmpty() && containers.isEmpty() ? Map.of() : auditAnnotations(fixes, lines, containers, patch),
                 patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
     }
 
@@ -197,9 +205,15 @@ public class AdmissionService {
                 + " dryRun=" + review.dryRun() + " patched=" + patched + " fixes=" + fixes + " findings=" + findings;
     }
 
-    private static Map<String, String> auditAnnotations(String fixes, List<String> lines, boolean patched) {
+    private static Map<String, String> auditAnnotations(String fixes, List<String> lines, List<String> containers,
+            boolean patched) {
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("findings", AnswerCaps.annotation(lines));
+        if (!lines.isEmpty()) {
+            annotations.put("findings", AnswerCaps.annotation(lines));
+        }
+        if (!containers.isEmpty()) {
+            annotations.put("containers", AnswerCaps.annotation(containers));
+        }
         if (!fixes.isEmpty()) {
             annotations.put(patched ? "fixes" : "would-fix", fixes);
         }
@@ -207,6 +221,7 @@ public class AdmissionService {
     }
 
     private void count(Outcome outcome, boolean patched) {
+        outcome.containers().forEach(container -> containerCounters.get(container.kind()).increment());
         if (!patched) {
             return;
         }

@@ -92,6 +92,12 @@ public interface WebhookConfig {
     /** Whether the API server takes native sidecars (Kubernetes 1.29+), for the {@code sidecars} fix; default true. */
     Optional<Boolean> nativeSidecars();
 
+    /**
+     * Pin a container's image to the digest its ENTRYPOINT/CMD was read from when a fix writes them into the
+     * spec ({@code PID1_PIN_DIGEST}); {@code false} keeps the tag as written.
+     */
+    Optional<Boolean> pinDigest();
+
     /** A YAML file of extra catalog entries (same schema as the built-in catalog). */
     Optional<String> catalogFile();
 
@@ -208,7 +214,7 @@ public interface WebhookConfig {
         return new EngineSettings(fixes().isPresent() ? fixes : defaults.fixes(), defaults.init(),
                 initImage().orElse(defaults.initImage()), shimImage().orElse(defaults.shimImage()),
                 drainSeconds().orElse(defaults.drainSeconds()), nativeSidecars().orElse(defaults.nativeSidecars()),
-                defaults.version());
+                defaults.version(), pinDigest().orElse(defaults.pinDigest()));
     }
 
     /** The built-in catalog, with the entries of {@code pid1.catalog-file} when it is set. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Table tests of {@link Catalog#recognise}: argv seen in real charts and images. */
@@ -17,6 +18,29 @@ class RecogniseTest {
         "projects", "notServers"})
     void recognises(Expect expect) {
         assertEquals(expect.facts(), Expect.Facts.of(CATALOG.recognise(expect.argv, expect.env)));
+    }
+
+    /** #21 class 7: what runs is named, and only master-worker servers are servers (catalog data, no code cases). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            celery -A proj worker -c 4            | celery worker         | -
+            python -m celery -A proj worker       | celery worker         | -
+            celery -A proj beat -l INFO           | celery beat           | a scheduler, one process
+            python -m celery -A proj beat         | celery beat           | a scheduler, one process
+            celery --app=proj.celery flower       | celery flower         | a web UI, one process
+            flower --port=5555                    | flower                | a web UI, one process
+            rq worker high default                | rq worker             | -
+            rq worker-pool -n 4 high              | rq worker-pool        | -
+            bundle exec sidekiq -C sidekiq.yml    | sidekiq               | one multithreaded process
+            bundle exec puma -w 4                 | puma                  | -
+            uvicorn app:app                       | uvicorn               | one process, without --workers
+            redis-server --appendonly yes         | redis-server          | -
+            """)
+    void namesTheProgram(String command, String program, String notMasterWorker) {
+        Launch launch = CATALOG.recognise(FlagReader.split(command), java.util.Map.of());
+        assertEquals(program, launch.program().orElse(null));
+        assertEquals(notMasterWorker, launch.notMasterWorker().orElse(null));
+        assertEquals(notMasterWorker == null && !program.equals("redis-server"), launch.server().isPresent());
     }
 
     static Stream<Expect> gunicorn() {

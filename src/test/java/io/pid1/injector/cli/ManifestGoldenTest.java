@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Golden files for {@code mutate} and {@code audit} over the real-world-style manifests in
  * {@code src/test/resources/cli/in}: for each input {@code X}, {@code expected/X.out.yaml}
- * (mutate), {@code X.table.txt}, {@code X.audit.json} and {@code X.sarif.json} (audit), and the
+ * (mutate; {@code X.out.err.txt} its stderr when not empty), {@code X.table.txt}, {@code X.audit.json} and
+ * {@code X.sarif.json} (audit), and the
  * same for the whole folder as {@code all.*}. Run with {@code -Dgolden.update=true} to rewrite
  * the expected files, then read the diff.
  */
@@ -52,12 +53,17 @@ class ManifestGoldenTest {
         args.add("-f");
         args.add(name.equals("all") ? IN.toString() : IN.resolve(name).toString());
         CliRun run = CliRun.of(args.toArray(String[]::new));
-        assertEquals("", run.err(), "stderr");
         assertEquals(0, run.exit(), "exit code");
         Path expected = EXPECTED.resolve(name + suffix);
+        Path expectedErr = EXPECTED.resolve(name + suffix.replace(".yaml", ".err.txt"));
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(expected, run.out(), StandardCharsets.UTF_8);
+            if (!run.err().isEmpty()) {
+                Files.writeString(expectedErr, run.err(), StandardCharsets.UTF_8);
+            }
         }
+        assertEquals(suffix.equals(".out.yaml") && Files.exists(expectedErr)
+                ? Files.readString(expectedErr, StandardCharsets.UTF_8) : "", run.err(), "stderr");
         assertEquals(Files.readString(expected, StandardCharsets.UTF_8), run.out(), expected.toString());
     }
 }

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One folder per case under {@code src/test/resources/golden}: {@code in.yaml} (a pod as a chart
  * writes it), optionally {@code image.yaml} (the image's ENTRYPOINT/CMD as a registry would say) or
  * {@code image-failure.txt} (why the registry could not say),
- * {@code out.yaml} (the pod after the patch) and {@code warnings.txt} (the {@code pid1:} lines).
+ * {@code out.yaml} (the pod after the patch), {@code warnings.txt} (the {@code pid1:} lines) and
+ * {@code outcomes.txt} (one outcome per container).
  * Run with {@code -Dgolden.update=true} to rewrite the expected files, then read the diff.
  */
 class GoldenTest {
@@ -48,7 +49,7 @@ class GoldenTest {
 
     /** A folder's name: its number (the lead moves them all to three digits), then words. */
     static final Pattern NAME = Pattern.compile("[0-9]{2,3}-[a-z0-9]+(-[a-z0-9]+)*");
-    static final Set<String> REQUIRED = Set.of("in.yaml", "out.yaml", "warnings.txt");
+    static final Set<String> REQUIRED = Set.of("in.yaml", "out.yaml", "warnings.txt", "outcomes.txt");
     static final Set<String> OPTIONAL = Set.of("image.yaml", "image-failure.txt");
 
     static Stream<String> cases() throws IOException {
@@ -93,12 +94,16 @@ class GoldenTest {
         Outcome outcome = FIXER.fix(in, images(dir, in));
         JsonNode out = JsonPatch.apply(outcome.patch(), in);
         List<String> warnings = outcome.findings().stream().map(Finding::line).toList();
+        List<String> outcomes = outcome.containers().stream().map(ContainerOutcome::line).toList();
+        Path outcomesFile = dir.resolve("outcomes.txt");
         if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(outcomesFile, outcomes.isEmpty() ? "" : String.join("\n", outcomes) + "\n");
             YAML.writeValue(dir.resolve("out.yaml").toFile(), out);
             Files.writeString(dir.resolve("warnings.txt"), warnings.isEmpty() ? "" : String.join("\n", warnings) + "\n");
         }
         assertEquals(YAML.readTree(dir.resolve("out.yaml").toFile()), out, "out.yaml");
         assertEquals(Files.readAllLines(dir.resolve("warnings.txt"), StandardCharsets.UTF_8), warnings, "warnings.txt");
+        assertEquals(Files.readAllLines(outcomesFile, StandardCharsets.UTF_8), outcomes, "outcomes.txt");
         assertEquals(outcome.fixed(), out, "the patch must produce the pod the engine fixed");
         warnings.forEach(w -> assertTrue(w.startsWith("pid1: ") && w.length() < 120, w));
 
@@ -123,7 +128,8 @@ class GoldenTest {
                 Json.text(image, "WorkingDir"),
                 Map.of(),
                 Json.text(image, "User"),
-                Json.text(image, "StopSignal"));
+                Json.text(image, "StopSignal"),
+                Json.text(image, "Digest"));
         return new ImageFacts(Map.of(ref, config), Map.of());
     }
 }

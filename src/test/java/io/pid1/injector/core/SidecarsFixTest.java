@@ -32,7 +32,7 @@ class SidecarsFixTest {
     @Test
     void aClusterWithoutNativeSidecarsKeepsTheContainerAndIsToldWhy() throws IOException {
         EngineSettings old = new EngineSettings(FixKind.defaults(), InitMode.TINI, EngineSettings.DEFAULT_INIT_IMAGE,
-                EngineSettings.DEFAULT_SHIM_IMAGE, EngineSettings.DEFAULT_DRAIN_SECONDS, false, EngineSettings.VERSION);
+                EngineSettings.DEFAULT_SHIM_IMAGE, EngineSettings.DEFAULT_DRAIN_SECONDS, false, EngineSettings.VERSION, true);
         JsonNode job = golden("190-job-log-shipper");
 
         Outcome outcome = new PodFixer(Catalog.builtin(), old).fix(job, ImageFacts.none());

@@ -87,6 +87,7 @@ class DefaultsOutsideTheCodeTest {
                 Map.entry("PID1_SHIM_IMAGE", EngineSettings.DEFAULT_SHIM_IMAGE),
                 Map.entry("PID1_DRAIN_SECONDS", String.valueOf(EngineSettings.DEFAULT_DRAIN_SECONDS)),
                 Map.entry("PID1_NATIVE_SIDECARS", String.valueOf(EngineSettings.defaults().nativeSidecars())),
+                Map.entry("PID1_PIN_DIGEST", String.valueOf(EngineSettings.defaults().pinDigest())),
                 Map.entry("PID1_TLS_RELOAD_PERIOD", DEFAULTS.tls().reloadPeriod().toSeconds() + "s"),
                 Map.entry("PID1_TLS_DIR", DEFAULTS.tls().dir()),
                 Map.entry("PID1_TLS_AUTO", String.valueOf(DEFAULTS.tls().auto())),

@@ -110,6 +110,18 @@ class RegistryLookupTest {
         assertEquals(List.of("serve", "--arm64"), config(armByDefault.resolve(Pods.of(image)), image).cmd());
     }
 
+    /** #21 class 6: what is pinned is what the tag resolved to; each node must still pick its own platform. */
+    @Test
+    void aMultiPlatformImageResolvesToItsIndexsDigestNotAPlatforms() throws Exception {
+        String image = image("multi:v1");
+        String index = registry.digest("multi:v1");
+        assertEquals(Optional.of(index), config(resolver().resolve(Pods.onArch("arm64", image)), image).digest());
+        assertEquals(Optional.of(index), config(resolver().resolve(Pods.onArch("amd64", image)), image).digest());
+        String single = image("docker:v1");
+        assertEquals(Optional.of(registry.digest("docker:v1")), config(resolver().resolve(Pods.of(single)), single)
+                .digest());
+    }
+
     @Test
     void anArchitectureMissingFromTheIndexIsAFailure() {
         String image = image("multi:v1");
@@ -134,7 +146,7 @@ class RegistryLookupTest {
         assertEquals(new ImageConfig(List.of(), List.of("/bin/sh", "-c", "gunicorn app:app"),
                 Optional.of("/srv/app"),
                 Map.of("PATH", "/usr/local/bin:/usr/bin", "GUNICORN_CMD_ARGS", "--workers=2 --bind=:8000"),
-                Optional.of("1000:1000"), Optional.of("SIGQUIT")), config);
+                Optional.of("1000:1000"), Optional.of("SIGQUIT")).resolvedTo(registry.digest("shell:v1")), config);
     }
 
     @Test

@@ -117,6 +117,17 @@ class AdmissionEndpointTest {
     }
 
     @Test
+    void everyContainerGetsOneOutcomeInTheAuditAnnotations() throws Exception {
+        JsonNode answer = client.review("audit", pod("three-outcomes"));
+        assertEquals(List.of(
+                "pid1: container \"web\": fixed (gunicorn: exec, init, probes, prestop)",
+                "pid1: container \"beat\": not-master-worker (celery beat: a scheduler, one process)",
+                "pid1: container \"boot\": not-understood (entrypoint script docker-entrypoint.sh; what it starts is "
+                        + "not read)"),
+                answer.path("auditAnnotations").path("containers").asText().lines().toList());
+    }
+
+    @Test
     void podAnnotatedAuditIsReportedNotPatched() throws Exception {
         ObjectNode pod = pod("gunicorn-sh-c");
         ((ObjectNode) pod.path("metadata")).putObject("annotations").put("pid1.io/inject", "audit");

@@ -83,6 +83,25 @@ class OperationsTest {
     }
 
     @Test
+    void metricsCountEveryContainerByItsOutcome() throws Exception {
+        URI metrics = URI.create("http://127.0.0.1:" + management.getPort() + "/q/metrics");
+        String before = get(metrics);
+        client.review("audit", AdmissionEndpointTest.pod("three-outcomes"));
+        String after = get(metrics);
+        for (String outcome : java.util.List.of("fixed", "not-master-worker", "not-understood")) {
+            assertEquals(containers(before, outcome) + 1, containers(after, outcome), outcome + " in " + after);
+        }
+        assertEquals(containers(before, "fine"), containers(after, "fine"), after);
+    }
+
+    /** The value of {@code pid1_containers_total{outcome=…}}; 0 when the line is missing. */
+    private static double containers(String metrics, String outcome) {
+        String prefix = "pid1_containers_total{outcome=\"" + outcome + "\"} ";
+        return metrics.lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()))).findFirst().orElse(0);
+    }
+
+    @Test
     void onlyTls12AndNewerAreSpoken() throws Exception {
         var tls12 = new WebhookClient(webhook(), TlsFiles.dir.resolve(TlsMaterial.CA_FILE), "TLSv1.2");
         assertEquals(200, tls12.post("mutate", WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString())

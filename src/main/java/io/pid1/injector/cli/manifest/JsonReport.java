@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pid1.injector.core.ContainerOutcome;
 import io.pid1.injector.core.Outcome;
 
 import java.util.List;
@@ -14,14 +15,21 @@ import java.util.Map;
  * <pre>{@code
  * {
  *   "version": 1,
- *   "summary": {"documents": 9, "workloads": 7, "workloadsWithFindings": 5, "findings": 12, "wouldFix": 7},
+ *   "summary": {"documents": 9, "workloads": 7, "workloadsWithFindings": 5, "findings": 12, "wouldFix": 7,
+ *               "outcomes": {"fixed": 5, "fine": 0, "not-master-worker": 1, "not-understood": 1,
+ *                            "not-analysed": 0},   // workloads by outcome: they add up to "workloads"
+ *               "containers": {"fixed": 6, "fine": 0, "not-master-worker": 1, "not-understood": 1}},
  *   "workloads": [                    // every Pod and pod template, in input order
  *     {"file": "deploy/web.yaml", "line": 1, "kind": "Deployment", "name": "web", "namespace": "shop",
  *      "reportOnly": false,           // the pod says pid1.io/inject: audit; mutate leaves it alone
  *      "changes": true,               // mutate changes this workload
  *      "servers": {"web": "gunicorn"},// the server recognised, by container
  *      "fixes": {"web": ["exec", "init"]},  // fix ids the engine applies, by container
- *      "podFixes": []}                // fix ids applied to the pod as a whole (pidns)
+ *      "podFixes": [],                // fix ids applied to the pod as a whole (pidns)
+ *      "outcome": "fixed",            // the first of not-understood, fixed, fine, not-master-worker that a
+ *                                     // container has; not-analysed when none was (opted out, Windows, …)
+ *      "containers": [                // every container, in order, with exactly one outcome
+ *        {"name": "web", "line": 21, "outcome": "fixed", "reason": "gunicorn: exec, init"}]}
  *   ],
  *   "findings": [                     // one per finding, in input order
  *     {"file": "deploy/web.yaml", "line": 21, // the line of the container's "- name:" entry
@@ -54,6 +62,10 @@ public final class JsonReport {
         summary.put("workloadsWithFindings", audit.workloadsWithFindings());
         summary.put("findings", audit.rows().size());
         summary.put("wouldFix", audit.wouldFix());
+        ObjectNode outcomes = summary.putObject("outcomes");
+        audit.workloadsByOutcome().forEach(outcomes::put);
+        ObjectNode containers = summary.putObject("containers");
+        audit.containersByOutcome().forEach(containers::put);
         ArrayNode workloads = root.putArray("workloads");
         audit.workloads().forEach(result -> workload(workloads.addObject(), result));
         ArrayNode findings = root.putArray("findings");
@@ -81,6 +93,13 @@ public final class JsonReport {
             entry.getValue().forEach(ids::add);
         }
         node.set("podFixes", podFixes);
+        node.put("outcome", Audit.outcomeOf(result));
+        ArrayNode containers = node.putArray("containers");
+        for (ContainerOutcome container : outcome.containers()) {
+            containers.addObject().put("name", container.container())
+                    .put("line", result.workload().lineOf(container.container()))
+                    .put("outcome", container.kind().id()).put("reason", container.reason());
+        }
     }
 
     private static ObjectNode place(ObjectNode node, Workload workload, int line) {

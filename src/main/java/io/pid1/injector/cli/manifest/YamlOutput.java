@@ -27,6 +27,10 @@ public final class YamlOutput {
     private static final Pattern MARKER = Pattern.compile("---([ \\t]+#.*)?[ \\t]*\\r?\\n?");
     private static final Pattern STARTS_MARKED = Pattern.compile("---(?=[ \\t\\r\\n]|$)");
     private static final Pattern COMMENT_OR_BLANK = Pattern.compile("[ \\t]*(#.*)?\\r?\\n?");
+    private static final Pattern PINNED = Pattern.compile("(?m)^([ \\t]*(?:- )?image: \\S+@(sha256:[0-9a-f]{64}))$");
+    /** Said beside an image the engine pinned: a reader of the manifest sees why the tag went. */
+    static final String PIN_COMMENT = "  # pid1: pinned to the digest the command below was read from; "
+            + "retag by re-running mutate";
 
     private YamlOutput() {
     }
@@ -44,10 +48,17 @@ public final class YamlOutput {
             out.append(lines.get(i)).append('\n');
         }
         try {
-            return out.append(YAML.writeValueAsString(tree)).toString();
+            return out.append(commentPins(YAML.writeValueAsString(tree), document.text())).toString();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write YAML", e);
         }
+    }
+
+    /** Jackson's YAML writer keeps no comments: the line of each digest the input did not have gets one. */
+    private static String commentPins(String yaml, String input) {
+        return PINNED.matcher(yaml).replaceAll(match -> input.contains(match.group(2))
+                ? java.util.regex.Matcher.quoteReplacement(match.group(1))
+                : java.util.regex.Matcher.quoteReplacement(match.group(1) + PIN_COMMENT));
     }
 
     /** The texts as one stream: each after a {@code ---} line unless it starts with its own. */
