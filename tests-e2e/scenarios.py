@@ -295,8 +295,10 @@ def hung_build(ctx):
         ["gunicorn", "app:app", "-k", "gthread", "--threads", "2", "-w", "1", "--timeout", "5",
          "--graceful-timeout", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app"],
         ports=[{"containerPort": p, "name": "http"}],
-        livenessProbe={"tcpSocket": {"port": p}, "periodSeconds": 1, "timeoutSeconds": 1,
-                       "failureThreshold": 3})],
+        # initialDelaySeconds: on a loaded machine gunicorn took over 3 s to listen, and liveness
+        # killed it before it ever passed.
+        livenessProbe={"tcpSocket": {"port": p}, "initialDelaySeconds": 10, "periodSeconds": 1,
+                       "timeoutSeconds": 1, "failureThreshold": 3})],
         annotations={"pid1.io/health-path": "/health"}), {}
 
 
