@@ -25,6 +25,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+. bench/first-review.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now() { date +%s%N; }
 java_opts=$(python3 -c 'import yaml
@@ -35,26 +36,17 @@ print(next(e["value"] for e in c["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))')
 # LOAD "RSS-under-load-MiB req/s".
 first_answer() {
   local t0=$1 jvm=$2 ca=$3
-  for _ in $(seq 1 1000); do
-    if [ -f "$ca" ] && curl -sf -o /dev/null --max-time 2 --cacert "$ca" -H 'Content-Type: application/json' \
-        --data-binary @"$body" "https://127.0.0.1:$port/mutate"; then
-      local ms=$(( ($(now) - t0) / 1000000 )) rss
-      rss=$(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 ))
-      if [ "${LOAD:-0}" -gt 0 ]; then
-        local rps
-        rps=$(BODY_FILE=$body wrk -t2 -c32 -d"${LOAD}s" -s bench/post.lua "https://127.0.0.1:$port/mutate" \
-          | awk '/^Requests\/sec/ {printf "%d", $2}')
-        echo "$ms $rss $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 )) $rps"
-      else
-        echo "$ms $rss"
-      fi
-      return
-    fi
-    kill -0 "$pid" 2>/dev/null || { echo "bench/image-start.sh: the webhook exited" >&2; exit 1; }
-    sleep 0.02
-  done
-  echo "bench/image-start.sh: no answer" >&2
-  exit 1
+  await_first_review "$port" "$ca" "$body" "$pid" || exit 1
+  local ms=$(( ($(now) - t0) / 1000000 )) rss
+  rss=$(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 ))
+  if [ "${LOAD:-0}" -gt 0 ]; then
+    local rps
+    rps=$(BODY_FILE=$body wrk -t2 -c32 -d"${LOAD}s" -s bench/post.lua "https://127.0.0.1:$port/mutate" \
+      | awk '/^Requests\/sec/ {printf "%d", $2}')
+    echo "$ms $rss $(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 )) $rps"
+  else
+    echo "$ms $rss"
+  fi
 }
 stop() { kill -TERM "$1"; wait "$pid" 2>/dev/null || true; pid=; }
 

@@ -2,6 +2,7 @@
 # JMH benchmarks of the engine (src/test/java/io/pid1/injector/bench): pods/s on one thread and
 # bytes allocated per pod, for the small, typical and large pods, plus the large/small ratios.
 # Usage: bench/jmh.sh [extra JMH options, e.g. -wi 1 -i 2 -r 1s for a quick run]
+# BENCH=HugeScriptBenchmark: the sh -c reader on 200,000-fold hostile scripts (µs per read) instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${BENCH_OUT:-target/bench}
@@ -11,7 +12,7 @@ mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
 cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
 
-java -cp "$cp" org.openjdk.jmh.Main 'io.pid1.injector.bench.PodFixerBenchmark' \
+java -cp "$cp" org.openjdk.jmh.Main "io.pid1.injector.bench.${BENCH:-PodFixerBenchmark}" \
   -prof gc -rf json -rff "$out/jmh.json" "$@"
 
 python3 - "$out/jmh.json" <<'PY'

@@ -25,6 +25,7 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 body=${BODY:-examples/review-gunicorn.json}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+. bench/first-review.sh
 
 # Bench tools (not test dependencies): wrk, h2load (nghttp2-client), nginx-light, curl.
 missing=()
@@ -76,18 +77,12 @@ start_webhook() {
     java $java_opts ${1:-} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$out/webhook.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
-  for _ in $(seq 1 1000); do
-    if [ -f "$work/tls/ca.crt" ] && curl -sf -o /dev/null --max-time 2 --cacert "$work/tls/ca.crt" \
-        -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" "https://127.0.0.1:$port/mutate"; then
-      t1=$(now)
-      started_ms=$(( (t1 - t0) / 1000000 ))
-      return
-    fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "webhook exited; see $out/webhook.log" >&2; exit 1; }
-    sleep 0.02
-  done
-  echo "webhook did not answer within the polls" >&2
-  exit 1
+  if ! await_first_review "$port" "$work/tls/ca.crt" "$BODY_FILE" "$server_pid"; then
+    echo "see $out/webhook.log" >&2
+    exit 1
+  fi
+  t1=$(now)
+  started_ms=$(( (t1 - t0) / 1000000 ))
 }
 # SIGTERM, then up to 30 s (the webhook's 5 s shutdown delay + 20 s for requests in flight).
 stop() {

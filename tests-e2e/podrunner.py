@@ -28,6 +28,11 @@ from dataclasses import asdict, dataclass, field
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HOST_PYTHON = "/usr/bin/python3"
 MIN_GRACE_AFTER_PRESTOP = 2
+# Mount points this runner made in the host's filesystem -> how many pods mount onto them. Removing
+# one that another pod mounts onto would detach that pod's mount (Linux >= 3.18), so the last pod
+# removes it.
+_HOST_MOUNT_POINTS = {}
+_HOST_MOUNT_POINTS_LOCK = threading.Lock()
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -453,7 +458,7 @@ class PodRunner:
         self.pause = None
         self.sandbox = None
         self.net = PodNetwork()
-        self._created_dirs = []
+        self._host_mount_points = []
         self._stopping = threading.Event()
         self._deleting = threading.Event()
         self._lifecycle = {}                     # container name -> lock over its kill and start
@@ -570,11 +575,15 @@ class PodRunner:
                 self.results[name].logs = proc.logs()
         for t in self._probe_threads:
             t.join(15)
-        for d in reversed(self._created_dirs):
-            try:
-                os.rmdir(d) if os.path.isdir(d) else os.unlink(d)
-            except OSError:
-                pass
+        with _HOST_MOUNT_POINTS_LOCK:
+            for d in reversed(self._host_mount_points):
+                _HOST_MOUNT_POINTS[d] -= 1
+                if _HOST_MOUNT_POINTS[d] == 0:
+                    del _HOST_MOUNT_POINTS[d]
+                    try:
+                        os.rmdir(d) if os.path.isdir(d) else os.unlink(d)
+                    except OSError:
+                        pass
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     # starting -------------------------------------------------------------
@@ -641,7 +650,7 @@ class PodRunner:
                 source = os.path.join(source, m["subPath"])
                 if not os.path.exists(source):   # the kubelet makes a missing subPath a directory
                     os.makedirs(source)
-            if root is None and not os.path.exists(m["mountPath"]):
+            if root is None:
                 self._mount_point_on_host(m["mountPath"], os.path.isdir(source))
             mounts.append({"source": source, "path": m["mountPath"],
                            "readOnly": bool(m.get("readOnly"))})
@@ -664,14 +673,19 @@ class PodRunner:
 
     def _mount_point_on_host(self, path, directory):
         """A mount point in the host's filesystem (the "image" of a container without a root
-        filesystem of its own), removed again at cleanup."""
-        missing = []
-        p = path
-        while not os.path.exists(p):
-            missing.append(p)
-            p = os.path.dirname(p)
-        _mount_point(path, directory)
-        self._created_dirs.extend(reversed(missing))
+        filesystem of its own), removed again when no running pod mounts onto it."""
+        with _HOST_MOUNT_POINTS_LOCK:
+            p = path
+            while not os.path.exists(p):
+                _HOST_MOUNT_POINTS[p] = 0
+                p = os.path.dirname(p)
+            _mount_point(path, directory)
+            p = path
+            while p != os.path.dirname(p):
+                if p in _HOST_MOUNT_POINTS:
+                    _HOST_MOUNT_POINTS[p] += 1
+                    self._host_mount_points.insert(0, p)
+                p = os.path.dirname(p)
 
     # exec into a container ------------------------------------------------------
     def exec_in(self, name, argv, timeout):

@@ -4,6 +4,7 @@ fixed it (it must show the fix).
 
 Usage: scenarios.py [NAME ...]   (all scenarios when none is named)
 """
+import concurrent.futures
 import contextlib
 import copy
 import http.client
@@ -164,6 +165,7 @@ class Scenario:
     broken: Callable = None
     fixed: Callable = None
     leave_alone: bool = False
+    waits: bool = False   # mostly waits out real probe periods: started first, beside the others
 
 
 def pod(name, containers, annotations=None, grace=BROKEN_GRACE, **spec):
@@ -293,8 +295,10 @@ def hung_build(ctx):
         ["gunicorn", "app:app", "-k", "gthread", "--threads", "2", "-w", "1", "--timeout", "5",
          "--graceful-timeout", "2", "-b", f"0.0.0.0:{p}", "--chdir", "/app"],
         ports=[{"containerPort": p, "name": "http"}],
-        livenessProbe={"tcpSocket": {"port": p}, "periodSeconds": 1, "timeoutSeconds": 1,
-                       "failureThreshold": 3})],
+        # initialDelaySeconds: on a loaded machine gunicorn took over 3 s to listen, and liveness
+        # killed it before it ever passed.
+        livenessProbe={"tcpSocket": {"port": p}, "initialDelaySeconds": 10, "periodSeconds": 1,
+                       "timeoutSeconds": 1, "failureThreshold": 3})],
         annotations={"pid1.io/health-path": "/health"}), {}
 
 
@@ -1350,17 +1354,17 @@ SCENARIOS = [
              shim_celery_fixed),
     Scenario("probe-hung-gthread",
              probe_gunicorn_build("probe-hung-gthread", "gthread", "app:app", liveness=True),
-             probe_hung_drive, probe_hung_broken, probe_hung_fixed),
+             probe_hung_drive, probe_hung_broken, probe_hung_fixed, waits=True),
     Scenario("probe-hung-uvicorn",
              probe_gunicorn_build("probe-hung-uvicorn", "uvicorn.workers.UvicornWorker", "asgi:app"),
-             probe_hung_drive, probe_hung_broken, probe_hung_fixed),
+             probe_hung_drive, probe_hung_broken, probe_hung_fixed, waits=True),
     Scenario("probe-404-healthy",
              probe_gunicorn_build("probe-404-healthy", "gthread", "notfound:app"),
-             probe_healthy_drive, lambda run: None, probe_healthy_fixed),
+             probe_healthy_drive, lambda run: None, probe_healthy_fixed, waits=True),
     Scenario("probe-slow-start", probe_slow_build, probe_slow_drive, lambda run: None,
-             probe_slow_fixed),
+             probe_slow_fixed, waits=True),
     Scenario("probe-celery-stopped", probe_celery_build, probe_celery_drive, probe_celery_broken,
-             probe_celery_fixed),
+             probe_celery_fixed, waits=True),
     Scenario("job-log-shipper", job_shipper_build, job_shipper_drive, job_shipper_broken, job_shipper_fixed),
     Scenario("db-proxy", db_proxy_build, db_proxy_drive, db_proxy_broken, db_proxy_fixed),
     Scenario("opt-out", opt_out_build, stop_after_ready, leave_alone=True),
@@ -1461,25 +1465,37 @@ def main(names):
 
 
 def run_all(selected, webhook, registry):
-    """Runs the scenarios one after the other; returns (passed, failed)."""
-    passed = failed = 0
+    """Runs the scenarios, E2E_JOBS (default 3) at a time, the waiting ones first: each pod has
+    its own namespaces, temp dir and ports, and those scenarios mostly sleep through probe
+    periods. Returns (passed, failed)."""
     if webhook.refused_after_ready:
         print(f"     note: the webhook port refused connections for "
               f"{webhook.refused_after_ready:.3f}s after /q/health/ready said UP", flush=True)
-    for scenario in selected:
-        try:
-            ok = run_scenario(scenario, webhook, registry)
-        except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
-            print(f"FAIL {scenario.name:<20} error: {type(e).__name__}: {e}", flush=True)
-            if webhook.process.poll() is not None:
-                print(f"     the webhook server has exited ({webhook.process.returncode})",
-                      flush=True)
-            ok = False
-        passed, failed = passed + ok, failed + (not ok)
+    jobs = max(1, int(os.environ.get("E2E_JOBS", "3")))
+    ordered = sorted(selected, key=lambda s: not s.waits)
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(lambda s: run_timed(s, webhook, registry), ordered))
+    passed = sum(results)
+    failed = len(results) - passed
     if failed:
         for line in webhook.errors()[:20]:
             print(f"     server: {line}", flush=True)
     return passed, failed
+
+
+def run_timed(scenario, webhook, registry):
+    """One scenario, never raising (one broken scenario must not stop the rest), and how long it took."""
+    started = time.monotonic()
+    try:
+        ok = run_scenario(scenario, webhook, registry)
+    except Exception as e:  # noqa: BLE001 - one broken scenario must not stop the rest
+        print(f"FAIL {scenario.name:<20} error: {type(e).__name__}: {e}", flush=True)
+        if webhook.process.poll() is not None:
+            print(f"     the webhook server has exited ({webhook.process.returncode})",
+                  flush=True)
+        ok = False
+    print(f"     {scenario.name:<20} took {time.monotonic() - started:.0f}s", flush=True)
+    return ok
 
 
 if __name__ == "__main__":

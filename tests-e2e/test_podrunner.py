@@ -111,6 +111,23 @@ class RunnerTest(unittest.TestCase):
             with PodRunner(pod([c], **spec), {"init": INIT_IMAGE}):
                 pass
 
+    def test_a_pod_ending_keeps_the_host_mount_point_another_pod_mounts_onto(self):
+        """Scenarios run side by side: the first pod's cleanup must not remove (and so detach)
+        the mount point on the host that the second pod's container still mounts onto."""
+        c = sh("sleep 30", volumeMounts=[{"name": "out", "mountPath": "/.shared-mount/out"}])
+        spec = {"volumes": [self.volume()]}
+        first = PodRunner(pod([c], **spec)).__enter__()
+        with PodRunner(pod([c], **spec)) as second:
+            first.__exit__(None, None, None)
+            code, _ = second.exec_in("main", ["test", "-d", "/.shared-mount/out"], 5)
+            self.assertEqual(0, code)
+            with open(os.path.join(self.out, "seen"), "w"):
+                pass
+            code, _ = second.exec_in("main", ["test", "-e", "/.shared-mount/out/seen"], 5)
+            self.assertEqual(0, code, "the second pod's mount was detached")
+            second.stop()
+        self.assertFalse(os.path.exists("/.shared-mount"))
+
     def test_zombies_counted_and_shared_namespace_reaps_them(self):
         script = "sh -c 'sleep 0.1 & exit 0'; exec sleep 30"
         for share, expected in ((False, 1), (True, 0)):

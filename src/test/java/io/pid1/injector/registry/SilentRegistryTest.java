@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SilentRegistryTest {
 
     private static final Duration BUDGET = Duration.ofMillis(800);
-    private static final long SLACK_MS = 250;
+    /** Bounds stop short of what broken code would take (a second wait of the budget), never tighter: load. */
+    private static final long SLACK_MS = 700;
 
     @Test
     void theLookupEndsWithinItsBudgetAndTheRegistryIsThenSkipped() throws Exception {
@@ -37,7 +38,7 @@ class SilentRegistryTest {
             start = System.nanoTime();
             ImageFacts second = resolver.resolve(Pods.of(image, other));
             long secondMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(secondMs < 200, "took " + secondMs + " ms");
+            assertTrue(secondMs < BUDGET.toMillis(), "took " + secondMs + " ms");
             assertEquals(Map.of(image, "timed out after 800 ms",
                     other, "registry " + silent.host() + " failed recently (timed out after 800 ms)"),
                     second.failures());

@@ -46,7 +46,8 @@ class DrainerTest {
         assertEquals(List.of("SIGQUIT 20"), sent);
         assertTrue(verdict.healthy());
         assertTrue(verdict.reason().matches("drained: master 20 exited 0\\.\\d s after SIGQUIT"), verdict.reason());
-        assertTrue(millis >= 200 && millis < 400, "drain time waited first, then no graceful wait: " + millis + " ms");
+        // Upper bound: a graceful wait would add its 400 ms; no tighter, so a loaded machine cannot fail it.
+        assertTrue(millis >= 200 && millis < 600, "drain time first, no graceful wait: " + millis + " ms");
     }
 
     @Test

@@ -83,7 +83,8 @@ class HttpCheckTest {
             long started = System.nanoTime();
             assertEquals(OptionalInt.empty(), CHECK.status(server.getLocalPort(), "/"));
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertEquals(true, millis < 700, "one deadline for the whole exchange, took " + millis + " ms");
+            // A deadline per read would last the whole 1.7 s trickle; no tighter bound, so load cannot fail it.
+            assertEquals(true, millis < 1500, "one deadline for the whole exchange, took " + millis + " ms");
             trickle.join(3000);
         }
     }

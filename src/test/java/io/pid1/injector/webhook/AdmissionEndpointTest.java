@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,19 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The admission endpoints over real HTTPS, one test per rule of docs/reference.md. */
 @QuarkusTest
 @WithTestResource(TlsFiles.class)
-class AdmissionEndpointTest {
+class AdmissionEndpointTest extends ServedWebhookTest {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-    @TestHTTPResource(value = "/", tls = true)
-    URI base;
-
-    WebhookClient client;
-
-    @BeforeEach
-    void connect() throws Exception {
-        client = WebhookClient.local(base);
-    }
 
     static ObjectNode pod(String name) throws IOException {
         try (InputStream in = AdmissionEndpointTest.class.getResourceAsStream("/pods/" + name + ".yaml")) {

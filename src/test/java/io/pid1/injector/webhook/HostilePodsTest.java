@@ -3,13 +3,10 @@ package io.pid1.injector.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,19 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(TlsFiles.class)
-class HostilePodsTest {
+class HostilePodsTest extends ServedWebhookTest {
 
     static final Path GOLDEN = Path.of("src/test/resources/golden");
-
-    @TestHTTPResource(value = "/", tls = true)
-    URI base;
-
-    WebhookClient client;
-
-    @BeforeEach
-    void connect() throws Exception {
-        client = WebhookClient.local(base);
-    }
 
     @Test
     void windowsAndMirrorPodsGetNoPatchAndAWarningSayingWhy() throws Exception {

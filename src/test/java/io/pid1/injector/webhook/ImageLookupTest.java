@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.pid1.injector.registry.RegistryWithImages;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,17 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(TlsFiles.class)
 @WithTestResource(RegistryWithImages.class)
-class ImageLookupTest {
-
-    @TestHTTPResource(value = "/", tls = true)
-    URI base;
-
-    WebhookClient client;
-
-    @BeforeEach
-    void connect() throws Exception {
-        client = WebhookClient.local(base);
-    }
+class ImageLookupTest extends ServedWebhookTest {
 
     ObjectNode podOf(String image) {
         ObjectNode pod = WebhookClient.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");

@@ -12,7 +12,6 @@ import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -29,23 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Health, metrics, TLS versions, the I/O transport and the engine failing: what an operator sees. */
 @QuarkusTest
 @WithTestResource(TlsFiles.class)
-class OperationsTest {
-
-    @TestHTTPResource(value = "/", tls = true)
-    URI base;
+class OperationsTest extends ServedWebhookTest {
 
     @TestHTTPResource(value = "/", management = true)
     URI management;
 
     @Inject
     Vertx vertx;
-
-    WebhookClient client;
-
-    @BeforeEach
-    void connect() throws Exception {
-        client = WebhookClient.local(base);
-    }
 
     URI webhook() {
         return URI.create("https://localhost:" + base.getPort() + "/");

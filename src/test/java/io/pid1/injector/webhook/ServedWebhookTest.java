@@ -1,0 +1,20 @@
+package io.pid1.injector.webhook;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.net.URI;
+
+/** What the Quarkus webhook tests share: the test server's HTTPS address and a client that trusts its TLS files. */
+abstract class ServedWebhookTest {
+
+    @TestHTTPResource(value = "/", tls = true)
+    URI base;
+
+    WebhookClient client;
+
+    @BeforeEach
+    void connect() throws Exception {
+        client = WebhookClient.local(base);
+    }
+}
