@@ -48,7 +48,7 @@ class GoldenTest {
     static final PodFixer FIXER = new PodFixer(Catalog.builtin(), EngineSettings.defaults(), () -> DRAIN_TOKEN);
 
     /** A folder's name: its number (the lead moves them all to three digits), then words. */
-    static final Pattern NAME = Pattern.compile("[0-9]{2,3}-[a-z0-9]+(-[a-z0-9]+)*");
+    static final Pattern NAME = Pattern.compile("[0-9]{3}-[a-z0-9]+(-[a-z0-9]+)*");
     static final Set<String> REQUIRED = Set.of("in.yaml", "out.yaml", "warnings.txt", "outcomes.txt");
     static final Set<String> OPTIONAL = Set.of("image.yaml", "image-failure.txt");
 
