@@ -37,7 +37,9 @@ public final class Catalog {
      * @throws UncheckedIOException    when the file cannot be read
      */
     public static Catalog load(Path extraYaml) {
-        String source = extraYaml.getFileName() == null ? extraYaml.toString() : extraYaml.getFileName().toString();
+        String source = extraYaml.getFileName() == null
+                ? extraYaml.toString()
+                : extraYaml.getFileName().toString();
         try {
             return withExtra(Files.readString(extraYaml, StandardCharsets.UTF_8), source);
         } catch (IOException e) {
@@ -88,7 +90,9 @@ public final class Catalog {
 
     /** The known sidecar a container of {@code image} running {@code command} (empty: the image's) is. */
     public Optional<Sidecar> sidecar(String image, List<String> command) {
-        return entries.sidecars().stream().filter(sidecar -> sidecar.matches(image, command)).findFirst();
+        return entries.sidecars().stream()
+                .filter(sidecar -> sidecar.matches(image, command))
+                .findFirst();
     }
 
     /**

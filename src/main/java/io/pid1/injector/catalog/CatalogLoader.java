@@ -1,6 +1,5 @@
 package io.pid1.injector.catalog;
 
-import io.pid1.injector.text.OneLine;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.pid1.injector.text.OneLine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -25,8 +25,15 @@ import java.util.stream.Collectors;
 /** Reads catalog YAML into entries, checks each entry, and merges a user file over the built-in one. */
 final class CatalogLoader {
 
-    private static final Set<String> SECTIONS = Set.of("servers", "inits", "processManagers", "launchers", "projects",
-            "entrypoints", "sidecars", "notMasterWorker");
+    private static final Set<String> SECTIONS = Set.of(
+            "servers",
+            "inits",
+            "processManagers",
+            "launchers",
+            "projects",
+            "entrypoints",
+            "sidecars",
+            "notMasterWorker");
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .addModule(new Jdk8Module())
@@ -34,8 +41,7 @@ final class CatalogLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private CatalogLoader() {
-    }
+    private CatalogLoader() {}
 
     /**
      * The entries of one catalog file.
@@ -46,8 +52,7 @@ final class CatalogLoader {
     static Entries read(String yaml, String source) {
         JsonNode root = parse(yaml, source);
         if (root.isMissingNode() || root.isNull()) {
-            return new Entries(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                    List.of());
+            return new Entries(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
         if (!root.isObject()) {
             throw new InvalidCatalogException(source + ": expected sections " + SECTIONS + ", found "
@@ -56,8 +61,8 @@ final class CatalogLoader {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!SECTIONS.contains(name)) {
-                throw new InvalidCatalogException(source + ": unknown section \"" + name + "\", expected one of "
-                        + SECTIONS);
+                throw new InvalidCatalogException(
+                        source + ": unknown section \"" + name + "\", expected one of " + SECTIONS);
             }
         }
         EntryChecks checks = new EntryChecks(source);
@@ -100,14 +105,15 @@ final class CatalogLoader {
         try {
             return YAML.readTree(yaml);
         } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new InvalidCatalogException(source + ": not valid YAML" + where + ": "
-                    + OneLine.of(e.getOriginalMessage(), "invalid"), e);
+            String where =
+                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new InvalidCatalogException(
+                    source + ": not valid YAML" + where + ": " + OneLine.of(e.getOriginalMessage(), "invalid"), e);
         }
     }
 
-    private static <T> List<T> section(JsonNode root, String section, Class<T> type, String source,
-                                       EntryCheck<T> check) {
+    private static <T> List<T> section(
+            JsonNode root, String section, Class<T> type, String source, EntryCheck<T> check) {
         JsonNode list = root.path(section);
         if (list.isMissingNode() || list.isNull()) {
             return List.of();
@@ -118,8 +124,8 @@ final class CatalogLoader {
         List<T> entries = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode node = list.get(i);
-            String entry = section + " entry " + (node.path("name").isTextual()
-                    ? "\"" + node.path("name").asText() + "\"" : "#" + (i + 1));
+            String entry = section + " entry "
+                    + (node.path("name").isTextual() ? "\"" + node.path("name").asText() + "\"" : "#" + (i + 1));
             T value = convert(node, type, source + ": " + entry);
             check.check(value, entry);
             entries.add(value);
@@ -138,8 +144,8 @@ final class CatalogLoader {
         } catch (InvalidFormatException e) {
             throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": " + problem(e), e);
         } catch (JsonMappingException e) {
-            throw new InvalidCatalogException(where + ": field \"" + field(e) + "\": "
-                    + OneLine.of(e.getOriginalMessage(), "invalid"), e);
+            throw new InvalidCatalogException(
+                    where + ": field \"" + field(e) + "\": " + OneLine.of(e.getOriginalMessage(), "invalid"), e);
         } catch (JacksonException e) {
             throw new InvalidCatalogException(where + ": " + OneLine.of(e.getOriginalMessage(), "invalid"), e);
         }
@@ -148,9 +154,11 @@ final class CatalogLoader {
     private static String problem(InvalidFormatException e) {
         Class<?> type = e.getTargetType();
         if (type != null && type.isEnum()) {
-            return "must be one of " + Arrays.stream(type.getEnumConstants())
-                    .map(constant -> constant.toString().toLowerCase(Locale.ROOT))
-                    .collect(Collectors.joining(", ")) + ", was " + e.getValue();
+            return "must be one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(constant -> constant.toString().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.joining(", "))
+                    + ", was " + e.getValue();
         }
         return OneLine.of(e.getOriginalMessage(), "invalid");
     }

@@ -7,8 +7,8 @@ import java.util.Set;
 /** Checks one catalog entry's fields; a failure names the file, entry and field on one line. */
 final class EntryChecks {
 
-    private static final Set<String> SIGNALS = Set.of(
-            "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGWINCH", "SIGUSR1", "SIGUSR2", "SIGKILL");
+    private static final Set<String> SIGNALS =
+            Set.of("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGWINCH", "SIGUSR1", "SIGUSR2", "SIGKILL");
 
     private final String source;
 
@@ -22,8 +22,10 @@ final class EntryChecks {
             fail(entry, "executables", "give executables or modules to recognise it by");
         }
         if (server.gracefulSignal() == null || !SIGNALS.contains(server.gracefulSignal())) {
-            fail(entry, "gracefulSignal", "must be one of " + SIGNALS.stream().sorted().toList()
-                    + ", was " + server.gracefulSignal());
+            fail(
+                    entry,
+                    "gracefulSignal",
+                    "must be one of " + SIGNALS.stream().sorted().toList() + ", was " + server.gracefulSignal());
         }
         seconds(server.gracefulTimeout(), entry, "gracefulTimeout");
         port(server.defaultPort(), entry, "defaultPort");
@@ -108,7 +110,8 @@ final class EntryChecks {
             fail(entry, "role", "required: logs, database, auth or mesh");
         }
         boolean mesh = sidecar.role() == SidecarRole.MESH;
-        if (mesh ? sidecar.mesh() == null || sidecar.nativeSwitch() == null
+        if (mesh
+                ? sidecar.mesh() == null || sidecar.nativeSwitch() == null
                 : sidecar.mesh() != null || sidecar.nativeSwitch() != null) {
             fail(entry, "mesh", "mesh and nativeSwitch are given for role mesh, and only for it");
         }

@@ -29,7 +29,8 @@ public record EnvOption(String name, String value) {
         } else if (server.argsEnv().isPresent()) {
             String name = server.argsEnv().get();
             String current = env.getOrDefault(name, "");
-            option = current == null ? Optional.empty()
+            option = current == null
+                    ? Optional.empty()
                     : Optional.of(new EnvOption(name, current.isBlank() ? flag : current.strip() + " " + flag));
         }
         return option;
@@ -37,7 +38,8 @@ public record EnvOption(String name, String value) {
 
     /** Whether {@code env} already gives {@code server} the boolean {@code flag}. */
     public static boolean sets(Server server, String flag, Map<String, String> env) {
-        List<String> envArgs = server.argsEnv().map(env::get).map(FlagReader::split).orElse(List.of());
+        List<String> envArgs =
+                server.argsEnv().map(env::get).map(FlagReader::split).orElse(List.of());
         return new FlagReader(List.of(), envArgs, env, server.optionEnvPrefix()).has(flag);
     }
 

@@ -10,8 +10,7 @@ final class EnvRefs {
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
 
-    private EnvRefs() {
-    }
+    private EnvRefs() {}
 
     /**
      * {@code word} with each {@code $(VAR)} replaced by its literal value and {@code $$} by {@code $},

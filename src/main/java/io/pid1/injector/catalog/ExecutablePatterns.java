@@ -5,8 +5,7 @@ import java.util.List;
 /** Matches argv[0] against the catalog's executable patterns. */
 final class ExecutablePatterns {
 
-    private ExecutablePatterns() {
-    }
+    private ExecutablePatterns() {}
 
     /** The part after the last {@code /}. */
     static String basename(String path) {

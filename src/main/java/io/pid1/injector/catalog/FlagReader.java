@@ -43,10 +43,13 @@ final class FlagReader {
 
     /** Whether {@code flag} is given, with or without a value (not {@code false} when from env). */
     boolean has(String flag) {
-        if (!occurrences(args, List.of(flag)).isEmpty() || !occurrences(envArgs, List.of(flag)).isEmpty()) {
+        if (!occurrences(args, List.of(flag)).isEmpty()
+                || !occurrences(envArgs, List.of(flag)).isEmpty()) {
             return true;
         }
-        return fromEnv(flag).map(value -> !FALSE_WORDS.contains(value.toLowerCase(Locale.ROOT))).orElse(false);
+        return fromEnv(flag)
+                .map(value -> !FALSE_WORDS.contains(value.toLowerCase(Locale.ROOT)))
+                .orElse(false);
     }
 
     /** Whether any of {@code flags} is given. */
@@ -88,7 +91,9 @@ final class FlagReader {
             for (String flag : flags) {
                 if (word.equals(flag)) {
                     values.add(i + 1 < words.size() ? resolve(words.get(i + 1)) : Optional.empty());
-                } else if (word.length() > flag.length() && word.charAt(flag.length()) == '=' && word.startsWith(flag)) {
+                } else if (word.length() > flag.length()
+                        && word.charAt(flag.length()) == '='
+                        && word.startsWith(flag)) {
                     values.add(resolve(word.substring(flag.length() + 1)));
                 } else if (isShort(flag) && word.startsWith(flag) && !word.startsWith("--")) {
                     values.add(resolve(word.substring(flag.length())));

@@ -60,24 +60,73 @@ public record Launch(
     public Launch behind(Launch front) {
         List<String> all = new ArrayList<>(front.wrappers());
         all.addAll(wrappers);
-        return new Launch(front.init().or(() -> init), processManager, server, List.copyOf(all),
-                front.direct() && direct, serverArgs, bindHost, port, portFromFlags, workers, gracefulTimeout,
-                termIsGraceful, http, tls, childWorkers, program, notMasterWorker);
+        return new Launch(
+                front.init().or(() -> init),
+                processManager,
+                server,
+                List.copyOf(all),
+                front.direct() && direct,
+                serverArgs,
+                bindHost,
+                port,
+                portFromFlags,
+                workers,
+                gracefulTimeout,
+                termIsGraceful,
+                http,
+                tls,
+                childWorkers,
+                program,
+                notMasterWorker);
     }
 
     /** What an argv starts when no server is recognised; {@code program} is where the walk stopped. */
-    static Launch unknown(Optional<String> init, Optional<String> processManager, List<String> wrappers,
-                          boolean direct, Optional<String> program) {
-        return new Launch(init, processManager, Optional.empty(), List.copyOf(wrappers), direct, List.of(),
-                Optional.empty(), OptionalInt.empty(), false, OptionalInt.empty(), OptionalInt.empty(),
-                false, false, false, false, program, Optional.empty());
+    static Launch unknown(
+            Optional<String> init,
+            Optional<String> processManager,
+            List<String> wrappers,
+            boolean direct,
+            Optional<String> program) {
+        return new Launch(
+                init,
+                processManager,
+                Optional.empty(),
+                List.copyOf(wrappers),
+                direct,
+                List.of(),
+                Optional.empty(),
+                OptionalInt.empty(),
+                false,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                false,
+                false,
+                false,
+                false,
+                program,
+                Optional.empty());
     }
 
     /** What an argv starts when it is a program the catalog knows is not a master-worker server. */
-    static Launch notMasterWorker(Optional<String> init, List<String> wrappers, boolean direct, String program,
-                                  String what) {
-        return new Launch(init, Optional.empty(), Optional.empty(), List.copyOf(wrappers), direct, List.of(),
-                Optional.empty(), OptionalInt.empty(), false, OptionalInt.empty(), OptionalInt.empty(),
-                false, false, false, false, Optional.of(program), Optional.of(what));
+    static Launch notMasterWorker(
+            Optional<String> init, List<String> wrappers, boolean direct, String program, String what) {
+        return new Launch(
+                init,
+                Optional.empty(),
+                Optional.empty(),
+                List.copyOf(wrappers),
+                direct,
+                List.of(),
+                Optional.empty(),
+                OptionalInt.empty(),
+                false,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                false,
+                false,
+                false,
+                false,
+                Optional.of(program),
+                Optional.of(what));
     }
 }

@@ -20,7 +20,9 @@ record Listen(Optional<String> host, OptionalInt port, boolean fromFlags) {
         boolean namesAddress = false;
         for (Optional<String> value : values) {
             Optional<ListenAddress> address = value.flatMap(ListenAddress::parse);
-            if (address.isEmpty() || address.get().unixSocket() || address.get().port().isPresent()) {
+            if (address.isEmpty()
+                    || address.get().unixSocket()
+                    || address.get().port().isPresent()) {
                 namesAddress = true;
             }
             if (host.isEmpty() && address.isPresent()) {

@@ -18,8 +18,7 @@ record ListenAddress(Optional<String> host, OptionalInt port, boolean unixSocket
 
     /** The address {@code value} names; empty when it is not one (a file descriptor, a bad port). */
     static Optional<ListenAddress> parse(String value) {
-        if (value.startsWith("unix:") || value.startsWith("/") || value.startsWith("./")
-                || value.startsWith("@")) {
+        if (value.startsWith("unix:") || value.startsWith("/") || value.startsWith("./") || value.startsWith("@")) {
             return Optional.of(new ListenAddress(Optional.empty(), OptionalInt.empty(), true));
         }
         String address = value.contains("://") ? SCHEME.matcher(value).replaceFirst("") : value;

@@ -6,8 +6,7 @@ import java.util.Optional;
 /** Turns values a YAML entry left out (null) into empty ones. */
 final class MissingFields {
 
-    private MissingFields() {
-    }
+    private MissingFields() {}
 
     static <T> List<T> orEmpty(List<T> list) {
         return list == null ? List.of() : List.copyOf(list);

@@ -13,8 +13,13 @@ import java.util.List;
  * @param what        what it is, in a few words ({@code a scheduler, one process})
  * @param note        where the fact comes from; not used by the engine
  */
-public record NotMasterWorker(String name, List<String> executables, List<String> modules, List<String> subcommands,
-                              String what, String note) {
+public record NotMasterWorker(
+        String name,
+        List<String> executables,
+        List<String> modules,
+        List<String> subcommands,
+        String what,
+        String note) {
 
     /** Replaces absent lists by empty ones. */
     public NotMasterWorker {

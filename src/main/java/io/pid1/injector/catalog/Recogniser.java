@@ -38,15 +38,19 @@ final class Recogniser {
             }
             Optional<Launcher> launcher = launcher(word, i + 1);
             if (launcher.isEmpty()) {
-                return Launch.unknown(init, Optional.empty(), wrappers, direct, Optional.of(ExecutablePatterns.basename(word)));
+                return Launch.unknown(
+                        init, Optional.empty(), wrappers, direct, Optional.of(ExecutablePatterns.basename(word)));
             }
             wrappers.add(launcher.get().name());
             direct &= launcher.get().handover().direct();
-            int next = skipLauncher(launcher.get(), SubcommandWords.after(argv, i + 1, launcher.get().words()));
+            int next = skipLauncher(
+                    launcher.get(),
+                    SubcommandWords.after(argv, i + 1, launcher.get().words()));
             if (next < 0) {
                 return unknown(Optional.empty());
             }
-            if (launcher.get().moduleOption().isPresent() && next < argv.size()
+            if (launcher.get().moduleOption().isPresent()
+                    && next < argv.size()
                     && argv.get(next).startsWith(launcher.get().moduleOption().get())) {
                 return module(launcher.get().moduleOption().get(), next);
             }
@@ -107,8 +111,8 @@ final class Recogniser {
     private Optional<Launch> program(String word, int argsFrom) {
         for (ProcessManager manager : entries.processManagers()) {
             if (ExecutablePatterns.matches(manager.executables(), word)) {
-                return Optional.of(Launch.unknown(init, Optional.of(manager.name()), wrappers, direct,
-                        Optional.of(manager.name())));
+                return Optional.of(Launch.unknown(
+                        init, Optional.of(manager.name()), wrappers, direct, Optional.of(manager.name())));
             }
         }
         for (NotMasterWorker other : entries.notMasterWorker()) {
@@ -213,11 +217,14 @@ final class Recogniser {
                 i++;
             } else if (SubcommandWords.isOption(word)) {
                 boolean takesValue = !word.contains("=")
-                        && (launcher.optionsTakeValues() || launcher.valueOptions().contains(word));
+                        && (launcher.optionsTakeValues()
+                                || launcher.valueOptions().contains(word));
                 i += takesValue ? 2 : 1;
             } else if (launcher.assignments() && ASSIGNMENT.matcher(word).matches()) {
                 int equals = word.indexOf('=');
-                env.put(word.substring(0, equals), EnvRefs.resolve(word.substring(equals + 1), env).orElse(null));
+                env.put(
+                        word.substring(0, equals),
+                        EnvRefs.resolve(word.substring(equals + 1), env).orElse(null));
                 i++;
             } else if (operands > 0) {
                 operands--;

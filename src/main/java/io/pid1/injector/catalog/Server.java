@@ -109,6 +109,10 @@ public record Server(
 
     /** Whether its workers are child processes when run with {@code args}: the pool they choose keeps them. */
     boolean workersAreChildren(FlagReader args) {
-        return childWorkers && args.last(poolFlags).flatMap(pool -> pool).map(childPools::contains).orElse(true);
+        return childWorkers
+                && args.last(poolFlags)
+                        .flatMap(pool -> pool)
+                        .map(childPools::contains)
+                        .orElse(true);
     }
 }

@@ -22,7 +22,8 @@ final class ServerRun {
         this.server = server;
         this.args = List.copyOf(args);
         this.env = env;
-        List<String> envArgs = server.argsEnv().map(env::get).map(FlagReader::split).orElse(List.of());
+        List<String> envArgs =
+                server.argsEnv().map(env::get).map(FlagReader::split).orElse(List.of());
         this.flags = new FlagReader(args, envArgs, env, server.optionEnvPrefix());
     }
 
@@ -41,31 +42,62 @@ final class ServerRun {
     /** What it starts, run directly by the catalog's launchers; {@code program} names it. */
     Launch launch(Context context, String program) {
         Listen listen = listen();
-        return new Launch(context.init(), Optional.empty(), Optional.of(server), context.wrappers(),
-                context.direct(), args, listen.host(), listen.port(), listen.fromFlags(),
-                workers(server.workersFlags()), gracefulTimeout(), termIsGraceful(), server.speaksHttp(flags),
-                tls(flags.values(server.listenFlags())), server.workersAreChildren(flags), Optional.of(program),
+        return new Launch(
+                context.init(),
+                Optional.empty(),
+                Optional.of(server),
+                context.wrappers(),
+                context.direct(),
+                args,
+                listen.host(),
+                listen.port(),
+                listen.fromFlags(),
+                workers(server.workersFlags()),
+                gracefulTimeout(),
+                termIsGraceful(),
+                server.speaksHttp(flags),
+                tls(flags.values(server.listenFlags())),
+                server.workersAreChildren(flags),
+                Optional.of(program),
                 Optional.empty());
     }
 
     /** What it starts when {@code project}'s command starts it with {@code projectArgs}. */
-    static Launch launchThrough(ProjectCli project, Server server, List<String> projectArgs,
-                                Map<String, String> env, Context context) {
+    static Launch launchThrough(
+            ProjectCli project, Server server, List<String> projectArgs, Map<String, String> env, Context context) {
         FlagReader flags = FlagReader.of(projectArgs, env);
         OptionalInt defaultPort = project.defaultPort().isPresent() ? project.defaultPort() : server.defaultPort();
         Listen listen = Listen.of(flags.values(project.listenFlags()), defaultPort);
         boolean http = project.http().orElse(server.http() && server.httpFlags().isEmpty());
         boolean termIsGraceful = project.termGraceful() || SIGTERM.equals(server.gracefulSignal());
-        boolean tls = flags.values(project.listenFlags()).stream().flatMap(Optional::stream).anyMatch(ServerRun::isSsl);
-        return new Launch(context.init(), Optional.empty(), Optional.of(server), context.wrappers(),
-                context.direct(), List.copyOf(projectArgs), listen.host(), listen.port(), listen.fromFlags(),
-                number(flags.last(project.workersFlags())), server.gracefulTimeout(), termIsGraceful, http, tls,
-                server.workersAreChildren(flags), Optional.of(server.name()), Optional.empty());
+        boolean tls = flags.values(project.listenFlags()).stream()
+                .flatMap(Optional::stream)
+                .anyMatch(ServerRun::isSsl);
+        return new Launch(
+                context.init(),
+                Optional.empty(),
+                Optional.of(server),
+                context.wrappers(),
+                context.direct(),
+                List.copyOf(projectArgs),
+                listen.host(),
+                listen.port(),
+                listen.fromFlags(),
+                number(flags.last(project.workersFlags())),
+                server.gracefulTimeout(),
+                termIsGraceful,
+                http,
+                tls,
+                server.workersAreChildren(flags),
+                Optional.of(server.name()),
+                Optional.empty());
     }
 
     private Listen listen() {
         List<Optional<String>> values = flags.values(server.listenFlags());
-        if (values.isEmpty() && server.portEnv().isPresent() && env.containsKey(server.portEnv().get())) {
+        if (values.isEmpty()
+                && server.portEnv().isPresent()
+                && env.containsKey(server.portEnv().get())) {
             Optional<String> port = Optional.ofNullable(env.get(server.portEnv().get()));
             return Listen.of(List.of(port.map(p -> "0.0.0.0:" + p)), server.defaultPort());
         }
@@ -106,11 +138,12 @@ final class ServerRun {
     }
 
     private static OptionalInt number(Optional<Optional<String>> value) {
-        Optional<String> digits = value.flatMap(v -> v).map(String::trim).filter(v -> DIGITS.matcher(v).matches());
+        Optional<String> digits = value.flatMap(v -> v)
+                .map(String::trim)
+                .filter(v -> DIGITS.matcher(v).matches());
         return digits.isPresent() ? OptionalInt.of(Integer.parseInt(digits.get())) : OptionalInt.empty();
     }
 
     /** What the walk passed before reaching the server. */
-    record Context(Optional<String> init, List<String> wrappers, boolean direct) {
-    }
+    record Context(Optional<String> init, List<String> wrappers, boolean direct) {}
 }

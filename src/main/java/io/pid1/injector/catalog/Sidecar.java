@@ -17,8 +17,14 @@ import java.util.Locale;
  * @param mesh         for a mesh proxy, the mesh that injects it (it is left to the mesh)
  * @param nativeSwitch for a mesh proxy, the mesh's own switch to run it as a native sidecar
  */
-public record Sidecar(String name, SidecarRole role, List<String> images, List<String> executables,
-                      List<String> neededBy, String mesh, String nativeSwitch) {
+public record Sidecar(
+        String name,
+        SidecarRole role,
+        List<String> images,
+        List<String> executables,
+        List<String> neededBy,
+        String mesh,
+        String nativeSwitch) {
 
     /** Replaces absent lists by empty ones. */
     public Sidecar {

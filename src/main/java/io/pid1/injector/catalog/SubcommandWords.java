@@ -6,8 +6,7 @@ import java.util.function.Predicate;
 /** Finds subcommand words in arguments, past options and their values. */
 final class SubcommandWords {
 
-    private SubcommandWords() {
-    }
+    private SubcommandWords() {}
 
     /**
      * The index just after {@code expected} words found in order from {@code from}, or -1. Options
@@ -36,8 +35,10 @@ final class SubcommandWords {
             if (!isOption(word)) {
                 return -1;
             }
-            boolean takesNext = !word.contains("=") && i + 1 < words.size()
-                    && !isOption(words.get(i + 1)) && !expected.test(words.get(i + 1));
+            boolean takesNext = !word.contains("=")
+                    && i + 1 < words.size()
+                    && !isOption(words.get(i + 1))
+                    && !expected.test(words.get(i + 1));
             i += takesNext ? 2 : 1;
         }
         return -1;

@@ -2,15 +2,16 @@ package io.pid1.injector.cli;
 
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code certs}: a CA and serving certificate for the in-cluster Service, and the caBundle. */
-@Command(name = "certs", mixinStandardHelpOptions = true,
+@Command(
+        name = "certs",
+        mixinStandardHelpOptions = true,
         description = "Write ca.crt, tls.crt and tls.key for the webhook Service and print the caBundle.")
 final class CertsCommand implements Callable<Integer> {
 

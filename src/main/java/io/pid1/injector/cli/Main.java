@@ -1,7 +1,7 @@
 package io.pid1.injector.cli;
 
-import io.pid1.injector.text.OneLine;
 import io.pid1.injector.core.EngineSettings;
+import io.pid1.injector.text.OneLine;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,10 +12,18 @@ import picocli.CommandLine.Command;
  * production form, a bare {@code shim}, starts without picocli (see {@link ShimCommand}).
  */
 @QuarkusMain
-@Command(name = "pid1-injector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "pid1-injector",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Fixes PID 1 of pre-fork master-worker servers in Kubernetes pods.",
-        subcommands = {ServeCommand.class, CertsCommand.class, MutateCommand.class, AuditCommand.class,
-            ShimCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            CertsCommand.class,
+            MutateCommand.class,
+            AuditCommand.class,
+            ShimCommand.class
+        })
 public final class Main {
 
     /** Exit code for bad usage or unreadable input (docs/reference.md). */
@@ -41,8 +49,10 @@ public final class Main {
     static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setParameterExceptionHandler((e, args) -> {
-                    e.getCommandLine().getErr().println("pid1-injector: " + OneLine.of(e)
-                            + " (see " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+                    e.getCommandLine()
+                            .getErr()
+                            .println("pid1-injector: " + OneLine.of(e) + " (see "
+                                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
                     return USAGE;
                 })
                 .setExecutionExceptionHandler((e, line, parsed) -> {

@@ -6,14 +6,13 @@ import io.pid1.injector.cli.manifest.ContainerRow;
 import io.pid1.injector.cli.manifest.ManifestFixer;
 import io.pid1.injector.cli.manifest.YamlOutput;
 import io.pid1.injector.core.ContainerOutcome;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code mutate}: prints the manifests with every pod template fixed, as the webhook would fix
@@ -22,7 +21,9 @@ import java.util.concurrent.Callable;
  * read (its image not looked up with {@code --offline}, an entrypoint script…) is printed unchanged
  * and named on stderr, followed by the audit's summary line, so that none passes unchanged in silence.
  */
-@Command(name = "mutate", mixinStandardHelpOptions = true,
+@Command(
+        name = "mutate",
+        mixinStandardHelpOptions = true,
         description = "Print the manifests with every pod template fixed (for kubectl apply -f -).")
 final class MutateCommand implements Callable<Integer> {
 
@@ -50,10 +51,12 @@ final class MutateCommand implements Callable<Integer> {
         out.flush();
         Audit audit = Audit.of(documents);
         List<ContainerRow> unread = audit.containers().stream()
-                .filter(row -> row.outcome().kind() == ContainerOutcome.Kind.NOT_UNDERSTOOD).toList();
+                .filter(row -> row.outcome().kind() == ContainerOutcome.Kind.NOT_UNDERSTOOD)
+                .toList();
         for (ContainerRow row : unread) {
-            err.println("pid1-injector: " + row.file() + ":" + row.line() + ": " + row.workload().id() + ": "
-                    + row.outcome().line().substring("pid1: ".length()) + "; left as it is");
+            err.println("pid1-injector: " + row.file() + ":" + row.line() + ": "
+                    + row.workload().id() + ": " + row.outcome().line().substring("pid1: ".length())
+                    + "; left as it is");
         }
         if (!unread.isEmpty()) {
             err.println("pid1-injector: " + audit.summary());

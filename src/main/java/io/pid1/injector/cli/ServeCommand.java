@@ -8,18 +8,16 @@ import io.pid1.injector.tls.auto.AutoTlsTarget;
 import io.pid1.injector.webhook.GracefulStop;
 import io.pid1.injector.webhook.WebhookConfig;
 import io.quarkus.runtime.Quarkus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
  * {@code serve}: runs the webhook until it is stopped. With no TLS files configured it makes (or
@@ -34,7 +32,10 @@ final class ServeCommand implements Callable<Integer> {
     /** The JDK's property for the PBKDF2 rounds that protect a key put into a PKCS#12 key store. */
     static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
 
-    @Option(names = "--service", defaultValue = "pid1-injector", description = "Service name for the certificate's SANs.")
+    @Option(
+            names = "--service",
+            defaultValue = "pid1-injector",
+            description = "Service name for the certificate's SANs.")
     String service;
 
     @Option(names = "--namespace", defaultValue = "pid1-system", description = "Namespace for the certificate's SANs.")
@@ -55,7 +56,8 @@ final class ServeCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         if (auto && cert.isPresent()) {
-            err.println("pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE");
+            err.println(
+                    "pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE");
             return Main.USAGE;
         }
         inMemoryKeyStoresUnsealed();
@@ -71,8 +73,10 @@ final class ServeCommand implements Callable<Integer> {
             } else {
                 selfSigned(dir, err);
             }
-            System.setProperty("pid1.tls.cert-file", dir.resolve(TlsMaterial.CERT_FILE).toString());
-            System.setProperty("pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
+            System.setProperty(
+                    "pid1.tls.cert-file", dir.resolve(TlsMaterial.CERT_FILE).toString());
+            System.setProperty(
+                    "pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
         }
         // SIGTERM is the normal way a pod is stopped: drain gracefully, then exit 0 (not the JVM's 143).
         Signal.handle(new Signal("TERM"), signal -> GracefulStop.onSigterm());
@@ -93,8 +97,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private void selfSigned(Path dir, PrintWriter err) throws IOException {
         Certificates.Ensured tls = Certificates.ensure(dir, service, namespace);
-        err.printf("pid1-injector: %s self-signed TLS in %s (%s)%n", tls.created() ? "created" : "reusing",
-                dir, tls.reason());
+        err.printf(
+                "pid1-injector: %s self-signed TLS in %s (%s)%n",
+                tls.created() ? "created" : "reusing", dir, tls.reason());
         err.println("pid1-injector: CA " + dir.resolve(TlsMaterial.CA_FILE) + "; caBundle: "
                 + tls.material().caBundle());
     }
@@ -105,10 +110,19 @@ final class ServeCommand implements Callable<Integer> {
                 config.namespace()
                         .or(() -> AutoTlsTarget.namespaceIn(AutoTlsTarget.NAMESPACE_FILE))
                         .orElse(namespace),
-                service, config.tls().autoSecret(), config.tls().autoWebhook());
+                service,
+                config.tls().autoSecret(),
+                config.tls().autoWebhook());
         AutoTls.Outcome outcome = AutoTls.start(target, dir);
-        err.printf("pid1-injector: self-managed TLS in %s: %s Secret %s/%s (%s); caBundle %s%n", dir, outcome.secret(),
-                target.namespace(), target.secret(), outcome.reason(),
-                outcome.patched().isEmpty() ? "already trusts the CA" : "set on " + String.join(", ", outcome.patched()));
+        err.printf(
+                "pid1-injector: self-managed TLS in %s: %s Secret %s/%s (%s); caBundle %s%n",
+                dir,
+                outcome.secret(),
+                target.namespace(),
+                target.secret(),
+                outcome.reason(),
+                outcome.patched().isEmpty()
+                        ? "already trusts the CA"
+                        : "set on " + String.join(", ", outcome.patched()));
     }
 }

@@ -1,17 +1,16 @@
 package io.pid1.injector.cli;
 
-import io.pid1.injector.text.OneLine;
 import io.pid1.injector.shim.Shim;
 import io.pid1.injector.shim.ShimConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
+import io.pid1.injector.text.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code shim}: the init shim that runs as the pod's {@code pid1-shim} sidecar. Plain Java, no
@@ -20,24 +19,31 @@ import java.util.concurrent.Callable;
  * {@code PID1_SHIM_CONFIG}, does not even build picocli's model ({@link #fromEnvironment()}): that
  * halves its start time and saves 4 MiB in every pod.
  */
-@Command(name = ShimCommand.NAME, mixinStandardHelpOptions = true,
+@Command(
+        name = ShimCommand.NAME,
+        mixinStandardHelpOptions = true,
         description = "Run the init shim: worker-aware health and drain for the pod's containers.")
 final class ShimCommand implements Callable<Integer> {
 
     static final String NAME = "shim";
     static final String CONFIG_VARIABLE = "PID1_SHIM_CONFIG";
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "JSON configuration (default: the " + CONFIG_VARIABLE + " environment variable).")
     Path config;
 
-    @Option(names = "--grace-seconds", paramLabel = "SECONDS",
+    @Option(
+            names = "--grace-seconds",
+            paramLabel = "SECONDS",
             description = "How long SIGTERM waits for drains in progress (default: the longest drain configured).")
     Double graceSeconds;
 
     @Override
     public Integer call() throws Exception {
-        String json = config != null ? Files.readString(config, StandardCharsets.UTF_8) : System.getenv(CONFIG_VARIABLE);
+        String json =
+                config != null ? Files.readString(config, StandardCharsets.UTF_8) : System.getenv(CONFIG_VARIABLE);
         return run(json, graceSeconds);
     }
 
@@ -60,7 +66,8 @@ final class ShimCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         ShimConfig parsed = ShimConfig.parse(json);
-        Duration grace = graceSeconds == null ? parsed.longestDrain() : Duration.ofMillis(Math.round(graceSeconds * 1000));
+        Duration grace =
+                graceSeconds == null ? parsed.longestDrain() : Duration.ofMillis(Math.round(graceSeconds * 1000));
         return Shim.run(parsed, grace);
     }
 }

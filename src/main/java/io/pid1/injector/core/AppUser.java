@@ -1,7 +1,6 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.OptionalInt;
 
 /**
@@ -47,7 +46,8 @@ record AppUser(OptionalInt uid, OptionalInt uidToSet, OptionalInt gidToSet) {
     /** A UID or GID; Kubernetes allows 0 to 2147483647. */
     private static OptionalInt id(JsonNode node) {
         return node.isIntegralNumber() && node.canConvertToInt() && node.asInt() >= 0
-                ? OptionalInt.of(node.asInt()) : OptionalInt.empty();
+                ? OptionalInt.of(node.asInt())
+                : OptionalInt.empty();
     }
 
     private static OptionalInt number(String text) {

@@ -8,7 +8,6 @@ import io.pid1.injector.catalog.Launch;
 import io.pid1.injector.catalog.Server;
 import io.pid1.injector.shell.Reading;
 import io.pid1.injector.shell.ShellReader;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -50,6 +49,7 @@ final class ContainerDraft {
     final ObjectNode node;
     /** The container's own env: name to literal value, {@code null} when set through {@code valueFrom}. */
     final Map<String, String> env;
+
     final Optional<ImageConfig> image;
     final Set<FixKind> applied = EnumSet.noneOf(FixKind.class);
 
@@ -61,6 +61,7 @@ final class ContainerDraft {
     private List<String> serverArgv;
     /** An entrypoint script in front of the server ({@code docker-entrypoint.sh gunicorn …}). */
     private String script;
+
     private boolean supervised;
     private boolean shellExecs;
     private boolean tooLong;
@@ -71,6 +72,7 @@ final class ContainerDraft {
 
     /** {@code command} and {@code args} as received, to tell whether a fix wrote the image's argv into the spec. */
     private final JsonNode receivedCommand;
+
     private final JsonNode receivedArgs;
 
     private ContainerDraft(ObjectNode node, Optional<ImageConfig> image) {
@@ -78,7 +80,8 @@ final class ContainerDraft {
         this.name = node.path("name").asText("");
         this.image = image;
         this.env = envOf(node);
-        this.receivedCommand = node.get("command") == null ? null : node.get("command").deepCopy();
+        this.receivedCommand =
+                node.get("command") == null ? null : node.get("command").deepCopy();
         this.receivedArgs = node.get("args") == null ? null : node.get("args").deepCopy();
     }
 
@@ -88,9 +91,10 @@ final class ContainerDraft {
      * would run the old command.
      */
     boolean wroteImageArgv() {
-        return receivedCommand == null && image.isPresent()
+        return receivedCommand == null
+                && image.isPresent()
                 && (!java.util.Objects.equals(node.get("command"), receivedCommand)
-                || !java.util.Objects.equals(node.get("args"), receivedArgs));
+                        || !java.util.Objects.equals(node.get("args"), receivedArgs));
     }
 
     static ContainerDraft analyse(ObjectNode node, Optional<ImageConfig> image, Catalog catalog) {
@@ -102,7 +106,10 @@ final class ContainerDraft {
 
     /** In scope: a known master-worker server, a shell wrapper as PID 1, or a process manager (reported). */
     boolean inScope() {
-        return !tooLong && (shell != null || launch.server().isPresent() || launch.processManager().isPresent());
+        return !tooLong
+                && (shell != null
+                        || launch.server().isPresent()
+                        || launch.processManager().isPresent());
     }
 
     /** The command is over {@link #MAX_COMMAND_CHARS}: not read, not fixed. */
@@ -144,7 +151,9 @@ final class ContainerDraft {
     }
 
     private static boolean looksLikeScript(String program) {
-        return program.endsWith(".sh") || program.contains("entrypoint") || SHELLS.contains(program)
+        return program.endsWith(".sh")
+                || program.contains("entrypoint")
+                || SHELLS.contains(program)
                 || program.equals("busybox");
     }
 
@@ -308,10 +317,15 @@ final class ContainerDraft {
             launch = launch.behind(catalog.recognise(argv.subList(0, shell.scriptIndex()), effectiveEnv()));
         }
         subject = launch.program().orElse(program);
-        throughProject = catalog.projects().stream().anyMatch(p -> launch.wrappers().contains(p.name()));
-        if (launch.server().isEmpty() && launch.notMasterWorker().isEmpty() && launch.processManager().isEmpty()
+        throughProject =
+                catalog.projects().stream().anyMatch(p -> launch.wrappers().contains(p.name()));
+        if (launch.server().isEmpty()
+                && launch.notMasterWorker().isEmpty()
+                && launch.processManager().isEmpty()
                 && script().isEmpty()) {
-            unknownLauncher = serverBehind(catalog).map(server -> program + " in front of " + server).orElse(null);
+            unknownLauncher = serverBehind(catalog)
+                    .map(server -> program + " in front of " + server)
+                    .orElse(null);
         }
     }
 
@@ -336,9 +350,11 @@ final class ContainerDraft {
      * where it is not rewritten) the script is one plain command, which sh and bash exec.
      */
     private static boolean execs(ShellCall call) {
-        return call.reading() instanceof Reading.AlreadyExec || call.behind()
-                && call.reading() instanceof Reading.ExecForm form
-                && form.workingDir().isEmpty() && form.env().isEmpty();
+        return call.reading() instanceof Reading.AlreadyExec
+                || call.behind()
+                        && call.reading() instanceof Reading.ExecForm form
+                        && form.workingDir().isEmpty()
+                        && form.env().isEmpty();
     }
 
     /** The {@code sh -c} at {@code front}, the word after the inits and entrypoint scripts that exec it. */
@@ -347,12 +363,17 @@ final class ContainerDraft {
         if (argv.size() > at + 1 && basename(argv.get(at)).equals("busybox")) {
             at++;
         }
-        if (argv.size() < at + 3 || !SHELLS.contains(basename(argv.get(at))) || !SHELL_FLAGS.contains(argv.get(at + 1))) {
+        if (argv.size() < at + 3
+                || !SHELLS.contains(basename(argv.get(at)))
+                || !SHELL_FLAGS.contains(argv.get(at + 1))) {
             return null;
         }
         int scriptIndex = at + 2;
         Reading reading = ShellReader.read(argv.get(scriptIndex), env);
-        return new ShellCall(String.join(" ", argv.subList(front, scriptIndex)), scriptIndex, reading,
+        return new ShellCall(
+                String.join(" ", argv.subList(front, scriptIndex)),
+                scriptIndex,
+                reading,
                 List.copyOf(argv.subList(0, front)));
     }
 

@@ -33,8 +33,11 @@ public record ContainerOutcome(String container, Kind kind, String reason) {
     /** The reason repeats words of the pod's command: what is outside printable ASCII goes as {@code \\uXXXX}. */
     public ContainerOutcome {
         StringBuilder safe = new StringBuilder(reason.length());
-        reason.chars().forEach(ch -> safe.append(ch >= 0x20 && ch < 0x7F ? String.valueOf((char) ch)
-                : String.format(Locale.ROOT, "\\u%04x", ch)));
+        reason.chars()
+                .forEach(ch -> safe.append(
+                        ch >= 0x20 && ch < 0x7F
+                                ? String.valueOf((char) ch)
+                                : String.format(Locale.ROOT, "\\u%04x", ch)));
         reason = safe.toString();
     }
 

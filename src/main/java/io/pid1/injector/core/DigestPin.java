@@ -26,10 +26,15 @@ final class DigestPin implements Fix {
         if (!pod.settings.pinDigest() || !c.wroteImageArgv() || digest.isEmpty() || image.contains("@")) {
             return;
         }
-        FixKind writer = ARGV_WRITERS.stream().filter(c.applied::contains).findFirst().orElse(FixKind.EXEC);
+        FixKind writer =
+                ARGV_WRITERS.stream().filter(c.applied::contains).findFirst().orElse(FixKind.EXEC);
         c.node.put("image", repository(image) + "@" + digest.get());
-        pod.applied(c, writer, "image pinned to " + digest.get().substring(0, Math.min(19, digest.get().length()))
-                + "…, the digest its ENTRYPOINT/CMD now in the spec came from");
+        pod.applied(
+                c,
+                writer,
+                "image pinned to "
+                        + digest.get().substring(0, Math.min(19, digest.get().length()))
+                        + "…, the digest its ENTRYPOINT/CMD now in the spec came from");
     }
 
     /** The reference without its tag: what follows the last {@code :} after the last {@code /}. */

@@ -12,8 +12,7 @@ final class DrainToken {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DrainToken() {
-    }
+    private DrainToken() {}
 
     static String random() {
         byte[] bits = new byte[16];

@@ -21,11 +21,19 @@ import java.util.Set;
  * @param pinDigest    when a fix writes the image's ENTRYPOINT/CMD into the spec, pin the image to the digest they
  *                     were read from, so that a later image under the same tag cannot run under the old command
  */
-public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage, String shimImage, int drainSeconds,
-                             boolean nativeSidecars, String version, boolean pinDigest) {
+public record EngineSettings(
+        Set<FixKind> fixes,
+        InitMode init,
+        String initImage,
+        String shimImage,
+        int drainSeconds,
+        boolean nativeSidecars,
+        String version,
+        boolean pinDigest) {
 
     /** The project's version, from {@code pom.xml} through the build (a filtered resource). */
     public static final String VERSION = builtVersion();
+
     public static final String DEFAULT_INIT_IMAGE = "ghcr.io/pid1-io/pid1-init:" + VERSION;
     public static final String DEFAULT_SHIM_IMAGE = "ghcr.io/pid1-io/pid1-injector:" + VERSION;
     public static final int DEFAULT_DRAIN_SECONDS = 5;
@@ -35,8 +43,15 @@ public record EngineSettings(Set<FixKind> fixes, InitMode init, String initImage
     }
 
     public static EngineSettings defaults() {
-        return new EngineSettings(FixKind.defaults(), InitMode.TINI, DEFAULT_INIT_IMAGE, DEFAULT_SHIM_IMAGE,
-                DEFAULT_DRAIN_SECONDS, true, VERSION, true);
+        return new EngineSettings(
+                FixKind.defaults(),
+                InitMode.TINI,
+                DEFAULT_INIT_IMAGE,
+                DEFAULT_SHIM_IMAGE,
+                DEFAULT_DRAIN_SECONDS,
+                true,
+                VERSION,
+                true);
     }
 
     private static String builtVersion() {

@@ -25,8 +25,11 @@ final class ExecFix implements Fix {
         Reading reading = call.reading();
         if (call.behind()) {
             if (!c.shellExecs()) {
-                pod.report(c, kind(), c.subject() + " runs under " + wrapper + " behind the image's entrypoint,"
-                        + " without exec; left as is");
+                pod.report(
+                        c,
+                        kind(),
+                        c.subject() + " runs under " + wrapper + " behind the image's entrypoint,"
+                                + " without exec; left as is");
             }
             return;
         }
@@ -45,10 +48,16 @@ final class ExecFix implements Fix {
         } else if (reading instanceof Reading.ExecPrefixed prefixed) {
             c.replaceWord(call.scriptIndex(), prefixed.script());
             c.shellNowExecs();
-            pod.applied(c, kind(), c.subject() + " ran under " + wrapper + " after other commands; the shell now execs it");
+            pod.applied(
+                    c, kind(), c.subject() + " ran under " + wrapper + " after other commands; the shell now execs it");
         } else if (reading instanceof Reading.Refused refused) {
-            pod.report(c, kind(), (c.server().isPresent() ? c.subject() + " runs under " + wrapper + ", whose script"
-                    : wrapper + " script") + " " + refused.reason() + "; left as is");
+            pod.report(
+                    c,
+                    kind(),
+                    (c.server().isPresent()
+                                    ? c.subject() + " runs under " + wrapper + ", whose script"
+                                    : wrapper + " script")
+                            + " " + refused.reason() + "; left as is");
         }
     }
 }

@@ -15,6 +15,7 @@ public record Finding(Optional<String> container, Optional<FixKind> fix, boolean
 
     /** The apiserver may truncate longer warnings; docs/reference.md keeps each under 120 characters. */
     static final int MAX_LINE = 119;
+
     private static final Pattern BREAKS = Pattern.compile("[\\r\\n\\t]+");
 
     public static Finding applied(String container, FixKind fix, String message) {
@@ -31,8 +32,10 @@ public record Finding(Optional<String> container, Optional<FixKind> fix, boolean
 
     /** The one-line form used in warnings, audit annotations, logs and the CLI. */
     public String line() {
-        String text = container.map(c -> "pid1: container \"" + c + "\": " + message).orElse("pid1: " + message);
-        String oneLine = text.indexOf('\r') < 0 && text.indexOf('\n') < 0 && text.indexOf('\t') < 0 ? text
+        String text =
+                container.map(c -> "pid1: container \"" + c + "\": " + message).orElse("pid1: " + message);
+        String oneLine = text.indexOf('\r') < 0 && text.indexOf('\n') < 0 && text.indexOf('\t') < 0
+                ? text
                 : BREAKS.matcher(text).replaceAll(" ");
         return oneLine.length() <= MAX_LINE ? oneLine : oneLine.substring(0, MAX_LINE - 1) + "…";
     }

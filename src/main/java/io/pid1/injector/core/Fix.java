@@ -10,9 +10,7 @@ interface Fix {
 
     FixKind kind();
 
-    default void apply(PodDraft pod, ContainerDraft container) {
-    }
+    default void apply(PodDraft pod, ContainerDraft container) {}
 
-    default void applyToPod(PodDraft pod) {
-    }
+    default void applyToPod(PodDraft pod) {}
 }

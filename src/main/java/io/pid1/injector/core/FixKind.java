@@ -7,7 +7,15 @@ import java.util.Set;
 
 /** The fixes, by the names users write in {@code pid1.io/fixes} and {@code PID1_FIXES} (docs/reference.md). */
 public enum FixKind {
-    EXEC, INIT, SHIM, SIGNAL, PROBES, PRESTOP, PIDNS, SIDECARS, PIN;
+    EXEC,
+    INIT,
+    SHIM,
+    SIGNAL,
+    PROBES,
+    PRESTOP,
+    PIDNS,
+    SIDECARS,
+    PIN;
 
     /** What runs when nothing says otherwise: every fix but {@code pidns}. */
     public static Set<FixKind> defaults() {
@@ -37,7 +45,9 @@ public enum FixKind {
     /** The fix a user names; {@code shim} is not one ({@link #switchedBy()}). */
     public static Optional<FixKind> byId(String id) {
         for (FixKind kind : values()) {
-            if (kind.switchedBy() == kind && !kind.alwaysOn() && kind.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+            if (kind.switchedBy() == kind
+                    && !kind.alwaysOn()
+                    && kind.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
                 return Optional.of(kind);
             }
         }

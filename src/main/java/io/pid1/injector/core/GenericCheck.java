@@ -2,7 +2,6 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,12 +15,12 @@ final class GenericCheck {
 
     /** The probe's own deadline is this much under the kubelet's, so its reason reaches the event. */
     private static final int MARGIN_MS = 500;
+
     private static final int MIN_DEADLINE_MS = 500;
     private static final int STARTUP_PERIOD = 5;
     private static final int STARTUP_BUDGET_SECONDS = 300;
 
-    private GenericCheck() {
-    }
+    private GenericCheck() {}
 
     /** {@code pid1-probe http PORT --timeout-ms N}, N fitted to the probe's {@code timeoutSeconds}. */
     static List<String> http(int port, JsonNode probe) {
@@ -53,11 +52,13 @@ final class GenericCheck {
      */
     static ObjectNode startup(JsonNode readiness) {
         ObjectNode probe = Json.NODES.objectNode();
-        int delay = readiness == null ? 0 : readiness.path("initialDelaySeconds").asInt(0);
+        int delay =
+                readiness == null ? 0 : readiness.path("initialDelaySeconds").asInt(0);
         if (delay > 0) {
             probe.put("initialDelaySeconds", delay);
         }
-        probe.put("periodSeconds", STARTUP_PERIOD).put("timeoutSeconds", 3)
+        probe.put("periodSeconds", STARTUP_PERIOD)
+                .put("timeoutSeconds", 3)
                 .put("failureThreshold", STARTUP_BUDGET_SECONDS / STARTUP_PERIOD);
         return probe;
     }

@@ -1,7 +1,6 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -22,13 +21,14 @@ final class HookDuration {
     /** One day: a longer sum is no hook anyone meant, and keeps the grace arithmetic in int range. */
     private static final int MAX_SECONDS = 86_400;
 
-    private HookDuration() {
-    }
+    private HookDuration() {}
 
     /** Seconds the hook waits, as far as it can be read; 0 when it cannot. */
     static int of(JsonNode preStop) {
         if (preStop.has("sleep")) {
-            return Math.min(MAX_SECONDS, Math.max(0, preStop.path("sleep").path("seconds").asInt(0)));
+            return Math.min(
+                    MAX_SECONDS,
+                    Math.max(0, preStop.path("sleep").path("seconds").asInt(0)));
         }
         List<String> argv = Json.strings(preStop.path("exec").get("command")).orElse(List.of());
         if (argv.isEmpty()) {

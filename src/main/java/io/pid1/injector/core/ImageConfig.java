@@ -27,8 +27,13 @@ public record ImageConfig(
         env = Map.copyOf(env);
     }
 
-    public ImageConfig(List<String> entrypoint, List<String> cmd, Optional<String> workingDir, Map<String, String> env,
-                       Optional<String> user, Optional<String> stopSignal) {
+    public ImageConfig(
+            List<String> entrypoint,
+            List<String> cmd,
+            Optional<String> workingDir,
+            Map<String, String> env,
+            Optional<String> user,
+            Optional<String> stopSignal) {
         this(entrypoint, cmd, workingDir, env, user, stopSignal, Optional.empty());
     }
 

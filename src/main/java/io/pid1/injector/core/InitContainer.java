@@ -2,7 +2,6 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.Set;
  */
 final class InitContainer {
 
-    private InitContainer() {
-    }
+    private InitContainer() {}
 
     /** The copier's own UID when the pod would otherwise run it as root, which runAsNonRoot forbids. */
     static final int NON_ROOT_UID = 65532;
@@ -39,7 +37,8 @@ final class InitContainer {
     /** The files a {@link #copy} command copies; empty when {@code command} is not one of ours. */
     static Optional<List<String>> copied(List<String> command) {
         int last = command.size() - 1;
-        if (last < 3 || !command.subList(0, 2).equals(List.of("/busybox", "cp"))
+        if (last < 3
+                || !command.subList(0, 2).equals(List.of("/busybox", "cp"))
                 || !command.get(last).equals(PodDraft.MOUNT_PATH + "/")) {
             return Optional.empty();
         }

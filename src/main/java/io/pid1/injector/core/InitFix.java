@@ -16,17 +16,25 @@ final class InitFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (c.launch().init().isPresent() && c.shell().filter(ContainerDraft.ShellCall::behind).isPresent()) {
-            pod.report(c, kind(), c.subject() + " runs behind the image's " + c.launch().init().get() + " and \""
-                    + c.shell().get().shell() + "\"; init kept, argv unchanged");
+        if (c.launch().init().isPresent()
+                && c.shell().filter(ContainerDraft.ShellCall::behind).isPresent()) {
+            pod.report(
+                    c,
+                    kind(),
+                    c.subject() + " runs behind the image's "
+                            + c.launch().init().get() + " and \""
+                            + c.shell().get().shell() + "\"; init kept, argv unchanged");
             return;
         }
-        if (pod.options.init() != InitMode.TINI || pod.binariesTaken.isPresent() || c.launch().init().isPresent()
+        if (pod.options.init() != InitMode.TINI
+                || pod.binariesTaken.isPresent()
+                || c.launch().init().isPresent()
                 || pod.sharesProcessNamespace()) {
             return;
         }
         if (c.launch().processManager().isPresent()) {
-            pod.report(c, kind(), "runs under " + c.launch().processManager().get() + ", a process manager; left to it");
+            pod.report(
+                    c, kind(), "runs under " + c.launch().processManager().get() + ", a process manager; left to it");
             return;
         }
         if (c.argv().isEmpty()) {
@@ -34,13 +42,20 @@ final class InitFix implements Fix {
             return;
         }
         if (c.script().isPresent()) {
-            pod.report(c, kind(), "no init: " + c.script().get() + " may be a script without exec; tini would cut the drain");
+            pod.report(
+                    c,
+                    kind(),
+                    "no init: " + c.script().get() + " may be a script without exec; tini would cut the drain");
             return;
         }
         if (!c.serverIsDirect()) {
-            String between = c.shell().isPresent() ? "a shell" : String.join(", ", c.launch().wrappers());
-            pod.report(c, kind(), "no init: " + between + " would stay between tini and " + c.subject()
-                    + " and cut its drain");
+            String between = c.shell().isPresent()
+                    ? "a shell"
+                    : String.join(", ", c.launch().wrappers());
+            pod.report(
+                    c,
+                    kind(),
+                    "no init: " + between + " would stay between tini and " + c.subject() + " and cut its drain");
             return;
         }
         List<String> tini = pod.options.enabled(FixKind.PIDNS) && !pod.hostPid()

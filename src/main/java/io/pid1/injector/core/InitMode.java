@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** Which init goes in front of a fixed server ({@code pid1.io/init}). */
 public enum InitMode {
-    TINI, SHIM, NONE;
+    TINI,
+    SHIM,
+    NONE;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,7 +1,6 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -17,8 +16,7 @@ final class InjectedNames {
 
     private static final List<String> APP_LISTS = List.of("containers", "ephemeralContainers");
 
-    private InjectedNames() {
-    }
+    private InjectedNames() {}
 
     /** Why {@code pid1-init} and {@code pid1-bin} (tini, busybox) cannot be added; empty when they can. */
     static Optional<String> binaries(JsonNode spec) {
@@ -74,7 +72,8 @@ final class InjectedNames {
     /** Our sidecar carries its config first in its env, where {@link ShimFix#writeConfig} adds to it. */
     private static boolean isSidecar(JsonNode init) {
         JsonNode config = init.path("env").path(0);
-        return ShimFix.CONFIG_ENV.equals(config.path("name").asText(null)) && config.path("value").isTextual();
+        return ShimFix.CONFIG_ENV.equals(config.path("name").asText(null))
+                && config.path("value").isTextual();
     }
 
     private static String said(String what, String name) {

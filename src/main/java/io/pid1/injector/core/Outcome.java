@@ -2,7 +2,6 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +18,14 @@ import java.util.Optional;
  * @param containers one outcome per container of {@code spec.containers}, in order; empty when the pod was not
  *                   analysed (opted out, a Windows or mirror pod, too many containers)
  */
-public record Outcome(JsonNode fixed, ArrayNode patch, List<Finding> findings, Map<String, List<String>> applied,
-                      Map<String, String> servers, boolean reportOnly, List<ContainerOutcome> containers) {
+public record Outcome(
+        JsonNode fixed,
+        ArrayNode patch,
+        List<Finding> findings,
+        Map<String, List<String>> applied,
+        Map<String, String> servers,
+        boolean reportOnly,
+        List<ContainerOutcome> containers) {
 
     public boolean changed() {
         return !patch.isEmpty();
@@ -32,8 +37,11 @@ public record Outcome(JsonNode fixed, ArrayNode patch, List<Finding> findings, M
      * when no container was analysed.
      */
     public Optional<ContainerOutcome.Kind> podKind() {
-        for (ContainerOutcome.Kind kind : List.of(ContainerOutcome.Kind.NOT_UNDERSTOOD, ContainerOutcome.Kind.FIXED,
-                ContainerOutcome.Kind.FINE, ContainerOutcome.Kind.NOT_MASTER_WORKER)) {
+        for (ContainerOutcome.Kind kind : List.of(
+                ContainerOutcome.Kind.NOT_UNDERSTOOD,
+                ContainerOutcome.Kind.FIXED,
+                ContainerOutcome.Kind.FINE,
+                ContainerOutcome.Kind.NOT_MASTER_WORKER)) {
             if (containers.stream().anyMatch(c -> c.kind() == kind)) {
                 return Optional.of(kind);
             }

@@ -1,7 +1,6 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,16 +14,15 @@ import java.util.stream.Collectors;
  */
 final class OutcomeOfContainer {
 
-    private OutcomeOfContainer() {
-    }
+    private OutcomeOfContainer() {}
 
     /**
      * @param c        the container after the fixes
      * @param reported the first finding a fix only reported about it, if any
      * @param images   the pod's image facts (why an image was not read)
      */
-    static ContainerOutcome decide(PodDraft pod, ContainerDraft c, Optional<Finding> finding, ImageFacts images,
-                                   String image) {
+    static ContainerOutcome decide(
+            PodDraft pod, ContainerDraft c, Optional<Finding> finding, ImageFacts images, String image) {
         Optional<String> reported = finding.map(Finding::message);
         if (c.tooLong()) {
             return notUnderstood(c, "command over " + ContainerDraft.MAX_COMMAND_CHARS / 1024 + " KiB, not read");
@@ -38,16 +36,24 @@ final class OutcomeOfContainer {
             return ContainerOutcome.of(c.name, ContainerOutcome.Kind.FIXED, subject + ": " + fixes);
         }
         if (finding.flatMap(Finding::fix).filter(FixKind.SIDECARS::equals).isPresent()) {
-            return ContainerOutcome.of(c.name, ContainerOutcome.Kind.NOT_MASTER_WORKER, pod.knownSidecar(c.name).orElse(c.subject()) + ", a sidecar: " + reported.get());
+            return ContainerOutcome.of(
+                    c.name,
+                    ContainerOutcome.Kind.NOT_MASTER_WORKER,
+                    pod.knownSidecar(c.name).orElse(c.subject()) + ", a sidecar: " + reported.get());
         }
         if (c.argv().isEmpty() && c.server().isEmpty()) {
-            return notUnderstood(c, images.failure(image).map(why -> "image not readable: " + why)
-                    .orElse(images.offline() ? "image configuration not read (offline)"
-                            : "image configuration not read"));
+            return notUnderstood(
+                    c,
+                    images.failure(image)
+                            .map(why -> "image not readable: " + why)
+                            .orElse(
+                                    images.offline()
+                                            ? "image configuration not read (offline)"
+                                            : "image configuration not read"));
         }
         if (c.launch().processManager().isPresent()) {
-            return notUnderstood(c, "process manager " + c.launch().processManager().get()
-                    + "; what it runs is not read");
+            return notUnderstood(
+                    c, "process manager " + c.launch().processManager().get() + "; what it runs is not read");
         }
         if (c.unknownLauncher().isPresent()) {
             return notUnderstood(c, "unknown launcher " + c.unknownLauncher().get());
@@ -57,7 +63,9 @@ final class OutcomeOfContainer {
                     .orElseGet(() -> fine(pod, c));
         }
         if (c.launch().notMasterWorker().isPresent()) {
-            return ContainerOutcome.of(c.name, ContainerOutcome.Kind.NOT_MASTER_WORKER,
+            return ContainerOutcome.of(
+                    c.name,
+                    ContainerOutcome.Kind.NOT_MASTER_WORKER,
                     c.subject() + ": " + c.launch().notMasterWorker().get());
         }
         if (c.launch().init().isPresent() && c.launch().program().isEmpty()) {
@@ -69,7 +77,9 @@ final class OutcomeOfContainer {
         if (reported.isPresent()) {
             return notUnderstood(c, c.subject() + ": " + reported.get());
         }
-        return ContainerOutcome.of(c.name, ContainerOutcome.Kind.NOT_MASTER_WORKER,
+        return ContainerOutcome.of(
+                c.name,
+                ContainerOutcome.Kind.NOT_MASTER_WORKER,
                 c.subject() + ": no master-worker server of the catalog");
     }
 

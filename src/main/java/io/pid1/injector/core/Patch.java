@@ -3,7 +3,6 @@ package io.pid1.injector.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +16,7 @@ import java.util.Map;
  */
 final class Patch {
 
-    private Patch() {
-    }
+    private Patch() {}
 
     static ArrayNode diff(JsonNode from, JsonNode to) {
         ArrayNode ops = Json.NODES.arrayNode();
@@ -48,7 +46,9 @@ final class Patch {
         for (Iterator<String> names = from.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!to.has(name)) {
-                ops.addObject().put("op", "remove").put("path", child(path, name).toString());
+                ops.addObject()
+                        .put("op", "remove")
+                        .put("path", child(path, name).toString());
                 path.setLength(parent);
             }
         }
@@ -75,12 +75,18 @@ final class Patch {
             }
         } else if (added > 0 && startsWith(to, 0, from)) {
             for (int i = from.size(); i < to.size(); i++) {
-                ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
+                ops.addObject()
+                        .put("op", "add")
+                        .put("path", index(path, i).toString())
+                        .set("value", to.get(i));
                 path.setLength(parent);
             }
         } else if (added > 0 && startsWith(to, added, from)) {
             for (int i = 0; i < added; i++) {
-                ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
+                ops.addObject()
+                        .put("op", "add")
+                        .put("path", index(path, i).toString())
+                        .set("value", to.get(i));
                 path.setLength(parent);
             }
         } else if (!byName(path, from, to, ops)) {
@@ -119,7 +125,10 @@ final class Patch {
         for (int i = 0; i < to.size(); i++) {
             Integer old = before.get(to.get(i).path("name").asText());
             if (old == null) {
-                ops.addObject().put("op", "add").put("path", index(path, i).toString()).set("value", to.get(i));
+                ops.addObject()
+                        .put("op", "add")
+                        .put("path", index(path, i).toString())
+                        .set("value", to.get(i));
             } else {
                 diff(index(path, i), from.get(old), to.get(i), ops);
             }

@@ -3,7 +3,6 @@ package io.pid1.injector.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -32,6 +31,7 @@ final class PodDraft {
     final EngineSettings settings;
     /** What earlier admissions fixed: a container it names is left alone. */
     final Status status;
+
     private final List<Finding> findings = new ArrayList<>();
     /** What this admission changed, by container name ({@link Status#POD} for the pod), in the order done. */
     private final Map<String, Set<FixKind>> applied = new LinkedHashMap<>();
@@ -43,9 +43,11 @@ final class PodDraft {
     final Optional<String> shimTaken;
     /** Containers handed to {@code pid1-shim} by this admission, written into its config at the end. */
     final List<ObjectNode> shimEntries = new ArrayList<>();
+
     private final Supplier<String> shimTokens;
     /** The binaries this admission's {@code pid1-init} copies, by file name. */
     private final SortedSet<String> copied = new TreeSet<>();
+
     private ObjectNode initContainer;
 
     /** A container runs a known server: this admission recognised it, or an earlier one fixed it. */
@@ -74,7 +76,8 @@ final class PodDraft {
 
     /** A change to a container that no {@link ContainerDraft} stands for (one moved by a pod step). */
     void appliedTo(String container, FixKind fix, String message) {
-        applied.computeIfAbsent(container, name -> EnumSet.noneOf(FixKind.class)).add(fix);
+        applied.computeIfAbsent(container, name -> EnumSet.noneOf(FixKind.class))
+                .add(fix);
         findings.add(Finding.applied(container, fix, message));
     }
 
@@ -97,7 +100,8 @@ final class PodDraft {
     }
 
     void appliedPod(FixKind fix, String message) {
-        applied.computeIfAbsent(Status.POD, name -> EnumSet.noneOf(FixKind.class)).add(fix);
+        applied.computeIfAbsent(Status.POD, name -> EnumSet.noneOf(FixKind.class))
+                .add(fix);
         findings.add(new Finding(Optional.empty(), Optional.of(fix), true, message));
     }
 
@@ -119,8 +123,13 @@ final class PodDraft {
     /** The fixes applied, by container name, as {@code pid1.io/status} names them ({@link FixKind#switchedBy()}). */
     Map<String, List<String>> applied() {
         Map<String, List<String>> ids = new LinkedHashMap<>();
-        applied.forEach((name, fixes) -> ids.put(name,
-                fixes.stream().map(FixKind::switchedBy).distinct().map(FixKind::id).toList()));
+        applied.forEach((name, fixes) -> ids.put(
+                name,
+                fixes.stream()
+                        .map(FixKind::switchedBy)
+                        .distinct()
+                        .map(FixKind::id)
+                        .toList()));
         return ids;
     }
 
@@ -199,7 +208,11 @@ final class PodDraft {
                 return;
             }
         }
-        mounts.addObject().put("name", VOLUME).put("mountPath", path).put("subPath", file).put("readOnly", true);
+        mounts.addObject()
+                .put("name", VOLUME)
+                .put("mountPath", path)
+                .put("subPath", file)
+                .put("readOnly", true);
     }
 
     /**

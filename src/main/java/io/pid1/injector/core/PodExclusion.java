@@ -1,7 +1,6 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Locale;
 import java.util.Optional;
 
@@ -18,20 +17,23 @@ final class PodExclusion {
     static final String OS_LABEL = "kubernetes.io/os";
     static final int MAX_CONTAINERS = 100;
 
-    private PodExclusion() {
-    }
+    private PodExclusion() {}
 
     /** The finding that says why {@code pod} is left alone; empty when the engine may fix it. */
     static Optional<Finding> of(JsonNode pod) {
         if (pod.path("metadata").path("annotations").has(MIRROR)) {
-            return Optional.of(Finding.pod("mirror pod of a static pod (" + MIRROR
-                    + "): the kubelet owns it; left as is"));
+            return Optional.of(
+                    Finding.pod("mirror pod of a static pod (" + MIRROR + "): the kubelet owns it; left as is"));
         }
         JsonNode spec = pod.path("spec");
-        int containers = spec.path("containers").size() + spec.path("initContainers").size();
+        int containers =
+                spec.path("containers").size() + spec.path("initContainers").size();
         if (containers > MAX_CONTAINERS) {
-            return Optional.of(Finding.pod(String.format(Locale.ROOT,
-                    "%,d containers, over the %d this webhook analyses; left unchanged", containers, MAX_CONTAINERS)));
+            return Optional.of(Finding.pod(String.format(
+                    Locale.ROOT,
+                    "%,d containers, over the %d this webhook analyses; left unchanged",
+                    containers,
+                    MAX_CONTAINERS)));
         }
         if (spec.path("os").path("name").asText("").equalsIgnoreCase("windows")) {
             return Optional.of(windows("spec.os.name"));

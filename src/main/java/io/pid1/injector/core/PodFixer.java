@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Catalog;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +36,16 @@ public class PodFixer {
         this.catalog = catalog;
         this.settings = settings;
         this.shimTokens = shimTokens;
-        this.fixes = List.of(new ExecFix(), new InitFix(), new ShimFix(), new SignalFix(), new ProbesFix(),
-                new PreStopFix(), new DigestPin(), new PidNsFix(), new SidecarsFix(catalog));
+        this.fixes = List.of(
+                new ExecFix(),
+                new InitFix(),
+                new ShimFix(),
+                new SignalFix(),
+                new ProbesFix(),
+                new PreStopFix(),
+                new DigestPin(),
+                new PidNsFix(),
+                new SidecarsFix(catalog));
     }
 
     /** One outcome per container, in order: a container fixed earlier, or one this admission analysed. */
@@ -49,9 +56,12 @@ public class PodFixer {
                 outcomes.add(earlier);
             } else if (entry instanceof ContainerDraft c) {
                 Optional<Finding> reported = draft.findings().stream()
-                        .filter(f -> !f.applied() && f.fix().isPresent() && f.container().equals(Optional.of(c.name)))
+                        .filter(f -> !f.applied()
+                                && f.fix().isPresent()
+                                && f.container().equals(Optional.of(c.name)))
                         .findFirst();
-                outcomes.add(OutcomeOfContainer.decide(draft, c, reported, images, c.node.path("image").asText("")));
+                outcomes.add(OutcomeOfContainer.decide(
+                        draft, c, reported, images, c.node.path("image").asText("")));
             }
         }
         return outcomes;
@@ -81,16 +91,19 @@ public class PodFixer {
                 continue;
             }
             if (status.covers(container.path("name").asText())) {
-                analysed.add(OutcomeOfContainer.fixedEarlier(container.path("name").asText()));
+                analysed.add(
+                        OutcomeOfContainer.fixedEarlier(container.path("name").asText()));
                 continue;
             }
             String image = container.path("image").asText("");
             ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
             analysed.add(c);
-            images.failure(image).ifPresent(reason -> draft.reportContainer(c, "image " + image + " unreadable: " + reason));
+            images.failure(image)
+                    .ifPresent(reason -> draft.reportContainer(c, "image " + image + " unreadable: " + reason));
             if (c.tooLong()) {
-                draft.reportContainer(c, "command is over " + ContainerDraft.MAX_COMMAND_CHARS / 1024
-                        + " KiB; not read, left as it is");
+                draft.reportContainer(
+                        c,
+                        "command is over " + ContainerDraft.MAX_COMMAND_CHARS / 1024 + " KiB; not read, left as it is");
             }
             if (!c.inScope()) {
                 continue;
@@ -107,7 +120,8 @@ public class PodFixer {
         }
         if (!servers.isEmpty()) {
             draft.binariesTaken.ifPresent(taken -> draft.reportPod(FixKind.INIT, taken));
-            draft.shimTaken.filter(taken -> options.init() == InitMode.SHIM)
+            draft.shimTaken
+                    .filter(taken -> options.init() == InitMode.SHIM)
                     .ifPresent(taken -> draft.reportPod(FixKind.SHIM, taken));
         }
         for (Fix fix : fixes) {

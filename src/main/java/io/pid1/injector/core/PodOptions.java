@@ -1,7 +1,6 @@
 package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,13 +28,18 @@ public final class PodOptions {
     public static final String STATUS = PREFIX + "status";
 
     /** What a pod asks of the webhook as a whole. */
-    public enum Inject { ENABLED, AUDIT, DISABLED }
+    public enum Inject {
+        ENABLED,
+        AUDIT,
+        DISABLED
+    }
 
     private static final int MAX_SECONDS = 3600;
     /** Longer paths are no health path anyone writes; the probe and the warnings stay small. */
     static final int MAX_PATH = 256;
     /** How much of a bad value a finding repeats. */
     private static final int MAX_SHOWN = 32;
+
     private static final Pattern HTTP_PATH = Pattern.compile("/[\\x21-\\x7E]{0," + (MAX_PATH - 1) + "}");
 
     private final JsonNode annotations;
@@ -50,7 +54,8 @@ public final class PodOptions {
         this.inject = parseInject();
         this.init = parse(INIT, settings.init(), v -> InitMode.byId(v), "is not one of tini, shim, none");
         this.fixes = parseFixes(settings.fixes());
-        this.drainSeconds = seconds(DRAIN_SECONDS, String.valueOf(settings.drainSeconds())).orElse(settings.drainSeconds());
+        this.drainSeconds =
+                seconds(DRAIN_SECONDS, String.valueOf(settings.drainSeconds())).orElse(settings.drainSeconds());
     }
 
     public Inject inject() {
@@ -75,8 +80,8 @@ public final class PodOptions {
             if (HTTP_PATH.matcher(p).matches()) {
                 return true;
             }
-            findings.add(Finding.pod("annotation " + HEALTH_PATH + "=" + shown(p)
-                    + " is not an HTTP path; no probe added"));
+            findings.add(
+                    Finding.pod("annotation " + HEALTH_PATH + "=" + shown(p) + " is not an HTTP path; no probe added"));
             return false;
         });
     }
@@ -88,14 +93,16 @@ public final class PodOptions {
                     || p.matches("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?") && p.matches(".*[a-z].*")) {
                 return true;
             }
-            findings.add(Finding.pod("annotation " + HEALTH_PORT + "=" + shown(p)
-                    + " is not a port; using the server's"));
+            findings.add(
+                    Finding.pod("annotation " + HEALTH_PORT + "=" + shown(p) + " is not a port; using the server's"));
             return false;
         });
     }
 
     public OptionalInt gracefulSeconds(String container) {
-        String key = annotations.has(GRACEFUL_SECONDS + "." + container) ? GRACEFUL_SECONDS + "." + container : GRACEFUL_SECONDS;
+        String key = annotations.has(GRACEFUL_SECONDS + "." + container)
+                ? GRACEFUL_SECONDS + "." + container
+                : GRACEFUL_SECONDS;
         return seconds(key, "the server's timeout").map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
@@ -142,8 +149,8 @@ public final class PodOptions {
             if (fix.isPresent()) {
                 chosen.add(fix.get());
             } else {
-                findings.add(Finding.pod("annotation " + FIXES + " names unknown fix " + shown(id.trim())
-                        + "; ignored"));
+                findings.add(
+                        Finding.pod("annotation " + FIXES + " names unknown fix " + shown(id.trim()) + "; ignored"));
             }
         }
         return chosen;
@@ -189,7 +196,9 @@ public final class PodOptions {
                 out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
             }
         }
-        return out.length() > MAX_SHOWN ? out.append("…\"").toString() : out.append('"').toString();
+        return out.length() > MAX_SHOWN
+                ? out.append("…\"").toString()
+                : out.append('"').toString();
     }
 
     private String text(String key) {

@@ -2,7 +2,6 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pid1.injector.catalog.Server;
-
 import java.util.OptionalInt;
 
 /**
@@ -28,23 +27,32 @@ final class PreStopFix implements Fix {
         int drain = existingDrain(pod, c);
         if (!c.node.path("lifecycle").has("preStop") && listens(c) && pod.options.drainSeconds() > 0) {
             drain = pod.options.drainSeconds();
-            Json.object(Json.object(c.node, "lifecycle"), "preStop").putObject("sleep").put("seconds", drain);
-            pod.applied(c, kind(), "preStop sleeps " + drain + "s so endpoints drain before " + server.name() + " stops");
+            Json.object(Json.object(c.node, "lifecycle"), "preStop")
+                    .putObject("sleep")
+                    .put("seconds", drain);
+            pod.applied(
+                    c, kind(), "preStop sleeps " + drain + "s so endpoints drain before " + server.name() + " stops");
         }
         OptionalInt graceful = pod.options.gracefulSeconds(c.name);
         if (graceful.isEmpty()) {
             graceful = c.launch().gracefulTimeout();
         }
         if (graceful.isEmpty()) {
-            pod.report(c, kind(), server.name() + " has no graceful timeout; set " + PodOptions.GRACEFUL_SECONDS
-                    + " to size the grace period");
+            pod.report(
+                    c,
+                    kind(),
+                    server.name() + " has no graceful timeout; set " + PodOptions.GRACEFUL_SECONDS
+                            + " to size the grace period");
         }
         int needed = drain + graceful.orElse(0) + MARGIN_SECONDS;
         long current = pod.graceSeconds();
         if (current < needed) {
             pod.setGraceSeconds(needed);
-            pod.applied(c, kind(), "terminationGracePeriodSeconds raised from " + current + " to " + needed + " (drain "
-                    + drain + "s + graceful " + graceful.orElse(0) + "s + " + MARGIN_SECONDS + "s)");
+            pod.applied(
+                    c,
+                    kind(),
+                    "terminationGracePeriodSeconds raised from " + current + " to " + needed + " (drain " + drain
+                            + "s + graceful " + graceful.orElse(0) + "s + " + MARGIN_SECONDS + "s)");
         }
     }
 

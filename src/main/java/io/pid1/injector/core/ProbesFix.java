@@ -2,7 +2,6 @@ package io.pid1.injector.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +17,13 @@ final class ProbesFix implements Fix {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
     private static final Set<String> EVERY_ADDRESS = Set.of("0.0.0.0", "::", "[::]", "*", "");
-    private static final List<String> TIMING = List.of("initialDelaySeconds", "periodSeconds", "timeoutSeconds",
-            "failureThreshold", "successThreshold", "terminationGracePeriodSeconds");
+    private static final List<String> TIMING = List.of(
+            "initialDelaySeconds",
+            "periodSeconds",
+            "timeoutSeconds",
+            "failureThreshold",
+            "successThreshold",
+            "terminationGracePeriodSeconds");
     /** Inits that start the server as their own child (s6-overlay's {@code /init} does not). */
     private static final Set<String> DIRECT_INITS = Set.of("tini", "dumb-init", "catatonit");
 
@@ -44,11 +48,18 @@ final class ProbesFix implements Fix {
         if (path.isPresent() && (c.supervised() || !loopback || annotatedPort.isPresent())) {
             healthPathProbes(pod, c, path.get(), annotatedPort, tcpLiveness);
         } else if (c.supervised()) {
-            pod.report(c, kind(), c.launch().http() ? "no health path known; set " + PodOptions.HEALTH_PATH
-                    + " for an HTTP readiness probe" : c.subject() + " serves no HTTP; no readiness probe added");
+            pod.report(
+                    c,
+                    kind(),
+                    c.launch().http()
+                            ? "no health path known; set " + PodOptions.HEALTH_PATH + " for an HTTP readiness probe"
+                            : c.subject() + " serves no HTTP; no readiness probe added");
         } else if (pod.binariesTaken.isPresent()) {
-            pod.report(c, kind(), "no health path known, and the pod's own " + PodDraft.INIT_CONTAINER + " or "
-                    + PodDraft.VOLUME + " keeps out pid1-probe; set " + PodOptions.HEALTH_PATH + " for HTTP probes");
+            pod.report(
+                    c,
+                    kind(),
+                    "no health path known, and the pod's own " + PodDraft.INIT_CONTAINER + " or " + PodDraft.VOLUME
+                            + " keeps out pid1-probe; set " + PodOptions.HEALTH_PATH + " for HTTP probes");
         } else if (c.launch().http()) {
             genericHttp(pod, c, annotatedPort, tcpLiveness);
         } else {
@@ -57,11 +68,15 @@ final class ProbesFix implements Fix {
     }
 
     /** {@code httpGet} probes on the author's health path (HTTPS when the server serves TLS). */
-    private void healthPathProbes(PodDraft pod, ContainerDraft c, String path, Optional<String> annotatedPort,
-                                  boolean tcpLiveness) {
-        if (annotatedPort.isEmpty() && c.launch().bindHost().filter(LOOPBACK::contains).isPresent()) {
-            pod.report(c, kind(), c.subject() + " listens on " + c.launch().bindHost().get()
-                    + ", which kubelet probes cannot reach; no probe added");
+    private void healthPathProbes(
+            PodDraft pod, ContainerDraft c, String path, Optional<String> annotatedPort, boolean tcpLiveness) {
+        if (annotatedPort.isEmpty()
+                && c.launch().bindHost().filter(LOOPBACK::contains).isPresent()) {
+            pod.report(
+                    c,
+                    kind(),
+                    c.subject() + " listens on " + c.launch().bindHost().get()
+                            + ", which kubelet probes cannot reach; no probe added");
             return;
         }
         Optional<JsonNode> port = annotatedPort.map(ProbesFix::portNode).or(() -> serverPort(c, true));
@@ -88,9 +103,12 @@ final class ProbesFix implements Fix {
             c.node.set("startupProbe", startupOnPath(path, port.get(), scheme, authorsReadiness));
             startup = true;
         }
-        pod.applied(c, kind(), (tcpLiveness ? "tcpSocket liveness replaced: " : "")
-                + (c.supervised() ? scheme + " readiness probe" : scheme + " probes") + " on port "
-                + port.get().asText() + " " + path + (startup ? ", startup probe first" : ""));
+        pod.applied(
+                c,
+                kind(),
+                (tcpLiveness ? "tcpSocket liveness replaced: " : "")
+                        + (c.supervised() ? scheme + " readiness probe" : scheme + " probes") + " on port "
+                        + port.get().asText() + " " + path + (startup ? ", startup probe first" : ""));
     }
 
     /**
@@ -108,22 +126,31 @@ final class ProbesFix implements Fix {
     /** {@code pid1-probe http PORT}: any HTTP status line from the server's own port means a worker answered. */
     private void genericHttp(PodDraft pod, ContainerDraft c, Optional<String> annotatedPort, boolean tcpLiveness) {
         if (c.launch().tls()) {
-            pod.report(c, kind(), c.subject() + " serves TLS (pid1-probe speaks HTTP only); set "
-                    + PodOptions.HEALTH_PATH + " for HTTPS probes");
+            pod.report(
+                    c,
+                    kind(),
+                    c.subject() + " serves TLS (pid1-probe speaks HTTP only); set " + PodOptions.HEALTH_PATH
+                            + " for HTTPS probes");
             return;
         }
-        Optional<String> host = c.launch().bindHost()
-                .filter(h -> !LOOPBACK.contains(h) && !EVERY_ADDRESS.contains(h));
+        Optional<String> host = c.launch().bindHost().filter(h -> !LOOPBACK.contains(h) && !EVERY_ADDRESS.contains(h));
         if (host.isPresent()) {
-            pod.report(c, kind(), c.subject() + " listens on " + host.get() + ", not loopback; set "
-                    + PodOptions.HEALTH_PATH + " for HTTP probes");
+            pod.report(
+                    c,
+                    kind(),
+                    c.subject() + " listens on " + host.get() + ", not loopback; set " + PodOptions.HEALTH_PATH
+                            + " for HTTP probes");
             return;
         }
-        Optional<JsonNode> port = annotatedPort.map(p -> numbered(c, portNode(p))).or(() -> serverPort(c, false))
+        Optional<JsonNode> port = annotatedPort
+                .map(p -> numbered(c, portNode(p)))
+                .or(() -> serverPort(c, false))
                 .filter(JsonNode::canConvertToInt);
         if (port.isEmpty()) {
-            pod.report(c, kind(), "no port number in flags or containerPort; set " + PodOptions.HEALTH_PORT
-                    + " for pid1-probe");
+            pod.report(
+                    c,
+                    kind(),
+                    "no port number in flags or containerPort; set " + PodOptions.HEALTH_PORT + " for pid1-probe");
             return;
         }
         int number = port.get().asInt();
@@ -140,22 +167,31 @@ final class ProbesFix implements Fix {
             added.add("readiness");
         }
         addStartup(c, added, GenericCheck.http(number, GenericCheck.startup(null)));
-        pod.applied(c, kind(), said("pid1-probe http " + number, added, tcpLiveness)
-                + (tcpLiveness ? "" : ": any HTTP answer counts"));
+        pod.applied(
+                c,
+                kind(),
+                said("pid1-probe http " + number, added, tcpLiveness)
+                        + (tcpLiveness ? "" : ": any HTTP answer counts"));
     }
 
     /** {@code pid1-probe workers}: the master and its worker processes, for servers with no HTTP port. */
     private void genericWorkers(PodDraft pod, ContainerDraft c, boolean tcpLiveness) {
         if (pod.hostPid() || pod.sharesProcessNamespace()) {
-            pod.report(c, kind(), "shared PID namespace: pid1-probe cannot find " + c.subject() + "'s master; "
-                    + PodOptions.INIT + ": " + InitMode.SHIM.id() + " can");
+            pod.report(
+                    c,
+                    kind(),
+                    "shared PID namespace: pid1-probe cannot find " + c.subject() + "'s master; " + PodOptions.INIT
+                            + ": " + InitMode.SHIM.id() + " can");
             return;
         }
         boolean underInit = c.applied.contains(FixKind.INIT)
                 || c.launch().init().filter(DIRECT_INITS::contains).isPresent();
         if (!c.serverIsDirect() || c.script().isPresent() || c.launch().init().isPresent() && !underInit) {
-            pod.report(c, kind(), "pid1-probe cannot find " + c.subject() + "'s master (not PID 1 or its init's child);"
-                    + " no probe added");
+            pod.report(
+                    c,
+                    kind(),
+                    "pid1-probe cannot find " + c.subject() + "'s master (not PID 1 or its init's child);"
+                            + " no probe added");
             return;
         }
         int min = c.launch().childWorkers() ? Math.max(1, c.launch().workers().orElse(1)) : 0;
@@ -168,8 +204,11 @@ final class ProbesFix implements Fix {
         c.node.set("livenessProbe", GenericCheck.exec(timing, argv));
         List<String> added = new ArrayList<>(List.of("liveness"));
         addStartup(c, added, argv);
-        pod.applied(c, kind(), said("pid1-probe workers --min " + min, added, tcpLiveness)
-                + (tcpLiveness ? "" : ": master and workers alive"));
+        pod.applied(
+                c,
+                kind(),
+                said("pid1-probe workers --min " + min, added, tcpLiveness)
+                        + (tcpLiveness ? "" : ": master and workers alive"));
     }
 
     /** "X as liveness, readiness, startup", or "X replaces tcpSocket liveness (timing kept); also …". */
@@ -232,8 +271,8 @@ final class ProbesFix implements Fix {
                 : Json.NODES.textNode(port);
     }
 
-    private static ObjectNode probe(String path, JsonNode port, String scheme, int periodSeconds,
-                                    int failureThreshold) {
+    private static ObjectNode probe(
+            String path, JsonNode port, String scheme, int periodSeconds, int failureThreshold) {
         ObjectNode probe = Json.NODES.objectNode();
         ObjectNode get = probe.putObject("httpGet");
         get.put("path", path);

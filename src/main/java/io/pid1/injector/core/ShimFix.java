@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Launch;
 import io.pid1.injector.catalog.Server;
-
 import java.io.IOException;
 import java.util.Optional;
 
@@ -35,7 +34,9 @@ final class ShimFix implements Fix {
 
     @Override
     public void apply(PodDraft pod, ContainerDraft c) {
-        if (pod.options.init() != InitMode.SHIM || pod.shimTaken.isPresent() || c.launch().init().isPresent()) {
+        if (pod.options.init() != InitMode.SHIM
+                || pod.shimTaken.isPresent()
+                || c.launch().init().isPresent()) {
             return;
         }
         if (c.server().isEmpty()) {
@@ -49,8 +50,11 @@ final class ShimFix implements Fix {
         Server server = c.server().get();
         AppUser user = AppUser.of(pod, c);
         if (user.root()) {
-            pod.report(c, kind(), "no pid1-shim: " + server.name() + " runs as root, and the shim never does; "
-                    + "set a non-root runAsUser");
+            pod.report(
+                    c,
+                    kind(),
+                    "no pid1-shim: " + server.name() + " runs as root, and the shim never does; "
+                            + "set a non-root runAsUser");
             return;
         }
         Optional<ObjectNode> configEnv = configEnv(shimContainer(pod, user));
@@ -66,16 +70,23 @@ final class ShimFix implements Fix {
             c.node.set("livenessProbe", liveness);
         }
         if (!c.node.path("lifecycle").has("preStop")) {
-            ObjectNode get = Json.object(Json.object(c.node, "lifecycle"), "preStop").putObject("httpGet");
+            ObjectNode get =
+                    Json.object(Json.object(c.node, "lifecycle"), "preStop").putObject("httpGet");
             get.put("path", "/drain/" + c.name).put("port", PORT);
             get.putArray("httpHeaders").addObject().put("name", "Authorization").put("value", "Bearer " + token);
         }
         c.superviseWithShim();
-        pod.applied(c, kind(), server.name() + " is supervised by pid1-shim: worker-aware liveness; its drain ends in "
-                + gracefulSignal(c.launch(), server));
+        pod.applied(
+                c,
+                kind(),
+                server.name() + " is supervised by pid1-shim: worker-aware liveness; its drain ends in "
+                        + gracefulSignal(c.launch(), server));
         if (user.uid().isEmpty()) {
-            pod.report(c, kind(), "UID unknown: pid1-shim may not be allowed to signal " + server.name()
-                    + "; set the container's runAsUser");
+            pod.report(
+                    c,
+                    kind(),
+                    "UID unknown: pid1-shim may not be allowed to signal " + server.name()
+                            + "; set the container's runAsUser");
         }
     }
 
@@ -90,8 +101,11 @@ final class ShimFix implements Fix {
             entry.put("httpPort", launch.port().getAsInt());
         }
         entry.put("gracefulSignal", gracefulSignal(launch, server));
-        entry.put("gracefulSeconds", pod.options.gracefulSeconds(c.name)
-                .orElse(launch.gracefulTimeout().orElse(DEFAULT_GRACEFUL_SECONDS)));
+        entry.put(
+                "gracefulSeconds",
+                pod.options
+                        .gracefulSeconds(c.name)
+                        .orElse(launch.gracefulTimeout().orElse(DEFAULT_GRACEFUL_SECONDS)));
         entry.put("drainSeconds", pod.options.drainSeconds());
         return entry;
     }
@@ -137,7 +151,10 @@ final class ShimFix implements Fix {
         resources.putObject("requests").put("cpu", "10m").put("memory", "48Mi");
         resources.putObject("limits").put("cpu", "200m").put("memory", "96Mi");
         shim.set("securityContext", hardened(user));
-        shim.putObject("readinessProbe").putObject("httpGet").put("path", "/healthz").put("port", PORT);
+        shim.putObject("readinessProbe")
+                .putObject("httpGet")
+                .put("path", "/healthz")
+                .put("port", PORT);
         ObjectNode startup = shim.putObject("startupProbe");
         startup.putObject("httpGet").put("path", "/healthz").put("port", PORT);
         startup.put("periodSeconds", 1).put("failureThreshold", 30);

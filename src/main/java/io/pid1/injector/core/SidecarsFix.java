@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Catalog;
 import io.pid1.injector.catalog.Sidecar;
 import io.pid1.injector.catalog.SidecarRole;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,10 @@ final class SidecarsFix implements Fix {
             if (sidecar.role() == SidecarRole.MESH) {
                 pod.reportContainer(name, kind(), "left to " + sidecar.mesh() + ": set " + sidecar.nativeSwitch());
             } else if (!pod.settings.nativeSidecars()) {
-                pod.reportContainer(name, kind(), sidecar.name() + " stays a container: PID1_NATIVE_SIDECARS=false"
-                        + " (a cluster before 1.29)");
+                pod.reportContainer(
+                        name,
+                        kind(),
+                        sidecar.name() + " stays a container: PID1_NATIVE_SIDECARS=false" + " (a cluster before 1.29)");
             } else if (container.has(RESTART_POLICY)) {
                 pod.reportContainer(name, kind(), sidecar.name() + " has a restartPolicy of its own; left as is");
             } else {
@@ -67,7 +68,8 @@ final class SidecarsFix implements Fix {
     private List<Map.Entry<ObjectNode, Sidecar>> known(PodDraft pod, ArrayNode containers) {
         List<Map.Entry<ObjectNode, Sidecar>> known = new ArrayList<>();
         for (JsonNode node : containers) {
-            if (node instanceof ObjectNode container && !pod.status.covers(container.path("name").asText())) {
+            if (node instanceof ObjectNode container
+                    && !pod.status.covers(container.path("name").asText())) {
                 List<String> command = Json.strings(container.get("command")).orElse(List.of());
                 catalog.sidecar(container.path("image").asText(""), command)
                         .ifPresent(sidecar -> known.add(Map.entry(container, sidecar)));
@@ -92,7 +94,8 @@ final class SidecarsFix implements Fix {
                 continue;
             }
             ownRunToCompletion++;
-            List<String> argv = new ArrayList<>(Json.strings(init.get("command")).orElse(List.of()));
+            List<String> argv =
+                    new ArrayList<>(Json.strings(init.get("command")).orElse(List.of()));
             argv.addAll(Json.strings(init.get("args")).orElse(List.of()));
             if (needing.isEmpty() && sidecar.neededBy(argv)) {
                 needing = Optional.of(i);
@@ -112,9 +115,14 @@ final class SidecarsFix implements Fix {
             pod.appliedTo(name, kind(), said + ", started before init container \"" + before + "\", which needs it");
         } else {
             inits.add(container);
-            pod.appliedTo(name, kind(), said + (ownRunToCompletion == 0
-                    ? ": it starts before the app and stops after it"
-                    : ", after the init containers" + (sidecar.neededBy().isEmpty() ? "" : ": none needs it")));
+            pod.appliedTo(
+                    name,
+                    kind(),
+                    said
+                            + (ownRunToCompletion == 0
+                                    ? ": it starts before the app and stops after it"
+                                    : ", after the init containers"
+                                            + (sidecar.neededBy().isEmpty() ? "" : ": none needs it")));
         }
     }
 }

@@ -3,7 +3,6 @@ package io.pid1.injector.core;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.EnvOption;
 import io.pid1.injector.catalog.Server;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +25,10 @@ final class SignalFix implements Fix {
             return;
         }
         Server server = c.server().get();
-        if (c.image.flatMap(ImageConfig::stopSignal).filter(s -> sameSignal(s, server.gracefulSignal())).isPresent()) {
+        if (c.image
+                .flatMap(ImageConfig::stopSignal)
+                .filter(s -> sameSignal(s, server.gracefulSignal()))
+                .isPresent()) {
             return;
         }
         if (!server.termGracefulFlags().isEmpty()) {
@@ -39,26 +41,38 @@ final class SignalFix implements Fix {
             Optional<EnvOption> env = EnvOption.of(server, flag, c.env);
             if (env.isPresent()) {
                 c.setEnv(env.get().name(), env.get().value());
-                pod.applied(c, kind(), server.name() + " does not stop gracefully on SIGTERM; " + flag
-                        + " given as env " + env.get().name());
+                pod.applied(
+                        c,
+                        kind(),
+                        server.name() + " does not stop gracefully on SIGTERM; " + flag + " given as env "
+                                + env.get().name());
                 return;
             }
         }
         if (c.node.path("lifecycle").has("preStop")) {
-            pod.report(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
-                    + ", not SIGTERM; the existing preStop hook should send it");
+            pod.report(
+                    c,
+                    kind(),
+                    server.name() + " stops gracefully on " + server.gracefulSignal()
+                            + ", not SIGTERM; the existing preStop hook should send it");
             return;
         }
         if (c.argv().isEmpty() || !c.serverIsDirect() || c.script().isPresent() || pod.binariesTaken.isPresent()) {
-            pod.report(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
-                    + ", not SIGTERM; no safe way to send it here");
+            pod.report(
+                    c,
+                    kind(),
+                    server.name() + " stops gracefully on " + server.gracefulSignal()
+                            + ", not SIGTERM; no safe way to send it here");
             return;
         }
         pod.mountBinary(c, PodDraft.PROBE);
         ObjectNode preStop = Json.object(Json.object(c.node, "lifecycle"), "preStop");
         preStop.putObject("exec").set("command", Json.array(stop(pod.options.drainSeconds(), server.gracefulSignal())));
-        pod.applied(c, kind(), server.name() + " stops gracefully on " + server.gracefulSignal()
-                + "; preStop sends it after a " + pod.options.drainSeconds() + "s drain");
+        pod.applied(
+                c,
+                kind(),
+                server.name() + " stops gracefully on " + server.gracefulSignal() + "; preStop sends it after a "
+                        + pod.options.drainSeconds() + "s drain");
     }
 
     /**
@@ -67,7 +81,9 @@ final class SignalFix implements Fix {
      */
     private static boolean termIsGraceful(ContainerDraft c) {
         Server server = c.server().orElseThrow();
-        if (!c.launch().termIsGraceful() || c.argsReachServer() || server.termGracefulFlags().isEmpty()
+        if (!c.launch().termIsGraceful()
+                || c.argsReachServer()
+                || server.termGracefulFlags().isEmpty()
                 || sameSignal(server.gracefulSignal(), "SIGTERM")) {
             return c.launch().termIsGraceful();
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -37,8 +36,10 @@ final class Status {
         if (text != null && text.isTextual()) {
             try {
                 JsonNode status = JSON.readTree(text.asText());
-                status.path("containers").fields().forEachRemaining(e -> fixed.put(e.getKey(),
-                        Json.strings(e.getValue()).orElse(List.of())));
+                status.path("containers")
+                        .fields()
+                        .forEachRemaining(e ->
+                                fixed.put(e.getKey(), Json.strings(e.getValue()).orElse(List.of())));
                 Json.strings(status.get("pod")).ifPresent(fixes -> fixed.put(POD, fixes));
             } catch (JsonProcessingException ignored) {
                 // a status not written by us names nothing: every container is analysed afresh

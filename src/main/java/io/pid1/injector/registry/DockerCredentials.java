@@ -2,7 +2,6 @@ package io.pid1.injector.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +25,7 @@ final class DockerCredentials {
     private final Optional<Path> file;
     private volatile Snapshot snapshot = new Snapshot(null, Map.of());
 
-    private record Snapshot(FileTime modified, Map<String, String> headers) {
-    }
+    private record Snapshot(FileTime modified, Map<String, String> headers) {}
 
     DockerCredentials(Optional<Path> file) {
         this.file = file;
@@ -64,9 +62,11 @@ final class DockerCredentials {
             return Map.of();
         }
         Map<String, String> headers = new HashMap<>();
-        auths.fields().forEachRemaining(entry -> userPass(entry.getValue()).ifPresent(pair -> headers.put(
-                host(entry.getKey()),
-                "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))));
+        auths.fields()
+                .forEachRemaining(entry -> userPass(entry.getValue())
+                        .ifPresent(pair -> headers.put(
+                                host(entry.getKey()),
+                                "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))));
         return Map.copyOf(headers);
     }
 
@@ -81,7 +81,9 @@ final class DockerCredentials {
             }
         }
         String user = entry.path("username").asText("");
-        return user.isEmpty() ? Optional.empty() : Optional.of(user + ":" + entry.path("password").asText(""));
+        return user.isEmpty()
+                ? Optional.empty()
+                : Optional.of(user + ":" + entry.path("password").asText(""));
     }
 
     /** {@code https://index.docker.io/v1/} and {@code docker.io} both mean Docker Hub's API host. */

@@ -34,13 +34,14 @@ record EgressPolicy(Set<String> insecure, Set<String> internalAllowed) {
      * @throws LookupFailure saying why the URL is refused, or that its host does not resolve
      */
     void check(URI uri) {
-        String host = Optional.ofNullable(uri.getHost()).map(h -> h.toLowerCase(Locale.ROOT))
+        String host = Optional.ofNullable(uri.getHost())
+                .map(h -> h.toLowerCase(Locale.ROOT))
                 .orElseThrow(() -> LookupFailure.image("refused a URL without host"));
         String authority = uri.getPort() < 0 ? host : host + ":" + uri.getPort();
         String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && insecure.contains(authority))) {
-            throw LookupFailure.image("refused " + scheme + "://" + authority
-                    + ": only HTTPS, or plain HTTP to PID1_REGISTRY_INSECURE");
+            throw LookupFailure.image(
+                    "refused " + scheme + "://" + authority + ": only HTTPS, or plain HTTP to PID1_REGISTRY_INSECURE");
         }
         if (internalAllowed.contains(host) || internalAllowed.contains(authority)) {
             return;
@@ -64,7 +65,9 @@ record EgressPolicy(Set<String> insecure, Set<String> internalAllowed) {
 
     /** Whether two URLs share scheme, host and port: a credential issued for one may go to the other. */
     static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
-                && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getPort() == b.getPort();
     }
 }

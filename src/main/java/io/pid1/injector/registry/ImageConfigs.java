@@ -2,7 +2,6 @@ package io.pid1.injector.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pid1.injector.core.ImageConfig;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,7 @@ import java.util.Optional;
 /** Reads the {@code config} object of an image's config blob (OCI and Docker share it). */
 final class ImageConfigs {
 
-    private ImageConfigs() {
-    }
+    private ImageConfigs() {}
 
     static ImageConfig read(byte[] blob) {
         JsonNode config = Manifests.parse(blob, "image config").path("config");

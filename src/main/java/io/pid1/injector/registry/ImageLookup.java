@@ -3,7 +3,6 @@ package io.pid1.injector.registry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pid1.injector.core.ImageConfig;
-
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,22 +30,21 @@ final class ImageLookup {
      * {@link LookupFailure}s.
      */
     CompletableFuture<ImageConfig> fetch(ImageReference image, String architecture, Deadline deadline) {
-        return manifest(image, image.manifestReference(), deadline).thenCompose(top ->
-                (top.manifest().index()
-                        ? manifest(image, Manifests.platform(top.manifest(), architecture), deadline)
-                        : CompletableFuture.completedFuture(top))
-                .thenCompose(platform -> {
-                    if (platform.manifest().index()) {
-                        throw LookupFailure.image("unsupported nested index");
-                    }
-                    return config(image, Manifests.configDigest(platform.manifest()), deadline);
-                })
-                .thenApply(config -> config.resolvedTo(top.digest())));
+        return manifest(image, image.manifestReference(), deadline)
+                .thenCompose(top -> (top.manifest().index()
+                                ? manifest(image, Manifests.platform(top.manifest(), architecture), deadline)
+                                : CompletableFuture.completedFuture(top))
+                        .thenCompose(platform -> {
+                            if (platform.manifest().index()) {
+                                throw LookupFailure.image("unsupported nested index");
+                            }
+                            return config(image, Manifests.configDigest(platform.manifest()), deadline);
+                        })
+                        .thenApply(config -> config.resolvedTo(top.digest())));
     }
 
     /** A manifest and its content digest. */
-    private record Fetched(Manifests.Manifest manifest, String digest) {
-    }
+    private record Fetched(Manifests.Manifest manifest, String digest) {}
 
     private CompletableFuture<Fetched> manifest(ImageReference image, String reference, Deadline deadline) {
         return client.get(image, "manifests/" + reference, Manifests.ACCEPT, MANIFEST_LIMIT, deadline)
@@ -55,8 +53,7 @@ final class ImageLookup {
                     if (digest) {
                         Manifests.verify(fetched.body(), reference);
                     }
-                    return new Fetched(Manifests.read(fetched),
-                            digest ? reference : Manifests.sha256(fetched.body()));
+                    return new Fetched(Manifests.read(fetched), digest ? reference : Manifests.sha256(fetched.body()));
                 });
     }
 

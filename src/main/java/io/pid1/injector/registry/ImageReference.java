@@ -93,7 +93,9 @@ public record ImageReference(String registry, String repository, Optional<String
     }
 
     private static boolean isDomain(String first) {
-        boolean looksLikeHost = first.contains(".") || first.contains(":") || first.equals("localhost")
+        boolean looksLikeHost = first.contains(".")
+                || first.contains(":")
+                || first.equals("localhost")
                 || !first.equals(first.toLowerCase(Locale.ROOT));
         return looksLikeHost && DOMAIN.matcher(first).matches();
     }

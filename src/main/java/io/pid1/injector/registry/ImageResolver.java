@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.pid1.injector.core.ImageConfig;
 import io.pid1.injector.core.ImageFacts;
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,16 +34,15 @@ public final class ImageResolver {
     public static final Duration TAG_TTL = Duration.ofMinutes(5);
     /** How long a failure is remembered. */
     public static final Duration FAILURE_TTL = Duration.ofSeconds(30);
+
     private static final long MAX_ENTRIES = 10_000;
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private record Key(ImageReference reference, String architecture) {
-    }
+    private record Key(ImageReference reference, String architecture) {}
 
     /** A lookup's outcome, kept in the cache either way (a failure for a short while). */
-    private record Result(ImageConfig config, LookupFailure failure) {
-    }
+    private record Result(ImageConfig config, LookupFailure failure) {}
 
     private final RegistrySettings settings;
     private final ImageLookup lookup;
@@ -58,15 +56,20 @@ public final class ImageResolver {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newCachedThreadPool(ImageResolver::daemonThread))
                 .build();
-        RegistryClient client = new RegistryClient(http, new DockerCredentials(settings.authFile()),
+        RegistryClient client = new RegistryClient(
+                http,
+                new DockerCredentials(settings.authFile()),
                 new EgressPolicy(settings.insecureHosts(), settings.internalAllowed()));
         this.lookup = new ImageLookup(client, MAX_ENTRIES);
         this.results = Caffeine.newBuilder()
                 .maximumSize(MAX_ENTRIES)
-                .expireAfter(Expiry.<Key, Result>writing((key, result) -> result.failure() != null ? failureTtl
-                        : key.reference().pinned() ? FOREVER : tagTtl))
+                .expireAfter(Expiry.<Key, Result>writing((key, result) ->
+                        result.failure() != null ? failureTtl : key.reference().pinned() ? FOREVER : tagTtl))
                 .buildAsync();
-        this.failedRegistries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(failureTtl).build();
+        this.failedRegistries = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfterWrite(failureTtl)
+                .build();
     }
 
     /** The HttpClient's threads, which also resolve host names for the egress checks; they never hold the JVM. */
@@ -133,8 +136,11 @@ public final class ImageResolver {
     }
 
     /** The facts once every lookup is done or the deadline passed: those still running count as timed out. */
-    private ImageFacts facts(Map<String, Key> keys, Map<Key, CompletableFuture<Result>> pending,
-            Map<String, String> failures, Deadline deadline) {
+    private ImageFacts facts(
+            Map<String, Key> keys,
+            Map<Key, CompletableFuture<Result>> pending,
+            Map<String, String> failures,
+            Deadline deadline) {
         Map<String, ImageConfig> resolved = new LinkedHashMap<>();
         keys.forEach((image, key) -> {
             CompletableFuture<Result> future = pending.get(key);
@@ -164,26 +170,28 @@ public final class ImageResolver {
         }
         String registry = key.reference().registry();
         if (!settings.allowsRegistry(registry)) {
-            return CompletableFuture.completedFuture(new Result(null,
-                    LookupFailure.image("registry " + registry + " is not in PID1_REGISTRY_ALLOW")));
+            return CompletableFuture.completedFuture(
+                    new Result(null, LookupFailure.image("registry " + registry + " is not in PID1_REGISTRY_ALLOW")));
         }
         String down = failedRegistries.getIfPresent(registry);
         if (down != null) {
-            return CompletableFuture.completedFuture(new Result(null,
-                    LookupFailure.registry("registry " + registry + " failed recently (" + down + ")")));
+            return CompletableFuture.completedFuture(new Result(
+                    null, LookupFailure.registry("registry " + registry + " failed recently (" + down + ")")));
         }
-        return results.get(key, (k, executor) -> CompletableFuture.completedFuture(k)
-                .thenCompose(started -> lookup.fetch(k.reference(), k.architecture(), deadline))
-                .orTimeout(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS)
-                .handle((config, error) -> {
-                    if (error == null) {
-                        return new Result(config, null);
-                    }
-                    LookupFailure failure = LookupFailure.of(error, registry, deadline);
-                    if (failure.registryDown()) {
-                        failedRegistries.put(registry, failure.reason());
-                    }
-                    return new Result(null, failure);
-                }));
+        return results.get(
+                key,
+                (k, executor) -> CompletableFuture.completedFuture(k)
+                        .thenCompose(started -> lookup.fetch(k.reference(), k.architecture(), deadline))
+                        .orTimeout(Math.max(0, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS)
+                        .handle((config, error) -> {
+                            if (error == null) {
+                                return new Result(config, null);
+                            }
+                            LookupFailure failure = LookupFailure.of(error, registry, deadline);
+                            if (failure.registryDown()) {
+                                failedRegistries.put(registry, failure.reason());
+                            }
+                            return new Result(null, failure);
+                        }));
     }
 }

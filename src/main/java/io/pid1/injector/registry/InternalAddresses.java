@@ -21,13 +21,12 @@ final class InternalAddresses {
     /** Metadata services outside the link-local range: AWS's IPv6 endpoint, Alibaba Cloud's. */
     private static final Set<InetAddress> METADATA = Set.of(literal("fd00:ec2::254"), literal("100.100.100.200"));
     /** Names of metadata services, refused before they are resolved. */
-    private static final Set<String> METADATA_NAMES = Set.of("metadata", "metadata.google.internal",
-            "metadata.goog", "instance-data", "instance-data.ec2.internal");
+    private static final Set<String> METADATA_NAMES = Set.of(
+            "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal");
     /** 64:ff9b::/96, the NAT64 prefix that carries an IPv4 address in its last 32 bits. */
     private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
-    private InternalAddresses() {
-    }
+    private InternalAddresses() {}
 
     /** What kind of internal address this is ({@code loopback}, {@code link-local}, …); empty when it is none. */
     static Optional<String> kind(InetAddress address) {

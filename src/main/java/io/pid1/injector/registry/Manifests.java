@@ -2,7 +2,6 @@ package io.pid1.injector.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,21 +22,20 @@ final class Manifests {
 
     private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_LIST);
     private static final Set<String> IMAGES = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
-    private static final Set<String> CONFIGS = Set.of(
-            "application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json");
+    private static final Set<String> CONFIGS =
+            Set.of("application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A manifest read: an index (manifest list) or an image manifest. */
-    record Manifest(boolean index, JsonNode json) {
-    }
+    record Manifest(boolean index, JsonNode json) {}
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /** Parses a fetched manifest, its kind from the {@code Content-Type}, else its {@code mediaType} field. */
     static Manifest read(RegistryClient.Fetched fetched) {
         JsonNode json = parse(fetched.body(), "manifest");
-        String type = fetched.contentType().map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
+        String type = fetched.contentType()
+                .map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
                 .filter(t -> INDEXES.contains(t) || IMAGES.contains(t))
                 .orElseGet(() -> json.path("mediaType").asText(""));
         if (INDEXES.contains(type)) {
@@ -52,8 +50,8 @@ final class Manifests {
         if (type.isEmpty() && json.path("config").isObject()) {
             return new Manifest(false, json);
         }
-        throw LookupFailure.image("unsupported manifest type " + (type.isEmpty()
-                ? fetched.contentType().orElse("(none)") : type));
+        throw LookupFailure.image("unsupported manifest type "
+                + (type.isEmpty() ? fetched.contentType().orElse("(none)") : type));
     }
 
     /** The digest of the index entry for {@code linux/<architecture>}. */
@@ -63,7 +61,8 @@ final class Manifests {
             String type = entry.path("mediaType").asText(OCI_MANIFEST);
             if (platform.path("os").asText().equals("linux")
                     && platform.path("architecture").asText().equals(architecture)
-                    && IMAGES.contains(type) && entry.path("digest").isTextual()) {
+                    && IMAGES.contains(type)
+                    && entry.path("digest").isTextual()) {
                 return entry.path("digest").asText();
             }
         }
@@ -98,7 +97,9 @@ final class Manifests {
     /** The content digest of {@code body}, {@code sha256:<hex>}: what a registry serves it by. */
     static String sha256(byte[] body) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from the JDK", e);
         }
@@ -113,7 +114,8 @@ final class Manifests {
             throw LookupFailure.image("unsupported digest " + digest);
         }
         try {
-            String actual = HexFormat.of().formatHex(MessageDigest.getInstance(name).digest(body));
+            String actual =
+                    HexFormat.of().formatHex(MessageDigest.getInstance(name).digest(body));
             if (!actual.equals(digest.substring(colon + 1))) {
                 throw LookupFailure.image("digest mismatch for " + digest);
             }

@@ -1,7 +1,6 @@
 package io.pid1.injector.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -14,8 +13,7 @@ final class NodeArchitecture {
     static final String LABEL = "kubernetes.io/arch";
     private static final String LEGACY_LABEL = "beta.kubernetes.io/arch";
 
-    private NodeArchitecture() {
-    }
+    private NodeArchitecture() {}
 
     /**
      * The architecture whose image the pod runs. When the affinity allows several, the default is taken if it is
@@ -38,8 +36,10 @@ final class NodeArchitecture {
 
     private static Set<String> affinityValues(JsonNode spec) {
         Set<String> values = new LinkedHashSet<>();
-        JsonNode terms = spec.path("affinity").path("nodeAffinity")
-                .path("requiredDuringSchedulingIgnoredDuringExecution").path("nodeSelectorTerms");
+        JsonNode terms = spec.path("affinity")
+                .path("nodeAffinity")
+                .path("requiredDuringSchedulingIgnoredDuringExecution")
+                .path("nodeSelectorTerms");
         for (JsonNode term : terms) {
             for (JsonNode expression : term.path("matchExpressions")) {
                 String key = expression.path("key").asText();

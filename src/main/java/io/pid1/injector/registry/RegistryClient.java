@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -32,11 +31,9 @@ import java.util.concurrent.Executor;
 final class RegistryClient {
 
     /** The response of a GET that succeeded. */
-    record Fetched(byte[] body, Optional<String> contentType) {
-    }
+    record Fetched(byte[] body, Optional<String> contentType) {}
 
-    private record Authorization(String header, Duration lifetime) {
-    }
+    private record Authorization(String header, Duration lifetime) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
@@ -60,8 +57,9 @@ final class RegistryClient {
         this.http = http;
         this.credentials = credentials;
         this.policy = policy;
-        this.executor = http.executor().orElseThrow(
-                () -> new IllegalArgumentException("the HttpClient needs an executor for host name checks"));
+        this.executor = http.executor()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("the HttpClient needs an executor for host name checks"));
     }
 
     /**
@@ -72,24 +70,29 @@ final class RegistryClient {
      * @return the body of a 2xx answer; else failed with a {@link LookupFailure}
      */
     CompletableFuture<Fetched> get(ImageReference image, String path, String accept, long limit, Deadline deadline) {
-        URI uri = URI.create(scheme(image.registry()) + "://" + image.registry() + "/v2/" + image.repository()
-                + "/" + path);
+        URI uri = URI.create(
+                scheme(image.registry()) + "://" + image.registry() + "/v2/" + image.repository() + "/" + path);
         String scope = image.registry() + "/" + image.repository();
-        Optional<String> known = Optional.ofNullable(authorizations.getIfPresent(scope)).map(Authorization::header);
-        return send(uri, accept, known, limit, deadline, true, 0).thenCompose(first -> {
-            if (first.statusCode() != 401) {
-                return CompletableFuture.completedFuture(first);
-            }
-            return authorize(image, first, deadline).thenCompose(auth -> {
-                authorizations.put(scope, auth);
-                return send(uri, accept, Optional.of(auth.header()), limit, deadline, true, 0);
-            }).thenApply(second -> {
-                if (second.statusCode() == 401) {
-                    authorizations.invalidate(scope);
-                }
-                return second;
-            });
-        }).thenApply(RegistryClient::fetched);
+        Optional<String> known =
+                Optional.ofNullable(authorizations.getIfPresent(scope)).map(Authorization::header);
+        return send(uri, accept, known, limit, deadline, true, 0)
+                .thenCompose(first -> {
+                    if (first.statusCode() != 401) {
+                        return CompletableFuture.completedFuture(first);
+                    }
+                    return authorize(image, first, deadline)
+                            .thenCompose(auth -> {
+                                authorizations.put(scope, auth);
+                                return send(uri, accept, Optional.of(auth.header()), limit, deadline, true, 0);
+                            })
+                            .thenApply(second -> {
+                                if (second.statusCode() == 401) {
+                                    authorizations.invalidate(scope);
+                                }
+                                return second;
+                            });
+                })
+                .thenApply(RegistryClient::fetched);
     }
 
     private String scheme(String registry) {
@@ -101,16 +104,25 @@ final class RegistryClient {
      *
      * @param otherHosts whether redirects to another origin are followed (without the Authorization header)
      */
-    private CompletableFuture<HttpResponse<byte[]>> send(URI uri, String accept, Optional<String> authorization,
-            long limit, Deadline deadline, boolean otherHosts, int redirects) {
+    private CompletableFuture<HttpResponse<byte[]>> send(
+            URI uri,
+            String accept,
+            Optional<String> authorization,
+            long limit,
+            Deadline deadline,
+            boolean otherHosts,
+            int redirects) {
         return CompletableFuture.runAsync(() -> policy.check(uri), executor)
                 .thenCompose(allowed -> {
                     Duration remaining = deadline.remaining();
                     if (remaining.isNegative() || remaining.isZero()) {
                         throw LookupFailure.registry(deadline.timeoutReason());
                     }
-                    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(remaining)
-                            .header("Accept", accept).header("User-Agent", "pid1-injector");
+                    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                            .GET()
+                            .timeout(remaining)
+                            .header("Accept", accept)
+                            .header("User-Agent", "pid1-injector");
                     authorization.ifPresent(value -> request.header("Authorization", value));
                     return http.sendAsync(request.build(), BoundedBody.handler(limit));
                 })
@@ -144,8 +156,8 @@ final class RegistryClient {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private CompletableFuture<Authorization> authorize(ImageReference image, HttpResponse<byte[]> unauthorized,
-            Deadline deadline) {
+    private CompletableFuture<Authorization> authorize(
+            ImageReference image, HttpResponse<byte[]> unauthorized, Deadline deadline) {
         Optional<String> basic = credentials.basic(image.registry());
         Challenge challenge = Challenge.pick(unauthorized.headers().allValues("www-authenticate"))
                 .orElseThrow(() -> LookupFailure.image("401 from registry"));
@@ -154,11 +166,15 @@ final class RegistryClient {
                     .orElseGet(() -> CompletableFuture.failedFuture(
                             LookupFailure.image("401 from registry (no credentials for " + image.registry() + ")")));
         }
-        String realm = challenge.param("realm")
+        String realm = challenge
+                .param("realm")
                 .orElseThrow(() -> LookupFailure.image("401 from registry (bearer challenge without realm)"));
         String scope = challenge.param("scope").orElse("repository:" + image.repository() + ":pull");
         StringBuilder query = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
-        challenge.param("service").ifPresent(service -> query.append("service=").append(encode(service)).append('&'));
+        challenge
+                .param("service")
+                .ifPresent(service ->
+                        query.append("service=").append(encode(service)).append('&'));
         query.append("scope=").append(encode(scope));
         URI tokenUri;
         try {
@@ -191,8 +207,8 @@ final class RegistryClient {
             throw LookupFailure.image("no token in the answer of the token service");
         }
         long seconds = json.path("expires_in").asLong(0);
-        Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds).multipliedBy(9).dividedBy(10)
-                : DEFAULT_TOKEN_LIFETIME;
+        Duration lifetime =
+                seconds > 0 ? Duration.ofSeconds(seconds).multipliedBy(9).dividedBy(10) : DEFAULT_TOKEN_LIFETIME;
         return new Authorization("Bearer " + token, lifetime);
     }
 
@@ -216,8 +232,7 @@ final class RegistryClient {
         try {
             JsonNode first = JSON.readTree(body).path("errors").path(0);
             String message = first.path("message").asText(first.path("code").asText(""));
-            return message.isBlank() || message.length() > 80 ? Optional.empty()
-                    : Optional.of(message.strip());
+            return message.isBlank() || message.length() > 80 ? Optional.empty() : Optional.of(message.strip());
         } catch (IOException e) {
             return Optional.empty();
         }

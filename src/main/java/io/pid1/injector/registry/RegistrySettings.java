@@ -36,7 +36,8 @@ public record RegistrySettings(
 
     public RegistrySettings {
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("pid1.registry.timeout-ms must be positive, got " + timeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "pid1.registry.timeout-ms must be positive, got " + timeout.toMillis() + " ms");
         }
         insecureHosts = Set.copyOf(insecureHosts);
         allowedRegistries = Set.copyOf(allowedRegistries);
@@ -45,38 +46,50 @@ public record RegistrySettings(
 
     /** The defaults: lookup on, no credentials, TLS everywhere, any registry, no internal address. */
     public static RegistrySettings defaults() {
-        return new RegistrySettings(true, Duration.ofMillis(DEFAULT_TIMEOUT_MS), Optional.empty(), Set.of(),
-                DEFAULT_ARCHITECTURE, Set.of(), Set.of());
+        return new RegistrySettings(
+                true,
+                Duration.ofMillis(DEFAULT_TIMEOUT_MS),
+                Optional.empty(),
+                Set.of(),
+                DEFAULT_ARCHITECTURE,
+                Set.of(),
+                Set.of());
     }
 
     /** The same settings with another deadline. */
     public RegistrySettings withTimeout(Duration value) {
-        return new RegistrySettings(lookup, value, authFile, insecureHosts, defaultArchitecture, allowedRegistries,
-                internalAllowed);
+        return new RegistrySettings(
+                lookup, value, authFile, insecureHosts, defaultArchitecture, allowedRegistries, internalAllowed);
     }
 
     /** The same settings reaching these {@code host:port} over plain HTTP. */
     public RegistrySettings withInsecureHosts(Set<String> hosts) {
-        return new RegistrySettings(lookup, timeout, authFile, hosts, defaultArchitecture, allowedRegistries,
-                internalAllowed);
+        return new RegistrySettings(
+                lookup, timeout, authFile, hosts, defaultArchitecture, allowedRegistries, internalAllowed);
     }
 
     /** The same settings with credentials from this Docker {@code config.json}. */
     public RegistrySettings withAuthFile(Path file) {
-        return new RegistrySettings(lookup, timeout, Optional.of(file), insecureHosts, defaultArchitecture,
-                allowedRegistries, internalAllowed);
+        return new RegistrySettings(
+                lookup,
+                timeout,
+                Optional.of(file),
+                insecureHosts,
+                defaultArchitecture,
+                allowedRegistries,
+                internalAllowed);
     }
 
     /** The same settings looking images up only in these registries. */
     public RegistrySettings withAllowedRegistries(Set<String> registries) {
-        return new RegistrySettings(lookup, timeout, authFile, insecureHosts, defaultArchitecture, registries,
-                internalAllowed);
+        return new RegistrySettings(
+                lookup, timeout, authFile, insecureHosts, defaultArchitecture, registries, internalAllowed);
     }
 
     /** The same settings letting these hosts be loopback, link-local or metadata addresses. */
     public RegistrySettings withInternalAllowed(Set<String> hosts) {
-        return new RegistrySettings(lookup, timeout, authFile, insecureHosts, defaultArchitecture, allowedRegistries,
-                hosts);
+        return new RegistrySettings(
+                lookup, timeout, authFile, insecureHosts, defaultArchitecture, allowedRegistries, hosts);
     }
 
     /**
@@ -90,13 +103,17 @@ public record RegistrySettings(
         String name = registry.toLowerCase(Locale.ROOT);
         int colon = name.lastIndexOf(':');
         String host = colon > name.lastIndexOf(']') ? name.substring(0, colon) : name;
-        return allowedRegistries.stream().map(ImageReference::hubAlias)
+        return allowedRegistries.stream()
+                .map(ImageReference::hubAlias)
                 .anyMatch(entry -> entry.equals(name) || entry.equals(host));
     }
 
     /** The hosts of a comma list, trimmed and lower-cased; empty items are skipped. */
     public static Set<String> hosts(String value) {
-        return Arrays.stream(value.split(",")).map(String::strip).filter(h -> !h.isEmpty())
-                .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        return Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(h -> !h.isEmpty())
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

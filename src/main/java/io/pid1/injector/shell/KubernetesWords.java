@@ -21,9 +21,33 @@ final class KubernetesWords {
 
     /** Variables the shell sets itself, whatever the env says ({@code cd} sets {@code PWD}, …). */
     private static final Set<String> SET_BY_SHELL = Set.of(
-            "PWD", "OLDPWD", "PPID", "LINENO", "RANDOM", "SRANDOM", "SECONDS", "SHLVL", "IFS", "OPTIND",
-            "OPTARG", "PS1", "PS2", "PS4", "UID", "EUID", "GROUPS", "HOSTNAME", "HOSTTYPE", "MACHTYPE",
-            "OSTYPE", "HISTCMD", "EPOCHSECONDS", "EPOCHREALTIME", "COLUMNS", "LINES", "_");
+            "PWD",
+            "OLDPWD",
+            "PPID",
+            "LINENO",
+            "RANDOM",
+            "SRANDOM",
+            "SECONDS",
+            "SHLVL",
+            "IFS",
+            "OPTIND",
+            "OPTARG",
+            "PS1",
+            "PS2",
+            "PS4",
+            "UID",
+            "EUID",
+            "GROUPS",
+            "HOSTNAME",
+            "HOSTTYPE",
+            "MACHTYPE",
+            "OSTYPE",
+            "HISTCMD",
+            "EPOCHSECONDS",
+            "EPOCHREALTIME",
+            "COLUMNS",
+            "LINES",
+            "_");
 
     private final Map<String, String> env;
 
@@ -116,7 +140,9 @@ final class KubernetesWords {
 
     /** Whether an unquoted expansion of {@code value} is exactly {@code value}, as one field. */
     private boolean isSingleField(String value) {
-        return value != null && !value.isEmpty() && !env.containsKey("IFS")
+        return value != null
+                && !value.isEmpty()
+                && !env.containsKey("IFS")
                 && !Word.containsAny(value, UNSAFE_EXPANDED);
     }
 
@@ -172,6 +198,5 @@ final class KubernetesWords {
         return 0;
     }
 
-    private record Segment(String text, boolean literal) {
-    }
+    private record Segment(String text, boolean literal) {}
 }

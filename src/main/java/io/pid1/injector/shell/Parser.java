@@ -11,14 +11,27 @@ import java.util.Map;
 final class Parser {
 
     private static final Map<String, String> RESERVED = Map.ofEntries(
-            Map.entry("if", "uses if"), Map.entry("then", "uses if"), Map.entry("else", "uses if"),
-            Map.entry("elif", "uses if"), Map.entry("fi", "uses if"),
-            Map.entry("for", "uses a loop"), Map.entry("while", "uses a loop"), Map.entry("until", "uses a loop"),
-            Map.entry("select", "uses a loop"), Map.entry("do", "uses a loop"), Map.entry("done", "uses a loop"),
-            Map.entry("case", "uses case"), Map.entry("esac", "uses case"), Map.entry("in", "uses case"),
-            Map.entry("{", "uses a { } group"), Map.entry("}", "uses a { } group"),
-            Map.entry("!", "negates a command"), Map.entry("[[", "uses [["), Map.entry("]]", "uses [["),
-            Map.entry("function", "defines a function"), Map.entry("time", "uses time"));
+            Map.entry("if", "uses if"),
+            Map.entry("then", "uses if"),
+            Map.entry("else", "uses if"),
+            Map.entry("elif", "uses if"),
+            Map.entry("fi", "uses if"),
+            Map.entry("for", "uses a loop"),
+            Map.entry("while", "uses a loop"),
+            Map.entry("until", "uses a loop"),
+            Map.entry("select", "uses a loop"),
+            Map.entry("do", "uses a loop"),
+            Map.entry("done", "uses a loop"),
+            Map.entry("case", "uses case"),
+            Map.entry("esac", "uses case"),
+            Map.entry("in", "uses case"),
+            Map.entry("{", "uses a { } group"),
+            Map.entry("}", "uses a { } group"),
+            Map.entry("!", "negates a command"),
+            Map.entry("[[", "uses [["),
+            Map.entry("]]", "uses [["),
+            Map.entry("function", "defines a function"),
+            Map.entry("time", "uses time"));
 
     private final Lexer lexer;
     private final List<Command> commands = new ArrayList<>();
@@ -55,7 +68,9 @@ final class Parser {
         if (!words.isEmpty()) {
             return List.copyOf(words);
         }
-        return commands.isEmpty() ? List.of() : commands.get(commands.size() - 1).words();
+        return commands.isEmpty()
+                ? List.of()
+                : commands.get(commands.size() - 1).words();
     }
 
     private void add(Word word) {

@@ -18,8 +18,7 @@ public sealed interface Reading {
      * A variable assignment that prefixes the command, {@code NAME=value gunicorn …}; {@code value}
      * is ready for a Kubernetes env entry (a literal {@code $(} is written {@code $$(}).
      */
-    record Assignment(String name, String value) {
-    }
+    record Assignment(String name, String value) {}
 
     /**
      * The script is exactly one command that can run without a shell: {@code argv} in exec form,
@@ -34,14 +33,11 @@ public sealed interface Reading {
     }
 
     /** The shell must stay, but {@code script} now has {@code exec} before its last command. */
-    record ExecPrefixed(String script, List<String> lastCommand) implements Reading {
-    }
+    record ExecPrefixed(String script, List<String> lastCommand) implements Reading {}
 
     /** The script already ends with {@code exec} of its last command; nothing to change. */
-    record AlreadyExec(List<String> lastCommand) implements Reading {
-    }
+    record AlreadyExec(List<String> lastCommand) implements Reading {}
 
     /** Nothing can be proved; {@code reason} is a short phrase such as "uses a pipe". */
-    record Refused(String reason, List<String> lastCommand) implements Reading {
-    }
+    record Refused(String reason, List<String> lastCommand) implements Reading {}
 }

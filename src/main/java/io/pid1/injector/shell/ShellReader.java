@@ -37,15 +37,68 @@ public final class ShellReader {
 
     /** Shell builtins (dash's, and bash's that are common): {@code exec} would run a different program. */
     private static final Set<String> BUILTINS = Set.of(
-            ".", ":", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command", "compgen",
-            "complete", "continue", "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit",
-            "export", "false", "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let",
-            "local", "logout", "mapfile", "popd", "printf", "pushd", "pwd", "read", "readarray", "readonly",
-            "return", "set", "shift", "shopt", "source", "suspend", "test", "times", "trap", "true", "type",
-            "typeset", "ulimit", "umask", "unalias", "unset", "wait");
+            ".",
+            ":",
+            "[",
+            "alias",
+            "bg",
+            "bind",
+            "break",
+            "builtin",
+            "caller",
+            "cd",
+            "command",
+            "compgen",
+            "complete",
+            "continue",
+            "declare",
+            "dirs",
+            "disown",
+            "echo",
+            "enable",
+            "eval",
+            "exec",
+            "exit",
+            "export",
+            "false",
+            "fc",
+            "fg",
+            "getopts",
+            "hash",
+            "help",
+            "history",
+            "jobs",
+            "kill",
+            "let",
+            "local",
+            "logout",
+            "mapfile",
+            "popd",
+            "printf",
+            "pushd",
+            "pwd",
+            "read",
+            "readarray",
+            "readonly",
+            "return",
+            "set",
+            "shift",
+            "shopt",
+            "source",
+            "suspend",
+            "test",
+            "times",
+            "trap",
+            "true",
+            "type",
+            "typeset",
+            "ulimit",
+            "umask",
+            "unalias",
+            "unset",
+            "wait");
 
-    private ShellReader() {
-    }
+    private ShellReader() {}
 
     /**
      * Reads {@code script} and proves, in this order of preference: an {@link Reading.ExecForm},
@@ -82,8 +135,12 @@ public final class ShellReader {
         }
     }
 
-    private static Reading judge(String script, List<Command> commands, Map<String, String> env,
-            List<Word> program, List<String> lastCommand) {
+    private static Reading judge(
+            String script,
+            List<Command> commands,
+            Map<String, String> env,
+            List<Word> program,
+            List<String> lastCommand) {
         for (int i = 0; i < commands.size(); i++) {
             checkShellState(commands.get(i), i == commands.size() - 1);
         }

@@ -4,15 +4,15 @@ package io.pid1.injector.shell;
 sealed interface Token {
 
     /** A word. */
-    record WordToken(Word word) implements Token {
-    }
+    record WordToken(Word word) implements Token {}
 
     /** {@code &&}, {@code ;} or a newline. */
-    record Separator(Kind kind) implements Token {
-    }
+    record Separator(Kind kind) implements Token {}
 
     /** The separators the reader accepts. */
     enum Kind {
-        AND, SEMICOLON, NEWLINE
+        AND,
+        SEMICOLON,
+        NEWLINE
     }
 }

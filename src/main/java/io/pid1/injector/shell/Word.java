@@ -30,7 +30,9 @@ record Word(List<WordPart> parts, int start, int end) {
 
     /** Whether the word has the form {@code NAME=…} with an unquoted name and equals sign. */
     boolean isAssignment() {
-        return !parts.isEmpty() && parts.get(0) instanceof WordPart.Literal literal && !literal.quoted()
+        return !parts.isEmpty()
+                && parts.get(0) instanceof WordPart.Literal literal
+                && !literal.quoted()
                 && ASSIGNMENT.matcher(literal.text()).lookingAt();
     }
 

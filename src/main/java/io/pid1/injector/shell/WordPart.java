@@ -7,8 +7,7 @@ sealed interface WordPart {
     boolean quoted();
 
     /** Literal characters; unquoted ones may still be special ({@code * ? [ ~ { }}). */
-    record Literal(String text, boolean quoted) implements WordPart {
-    }
+    record Literal(String text, boolean quoted) implements WordPart {}
 
     /**
      * A parameter expansion {@code $name}, {@code ${name}} or {@code ${name<operator>word}};
@@ -16,10 +15,8 @@ sealed interface WordPart {
      * {@code operator} is empty for a plain expansion, else e.g. {@code ":-"}, {@code "#"},
      * or {@code "length"} for {@code ${#name}}.
      */
-    record Parameter(String name, String operator, boolean quoted) implements WordPart {
-    }
+    record Parameter(String name, String operator, boolean quoted) implements WordPart {}
 
     /** An arithmetic expansion {@code $((…))}. */
-    record Arithmetic(boolean quoted) implements WordPart {
-    }
+    record Arithmetic(boolean quoted) implements WordPart {}
 }

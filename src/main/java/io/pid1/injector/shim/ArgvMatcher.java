@@ -21,12 +21,16 @@ import java.util.regex.Pattern;
 public final class ArgvMatcher {
 
     /** How a command line fits, worst first, so that a larger ordinal is a better fit. */
-    public enum Fit { NONE, TITLE, RETITLED, ARGV }
+    public enum Fit {
+        NONE,
+        TITLE,
+        RETITLED,
+        ARGV
+    }
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\([A-Za-z_][A-Za-z0-9_.-]*\\)");
 
-    private ArgvMatcher() {
-    }
+    private ArgvMatcher() {}
 
     /** How {@code actual} (a process's command line) fits {@code expected} (a container's argv). */
     public static Fit fit(List<String> expected, List<String> actual) {

@@ -9,9 +9,16 @@ import java.util.OptionalInt;
  * workers it must have (at least one when unknown), the port of an HTTP check if it speaks HTTP,
  * and how to stop it gracefully.
  */
-public record ContainerSpec(String name, List<String> argv, String server, OptionalInt workers,
-                            OptionalInt httpPort, String httpPath, Signal gracefulSignal,
-                            Duration gracefulTimeout, Duration drainTime) {
+public record ContainerSpec(
+        String name,
+        List<String> argv,
+        String server,
+        OptionalInt workers,
+        OptionalInt httpPort,
+        String httpPath,
+        Signal gracefulSignal,
+        Duration gracefulTimeout,
+        Duration drainTime) {
 
     public ContainerSpec {
         argv = List.copyOf(argv);

@@ -40,19 +40,27 @@ public final class Drainer {
             }
             signaller.send(master.pid(), spec.gracefulSignal());
         } catch (IOException e) {
-            return new Verdict(false, "drain failed: cannot send " + spec.gracefulSignal() + " to master "
-                    + master.pid() + ": " + e.getMessage());
+            return new Verdict(
+                    false,
+                    "drain failed: cannot send " + spec.gracefulSignal() + " to master " + master.pid() + ": "
+                            + e.getMessage());
         }
         long deadline = signalled + spec.gracefulTimeout().plus(EXIT_MARGIN).toNanos();
         while (proc.same(master).filter(ProcessInfo::running).isPresent()) {
             if (System.nanoTime() >= deadline) {
-                return new Verdict(true, "drained: master " + master.pid() + " still running "
-                        + seconds(spec.gracefulTimeout().plus(EXIT_MARGIN).toNanos()) + " after " + spec.gracefulSignal());
+                return new Verdict(
+                        true,
+                        "drained: master " + master.pid() + " still running "
+                                + seconds(
+                                        spec.gracefulTimeout().plus(EXIT_MARGIN).toNanos()) + " after "
+                                + spec.gracefulSignal());
             }
             Thread.sleep(POLL_MILLIS);
         }
-        return new Verdict(true, "drained: master " + master.pid() + " exited "
-                + seconds(System.nanoTime() - signalled) + " after " + spec.gracefulSignal());
+        return new Verdict(
+                true,
+                "drained: master " + master.pid() + " exited " + seconds(System.nanoTime() - signalled) + " after "
+                        + spec.gracefulSignal());
     }
 
     private static String seconds(long nanos) {

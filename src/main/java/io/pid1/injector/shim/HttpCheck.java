@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class HttpCheck {
 
-    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d(?:\\.\\d)? (\\d{3})(?:[ \\r].*)?",
-            Pattern.DOTALL);
+    private static final Pattern STATUS_LINE =
+            Pattern.compile("HTTP/\\d(?:\\.\\d)? (\\d{3})(?:[ \\r].*)?", Pattern.DOTALL);
     private static final int MAX_STATUS_LINE = 256;
 
     private final Duration timeout;
@@ -43,7 +43,8 @@ public final class HttpCheck {
             socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), remainingMillis(deadline));
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nUser-Agent: pid1-shim\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nUser-Agent: pid1-shim\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Matcher status = STATUS_LINE.matcher(statusLine(socket, deadline));
             return status.matches() ? OptionalInt.of(Integer.parseInt(status.group(1))) : OptionalInt.empty();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +21,7 @@ final class JsonValues {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** The one JSON value in {@code json}; an {@link IOException} says what is wrong with it. */
     static Object read(String json) throws IOException {

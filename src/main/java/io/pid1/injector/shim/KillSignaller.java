@@ -38,8 +38,7 @@ public final class KillSignaller implements Signaller {
     }
 
     private static void destroy(int pid, Signal signal) throws IOException {
-        ProcessHandle target = ProcessHandle.of(pid)
-                .orElseThrow(() -> new IOException("no process " + pid));
+        ProcessHandle target = ProcessHandle.of(pid).orElseThrow(() -> new IOException("no process " + pid));
         boolean sent = signal == Signal.KILL ? target.destroyForcibly() : target.destroy();
         if (!sent) {
             throw new IOException("could not send " + signal + " to " + pid);

@@ -64,8 +64,12 @@ public final class ProcFs {
 
     static ProcessInfo parse(int pid, String stat, byte[] cmdline) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return new ProcessInfo(pid, Integer.parseInt(fields[PPID]), fields[STATE].charAt(0),
-                Long.parseLong(fields[START_TIME]), argv(cmdline));
+        return new ProcessInfo(
+                pid,
+                Integer.parseInt(fields[PPID]),
+                fields[STATE].charAt(0),
+                Long.parseLong(fields[START_TIME]),
+                argv(cmdline));
     }
 
     /**

@@ -31,8 +31,11 @@ public final class Shim {
     public Shim(ShimConfig config, ProcFs proc, Signaller signaller) throws IOException {
         this.config = config;
         this.executor = Executors.newCachedThreadPool(smallThreads());
-        this.server = new ShimServer(config, new WorkerHealth(proc, new HttpCheck(HTTP_TIMEOUT)),
-                new Drains(new Drainer(proc, signaller), executor), executor);
+        this.server = new ShimServer(
+                config,
+                new WorkerHealth(proc, new HttpCheck(HTTP_TIMEOUT)),
+                new Drains(new Drainer(proc, signaller), executor),
+                executor);
     }
 
     /** Runs the shim over the real {@code /proc} until it is told to stop; returns the exit code, 0. */
@@ -53,8 +56,9 @@ public final class Shim {
     public void start() {
         server.start();
         ShimServer.log("serving on " + config.host() + ":" + server.port() + " for "
-                + config.containers().stream().map(c -> c.name() + " (" + c.server() + ")")
-                .collect(Collectors.joining(", ")));
+                + config.containers().stream()
+                        .map(c -> c.name() + " (" + c.server() + ")")
+                        .collect(Collectors.joining(", ")));
     }
 
     /** Asks {@link #awaitStopRequest()} to return. */

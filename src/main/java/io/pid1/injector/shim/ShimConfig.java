@@ -1,7 +1,6 @@
 package io.pid1.injector.shim;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -30,8 +29,17 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
     private static final Set<String> TOP_FIELDS = Set.of("host", "port", "drainToken", "containers");
     /** 128 random bits in base64url are 22 characters; shorter is guessable, longer is not needed. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,256}");
-    private static final Set<String> CONTAINER_FIELDS = Set.of("name", "argv", "server", "workers", "httpPort",
-            "httpPath", "gracefulSignal", "gracefulSeconds", "drainSeconds");
+
+    private static final Set<String> CONTAINER_FIELDS = Set.of(
+            "name",
+            "argv",
+            "server",
+            "workers",
+            "httpPort",
+            "httpPath",
+            "gracefulSignal",
+            "gracefulSeconds",
+            "drainSeconds");
 
     public ShimConfig {
         containers = List.copyOf(containers);
@@ -65,7 +73,8 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
         }
         String host = text(top, "host", "0.0.0.0", "shim config");
         int port = number(top, "port", 0, 65535, "shim config").orElse(9091);
-        if (!(top.get("drainToken") instanceof String token) || !TOKEN.matcher(token).matches()) {
+        if (!(top.get("drainToken") instanceof String token)
+                || !TOKEN.matcher(token).matches()) {
             throw new IllegalArgumentException(
                     "shim config needs a \"drainToken\" of 22 to 256 letters, digits, - or _");
         }
@@ -80,13 +89,18 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
 
     /** The container with this name, or null. */
     public ContainerSpec container(String name) {
-        return containers.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        return containers.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The longest a drain can take: its wait plus the graceful timeout, over all containers. */
     public Duration longestDrain() {
-        return containers.stream().map(c -> c.drainTime().plus(c.gracefulTimeout()).plus(Drainer.EXIT_MARGIN))
-                .max(Duration::compareTo).orElse(Duration.ZERO);
+        return containers.stream()
+                .map(c -> c.drainTime().plus(c.gracefulTimeout()).plus(Drainer.EXIT_MARGIN))
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO);
     }
 
     private static ContainerSpec container(Object node) {
@@ -117,9 +131,16 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException(where + ": \"httpPath\" must start with /");
         }
-        return new ContainerSpec(name, argv, text(fields, "server", ArgvMatcher.baseName(argv.get(0)), where),
-                number(fields, "workers", 1, Integer.MAX_VALUE, where), number(fields, "httpPort", 1, 65535, where),
-                path, signal, seconds(fields, "gracefulSeconds", 30, where), seconds(fields, "drainSeconds", 5, where));
+        return new ContainerSpec(
+                name,
+                argv,
+                text(fields, "server", ArgvMatcher.baseName(argv.get(0)), where),
+                number(fields, "workers", 1, Integer.MAX_VALUE, where),
+                number(fields, "httpPort", 1, 65535, where),
+                path,
+                signal,
+                seconds(fields, "gracefulSeconds", 30, where),
+                seconds(fields, "drainSeconds", 5, where));
     }
 
     private static void onlyKnown(Map<?, ?> fields, Set<String> known, String where) {
@@ -148,8 +169,8 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
         }
         boolean whole = value instanceof Integer || value instanceof Long || value instanceof BigInteger;
         if (!whole || ((Number) value).doubleValue() < min || ((Number) value).doubleValue() > max) {
-            throw new IllegalArgumentException(where + ": \"" + field + "\" must be a whole number from " + min
-                    + " to " + max);
+            throw new IllegalArgumentException(
+                    where + ": \"" + field + "\" must be a whole number from " + min + " to " + max);
         }
         return OptionalInt.of(((Number) value).intValue());
     }

@@ -2,7 +2,6 @@ package io.pid1.injector.shim;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -89,8 +88,8 @@ public final class ShimServer {
                 return;
             }
             if (drain && !authorized(exchange)) {
-                log("refused a drain from " + exchange.getRemoteAddress().getAddress().getHostAddress()
-                        + ": no valid drain token");
+                log("refused a drain from "
+                        + exchange.getRemoteAddress().getAddress().getHostAddress() + ": no valid drain token");
                 respond(exchange, 403, "drain needs the pod's drain token");
                 return;
             }

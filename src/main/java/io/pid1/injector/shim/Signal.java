@@ -5,7 +5,16 @@ import java.util.Locale;
 
 /** The signals a server may want as its graceful stop, by their portable names. */
 public enum Signal {
-    HUP, INT, QUIT, KILL, USR1, USR2, TERM, CONT, STOP, WINCH;
+    HUP,
+    INT,
+    QUIT,
+    KILL,
+    USR1,
+    USR2,
+    TERM,
+    CONT,
+    STOP,
+    WINCH;
 
     /** Reads {@code SIGQUIT}, {@code QUIT} or {@code quit}. */
     public static Signal parse(String name) {

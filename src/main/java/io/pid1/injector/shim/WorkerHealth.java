@@ -40,8 +40,10 @@ public final class WorkerHealth {
         long started = System.nanoTime();
         OptionalInt status = http.status(port, spec.httpPath());
         if (status.isEmpty()) {
-            return new Verdict(false, counted + ", no HTTP answer on :" + port + " within "
-                    + http.timeout().toMillis() + " ms");
+            return new Verdict(
+                    false,
+                    counted + ", no HTTP answer on :" + port + " within "
+                            + http.timeout().toMillis() + " ms");
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new Verdict(true, counted + ", http " + status.getAsInt() + " in " + millis + " ms");

@@ -6,8 +6,7 @@ package io.pid1.injector.text;
  */
 public final class OneLine {
 
-    private OneLine() {
-    }
+    private OneLine() {}
 
     /** The first line of {@code message} (leading blank lines skipped), or {@code ifNone} when it has none. */
     public static String of(String message, String ifNone) {

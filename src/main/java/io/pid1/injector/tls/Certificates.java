@@ -26,12 +26,12 @@ public final class Certificates {
     public static final Duration CA_VALIDITY = Duration.ofDays(3650);
     /** Existing material is reused only when it stays valid at least this long. */
     public static final Duration MIN_REMAINING = Duration.ofDays(30);
+
     static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
-    private Certificates() {
-    }
+    private Certificates() {}
 
     /**
      * What {@link #inspect} found in a directory.
@@ -39,8 +39,7 @@ public final class Certificates {
      * @param material the material, present only when it can be reused
      * @param reason   why it can or cannot be reused, for a log line
      */
-    public record Existing(Optional<TlsMaterial> material, String reason) {
-    }
+    public record Existing(Optional<TlsMaterial> material, String reason) {}
 
     /**
      * What {@link #ensure} did.
@@ -49,8 +48,7 @@ public final class Certificates {
      * @param created  true when new material was made and written, false when the existing set was reused
      * @param reason   why, for a log line
      */
-    public record Ensured(TlsMaterial material, boolean created, String reason) {
-    }
+    public record Ensured(TlsMaterial material, boolean created, String reason) {}
 
     /** A new CA and serving certificate for Service {@code service} in {@code namespace}, valid 365 days. */
     public static TlsMaterial create(String service, String namespace) {
@@ -79,8 +77,8 @@ public final class Certificates {
             KeyPair caKeys = newKeyPair();
             X509Certificate ca = Signing.ca(caKeys, now, caValidity);
             KeyPair servingKeys = newKeyPair();
-            X509Certificate serving = Signing.serving(servingKeys.getPublic(), ca, caKeys.getPrivate(), subject, names,
-                    now, validity);
+            X509Certificate serving =
+                    Signing.serving(servingKeys.getPublic(), ca, caKeys.getPrivate(), subject, names, now, validity);
             return new TlsMaterial(ca, serving, servingKeys.getPrivate());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create TLS material: " + e.getMessage(), e);
@@ -97,8 +95,8 @@ public final class Certificates {
         requireLabel("service", service);
         requireLabel("namespace", namespace);
         String svc = service + "." + namespace + ".svc";
-        return List.of("localhost", "127.0.0.1", "::1", service, service + "." + namespace, svc,
-                svc + ".cluster.local");
+        return List.of(
+                "localhost", "127.0.0.1", "::1", service, service + "." + namespace, svc, svc + ".cluster.local");
     }
 
     /**

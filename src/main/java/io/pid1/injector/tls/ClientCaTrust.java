@@ -1,10 +1,5 @@
 package io.pid1.injector.tls;
 
-import org.jboss.logging.Logger;
-
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
@@ -19,6 +14,10 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.jboss.logging.Logger;
 
 /**
  * Trusts the client certificates that the CAs of one PEM file signed (the JDK's PKIX trust manager checks the
@@ -82,9 +81,10 @@ public final class ClientCaTrust extends X509ExtendedTrustManager {
 
     private X509ExtendedTrustManager trustManager(byte[] pem) throws TlsFileException {
         try {
-            List<X509Certificate> cas = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem)).stream()
-                    .map(X509Certificate.class::cast).toList();
+            List<X509Certificate> cas =
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).stream()
+                            .map(X509Certificate.class::cast)
+                            .toList();
             if (cas.isEmpty()) {
                 throw new TlsFileException(file.getFileName() + " holds no certificate");
             }

@@ -28,16 +28,16 @@ import java.util.regex.Pattern;
 final class Pem {
 
     /** The first block, its label and its content; text before it is ignored. */
-    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----",
-            Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+
     private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, new byte[] {'\n'});
     private static final String CERTIFICATE = "CERTIFICATE";
     private static final String PKCS8 = "PRIVATE KEY";
     /** The key types {@link TlsCheck} can check, tried in this order on a PKCS#8 key. */
     private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA");
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /** The certificate as a {@code CERTIFICATE} PEM block. */
     static String encode(X509Certificate certificate) {
@@ -94,8 +94,8 @@ final class Pem {
                 continue;
             }
         }
-        throw new IOException(file.getFileName() + ": malformed PEM: not an " + String.join(" or ", KEY_ALGORITHMS)
-                + " PKCS#8 key");
+        throw new IOException(
+                file.getFileName() + ": malformed PEM: not an " + String.join(" or ", KEY_ALGORITHMS) + " PKCS#8 key");
     }
 
     private static String block(String label, byte[] der) {

@@ -1,7 +1,5 @@
 package io.pid1.injector.tls;
 
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import org.jboss.logging.Logger;
 
 /**
  * The serving certificate and key files, re-read by {@link #check}: a new pair is served only once the key

@@ -69,20 +69,22 @@ public record ServingPair(List<X509Certificate> chain, PrivateKey key) {
         X509Certificate leaf = chain.get(0);
         String fingerprint;
         try {
-            fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+            fingerprint = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
-        return leaf.getSubjectX500Principal().getName() + " until " + leaf.getNotAfter().toInstant()
-                + " (SHA-256 " + fingerprint.substring(0, 16) + "…)";
+        return leaf.getSubjectX500Principal().getName() + " until "
+                + leaf.getNotAfter().toInstant() + " (SHA-256 " + fingerprint.substring(0, 16) + "…)";
     }
 
     /** Every certificate of a PEM file, with the JDK's own PEM reader. */
     private static List<X509Certificate> certificates(byte[] pem) throws TlsFileException {
         try {
-            List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem)).stream()
-                    .map(X509Certificate.class::cast).toList();
+            List<X509Certificate> chain =
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).stream()
+                            .map(X509Certificate.class::cast)
+                            .toList();
             if (chain.isEmpty()) {
                 throw new TlsFileException(TlsMaterial.CERT_FILE + " holds no certificate");
             }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -37,20 +36,27 @@ final class Signing {
     private static final String CA_SUBJECT = "CN=pid1-injector CA";
     /** How far in the past a new certificate starts, for clocks that run behind. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
     private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
-    private Signing() {
-    }
+    private Signing() {}
 
     /** A self-signed CA certificate for {@code keys}, valid from {@code now} for {@code validity}. */
     static X509Certificate ca(KeyPair keys, Instant now, Duration validity) throws GeneralSecurityException {
         X500Name name = new X500Name(CA_SUBJECT);
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, newSerial(),
-                    Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), name, keys.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            name,
+                            newSerial(),
+                            Date.from(now.minus(CLOCK_SKEW)),
+                            Date.from(now.plus(validity)),
+                            name,
+                            keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
                             new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
             return sign(builder, keys.getPrivate());
         } catch (CertIOException e) {
@@ -59,23 +65,37 @@ final class Signing {
     }
 
     /** A serving certificate for {@code key} with subject {@code subject} and {@code names}, signed by the CA. */
-    static X509Certificate serving(PublicKey key, X509Certificate ca, PrivateKey caKey, String subject,
-                                   List<String> names, Instant now, Duration validity)
+    static X509Certificate serving(
+            PublicKey key,
+            X509Certificate ca,
+            PrivateKey caKey,
+            String subject,
+            List<String> names,
+            Instant now,
+            Duration validity)
             throws GeneralSecurityException {
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
         GeneralNames alternatives = new GeneralNames(names.stream()
-                .map(name -> new GeneralName(Certificates.isIpLiteral(name) ? GeneralName.iPAddress : GeneralName.dNSName,
-                        name))
+                .map(name -> new GeneralName(
+                        Certificates.isIpLiteral(name) ? GeneralName.iPAddress : GeneralName.dNSName, name))
                 .toArray(GeneralName[]::new));
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, newSerial(),
-                    Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), new X500Name(subject), key)
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            ca,
+                            newSerial(),
+                            Date.from(now.minus(CLOCK_SKEW)),
+                            Date.from(now.plus(validity)),
+                            new X500Name(subject),
+                            key)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, alternatives)
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             extensions.createAuthorityKeyIdentifier(ca.getPublicKey()));
             return sign(builder, caKey);
         } catch (CertIOException e) {
@@ -91,8 +111,8 @@ final class Signing {
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
             throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
         }

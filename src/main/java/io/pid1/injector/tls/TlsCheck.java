@@ -30,18 +30,18 @@ final class TlsCheck {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The types of a subject alternative name, as {@link X509Certificate#getSubjectAlternativeNames} gives them. */
     private static final Integer DNS_NAME = 2;
+
     private static final Integer IP_ADDRESS = 7;
 
-    private TlsCheck() {
-    }
+    private TlsCheck() {}
 
     /**
      * The first reason not to use {@code material}: the key does not belong to the serving certificate,
      * the certificate does not chain to the CA at {@code now}, a required name is missing, or the
      * certificate or CA ends within {@code minRemaining}. Empty when none applies.
      */
-    static Optional<String> problem(TlsMaterial material, List<String> requiredNames,
-                                    Duration minRemaining, Instant now) {
+    static Optional<String> problem(
+            TlsMaterial material, List<String> requiredNames, Duration minRemaining, Instant now) {
         return keyMismatch(material)
                 .or(() -> chainProblem(material, now))
                 .or(() -> missingNames(material.certificate(), requiredNames))
@@ -63,8 +63,8 @@ final class TlsCheck {
     static Optional<String> keyMismatch(X509Certificate certificate, PrivateKey key) {
         PublicKey publicKey = certificate.getPublicKey();
         if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return Optional.of(TlsMaterial.KEY_FILE + " is a " + key.getAlgorithm() + " key, "
-                    + TlsMaterial.CERT_FILE + " holds a " + publicKey.getAlgorithm() + " key");
+            return Optional.of(TlsMaterial.KEY_FILE + " is a " + key.getAlgorithm() + " key, " + TlsMaterial.CERT_FILE
+                    + " holds a " + publicKey.getAlgorithm() + " key");
         }
         String algorithm = switch (publicKey.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
@@ -88,8 +88,8 @@ final class TlsCheck {
                 return Optional.empty();
             }
         } catch (GeneralSecurityException e) {
-            return Optional.of(TlsMaterial.KEY_FILE + " cannot be checked against " + TlsMaterial.CERT_FILE
-                    + ": " + e.getMessage());
+            return Optional.of(TlsMaterial.KEY_FILE + " cannot be checked against " + TlsMaterial.CERT_FILE + ": "
+                    + e.getMessage());
         }
         return Optional.of(TlsMaterial.KEY_FILE + " is not the key of " + TlsMaterial.CERT_FILE);
     }
@@ -99,13 +99,14 @@ final class TlsCheck {
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(material.ca(), null)));
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(now));
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(List.of(material.certificate())),
-                    parameters);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(List.of(material.certificate())),
+                            parameters);
             return Optional.empty();
         } catch (GeneralSecurityException e) {
-            return Optional.of(TlsMaterial.CERT_FILE + " does not verify against " + TlsMaterial.CA_FILE
-                    + ": " + e.getMessage());
+            return Optional.of(
+                    TlsMaterial.CERT_FILE + " does not verify against " + TlsMaterial.CA_FILE + ": " + e.getMessage());
         }
     }
 

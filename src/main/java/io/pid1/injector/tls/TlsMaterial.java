@@ -83,8 +83,11 @@ public record TlsMaterial(X509Certificate ca, X509Certificate certificate, Priva
             staged.put(KEY_FILE, stage(dir, keyPem(), PRIVATE));
             staged.put(CERT_FILE, stage(dir, certificatePem(), PUBLIC));
             for (Map.Entry<String, Path> file : staged.entrySet()) {
-                Files.move(file.getValue(), dir.resolve(file.getKey()),
-                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        file.getValue(),
+                        dir.resolve(file.getKey()),
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
             for (Path leftover : staged.values()) {
@@ -96,8 +99,11 @@ public record TlsMaterial(X509Certificate ca, X509Certificate certificate, Priva
     private static Path stage(Path dir, String content, String permissions) throws IOException {
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         Path temp = posix
-                ? Files.createTempFile(dir, ".tls-", ".tmp", PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString(PRIVATE)))
+                ? Files.createTempFile(
+                        dir,
+                        ".tls-",
+                        ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(PRIVATE)))
                 : Files.createTempFile(dir, ".tls-", ".tmp");
         Files.writeString(temp, content, StandardCharsets.US_ASCII);
         if (posix) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -12,8 +11,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 /** Reads the traditional (OpenSSL) private key formats, {@code EC PRIVATE KEY} and {@code RSA PRIVATE KEY}, with BouncyCastle. */
 final class TraditionalKey {
 
-    private TraditionalKey() {
-    }
+    private TraditionalKey() {}
 
     /** The key of the first PEM block of {@code text}, read from {@code file}. */
     static PrivateKey read(Path file, String text) throws IOException {

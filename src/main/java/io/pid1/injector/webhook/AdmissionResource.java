@@ -6,13 +6,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestQuery;
-import org.jboss.resteasy.reactive.RestResponse;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /mutate} and {@code POST /audit} (AdmissionReview {@code admission.k8s.io/v1}). They start
@@ -64,6 +63,7 @@ public class AdmissionResource {
 
     private static RestResponse<byte[]> plain(Response.Status status, String reason) {
         return RestResponse.ResponseBuilder.create(status, ("pid1: " + reason + "\n").getBytes(StandardCharsets.UTF_8))
-                .type(MediaType.TEXT_PLAIN_TYPE).build();
+                .type(MediaType.TEXT_PLAIN_TYPE)
+                .build();
     }
 }

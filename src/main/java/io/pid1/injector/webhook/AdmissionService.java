@@ -1,6 +1,5 @@
 package io.pid1.injector.webhook;
 
-import io.pid1.injector.text.OneLine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +12,8 @@ import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
 import io.pid1.injector.registry.ImageResolver;
+import io.pid1.injector.text.OneLine;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.context.ManagedExecutor;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -31,6 +28,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.jboss.logging.Logger;
 
 /**
  * Answers AdmissionReviews: never denies, never blocks a pod because of its own trouble. A body
@@ -45,6 +44,7 @@ public class AdmissionService {
      * go to {@link LargeReviews}, so that one slow review does not hold the small ones behind it.
      */
     static final int INLINE_BYTES = 32 * 1024;
+
     static final String INTERNAL_ERROR = "pid1: internal error while analysing this pod; admitted unchanged";
     static final String BUSY = "pid1: too many large pods under review at once; this one was admitted unchanged";
     static final String LATE = "pid1: not analysed within the API server's timeout; admitted unchanged";
@@ -58,12 +58,19 @@ public class AdmissionService {
     private final boolean auditMode;
     /** Meters are looked up once, not per request (a lookup builds and sorts the meter's tags). */
     private final Map<Endpoint, Timer> durations = new EnumMap<>(Endpoint.class);
+
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> fixCounters = new ConcurrentHashMap<>();
     private final Map<ContainerOutcome.Kind, Counter> containerCounters = new EnumMap<>(ContainerOutcome.Kind.class);
 
-    AdmissionService(PodFixer fixer, ImageResolver images, ObjectMapper json, MeterRegistry metrics, WebhookConfig config,
-            ManagedExecutor workers, LargeReviews large) {
+    AdmissionService(
+            PodFixer fixer,
+            ImageResolver images,
+            ObjectMapper json,
+            MeterRegistry metrics,
+            WebhookConfig config,
+            ManagedExecutor workers,
+            LargeReviews large) {
         this.fixer = fixer;
         this.workers = workers;
         this.large = large;
@@ -72,13 +79,21 @@ public class AdmissionService {
         this.metrics = metrics;
         this.auditMode = config.mode().trim().equalsIgnoreCase("audit");
         for (Endpoint endpoint : Endpoint.values()) {
-            durations.put(endpoint, Timer.builder("pid1.request.duration").description("Time to answer one admission request")
-                    .tag("endpoint", endpoint.id).publishPercentileHistogram().register(metrics));
+            durations.put(
+                    endpoint,
+                    Timer.builder("pid1.request.duration")
+                            .description("Time to answer one admission request")
+                            .tag("endpoint", endpoint.id)
+                            .publishPercentileHistogram()
+                            .register(metrics));
         }
         for (ContainerOutcome.Kind kind : ContainerOutcome.Kind.values()) {
-            containerCounters.put(kind, Counter.builder("pid1.containers")
-                    .description("Containers of analysed pods, by what became of them").tag("outcome", kind.id())
-                    .register(metrics));
+            containerCounters.put(
+                    kind,
+                    Counter.builder("pid1.containers")
+                            .description("Containers of analysed pods, by what became of them")
+                            .tag("outcome", kind.id())
+                            .register(metrics));
         }
     }
 
@@ -101,15 +116,16 @@ public class AdmissionService {
             }
         }
         return answer.orTimeout(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)
-                .exceptionallyCompose(e -> e instanceof TimeoutException ? unchanged(body, "late", LATE)
+                .exceptionallyCompose(e -> e instanceof TimeoutException
+                        ? unchanged(body, "late", LATE)
                         : CompletableFuture.failedFuture(e))
                 .whenComplete((done, error) -> record(endpoint, timer, error == null ? done.outcome() : "bad_request"))
                 .thenApply(done -> done.write(json));
     }
 
     /** The work of a large review: its lookups are awaited on the same thread, so the pool bounds them too. */
-    private Runnable analyse(byte[] body, Endpoint endpoint, ReviewDeadline deadline,
-            CompletableFuture<Answer> answer) {
+    private Runnable analyse(
+            byte[] body, Endpoint endpoint, ReviewDeadline deadline, CompletableFuture<Answer> answer) {
         return () -> {
             if (answer.isDone()) {
                 return;
@@ -151,7 +167,8 @@ public class AdmissionService {
             return CompletableFuture.completedFuture(Answer.allowed(review, "skipped", List.of()));
         }
         CompletableFuture<ImageFacts> facts = images.resolveAsync(review.pod());
-        return facts.isDone() || waitHere ? CompletableFuture.completedFuture(answer(review, endpoint, facts.join()))
+        return facts.isDone() || waitHere
+                ? CompletableFuture.completedFuture(answer(review, endpoint, facts.join()))
                 : facts.thenApplyAsync(known -> answer(review, endpoint, known), workers);
     }
 
@@ -162,7 +179,8 @@ public class AdmissionService {
      */
     Answer warmUp(byte[] body) throws ReviewException {
         Review review = Review.of(parse(body));
-        Outcome outcome = fixer.fix(review.pod(), images.resolveAsync(review.pod()).join());
+        Outcome outcome =
+                fixer.fix(review.pod(), images.resolveAsync(review.pod()).join());
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
         Answer answer = new Answer(review, Optional.of(outcome.patch()), lines, Map.of(), "warm-up");
         answer.write(json);
@@ -171,8 +189,10 @@ public class AdmissionService {
 
     private void record(Endpoint endpoint, Timer.Sample timer, String outcome) {
         timer.stop(durations.get(endpoint));
-        requests.computeIfAbsent(endpoint.id + ' ' + outcome,
-                key -> metrics.counter("pid1.requests", "endpoint", endpoint.id, "outcome", outcome)).increment();
+        requests.computeIfAbsent(
+                        endpoint.id + ' ' + outcome,
+                        key -> metrics.counter("pid1.requests", "endpoint", endpoint.id, "outcome", outcome))
+                .increment();
     }
 
     private Answer answer(Review review, Endpoint endpoint, ImageFacts facts) {
@@ -180,8 +200,12 @@ public class AdmissionService {
         try {
             outcome = fixer.fix(review.pod(), facts);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "analysis failed for pod %s/%s (uid %s); admitted unchanged", LogText.of(review.namespace()),
-                    LogText.of(review.podName()), LogText.of(review.uid()));
+            LOG.errorf(
+                    e,
+                    "analysis failed for pod %s/%s (uid %s); admitted unchanged",
+                    LogText.of(review.namespace()),
+                    LogText.of(review.podName()),
+                    LogText.of(review.uid()));
             return Answer.allowed(review, "error", List.of(INTERNAL_ERROR));
         }
         List<String> lines = outcome.findings().stream().map(Finding::line).toList();
@@ -189,8 +213,12 @@ public class AdmissionService {
         count(outcome, patch);
         String fixes = fixesText(outcome);
         LOG.info(logLine(review, endpoint, patch, fixes, lines.size()));
-        List<String> containers = outcome.containers().stream().map(ContainerOutcome::line).toList();
-        return new Answer(review, patch ? Optional.of(outcome.patch()) : Optional.empty(), AnswerCaps.warnings(lines),
+        List<String> containers =
+                outcome.containers().stream().map(ContainerOutcome::line).toList();
+        return new Answer(
+                review,
+                patch ? Optional.of(outcome.patch()) : Optional.empty(),
+                AnswerCaps.warnings(lines),
                 lines.isEmpty() && containers.isEmpty() ? Map.of() : auditAnnotations(fixes, lines, containers, patch),
                 patch ? "patched" : outcome.changed() ? "audited" : "unchanged");
     }
@@ -205,8 +233,8 @@ public class AdmissionService {
                 + " dryRun=" + review.dryRun() + " patched=" + patched + " fixes=" + fixes + " findings=" + findings;
     }
 
-    private static Map<String, String> auditAnnotations(String fixes, List<String> lines, List<String> containers,
-            boolean patched) {
+    private static Map<String, String> auditAnnotations(
+            String fixes, List<String> lines, List<String> containers, boolean patched) {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (!lines.isEmpty()) {
             annotations.put("findings", AnswerCaps.annotation(lines));
@@ -221,22 +249,25 @@ public class AdmissionService {
     }
 
     private void count(Outcome outcome, boolean patched) {
-        outcome.containers().forEach(container -> containerCounters.get(container.kind()).increment());
+        outcome.containers()
+                .forEach(container -> containerCounters.get(container.kind()).increment());
         if (!patched) {
             return;
         }
         outcome.applied().forEach((container, fixes) -> {
             String server = outcome.servers().getOrDefault(container, "pod");
-            fixes.forEach(fix -> fixCounters.computeIfAbsent(fix + ' ' + server,
-                    key -> metrics.counter("pid1.fixes", "fix", fix, "server", server)).increment());
+            fixes.forEach(fix -> fixCounters
+                    .computeIfAbsent(
+                            fix + ' ' + server, key -> metrics.counter("pid1.fixes", "fix", fix, "server", server))
+                    .increment());
         });
     }
 
     /** Container names are the pod author's: made safe for the log line by {@link LogText}. */
     private static String fixesText(Outcome outcome) {
         return outcome.applied().entrySet().stream()
-                .map(e -> (e.getKey().isEmpty() ? "pod" : LogText.of(e.getKey())) + ":"
-                        + String.join("+", e.getValue()))
+                .map(e ->
+                        (e.getKey().isEmpty() ? "pod" : LogText.of(e.getKey())) + ":" + String.join("+", e.getValue()))
                 .collect(Collectors.joining(","));
     }
 

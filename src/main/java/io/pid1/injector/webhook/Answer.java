@@ -3,7 +3,6 @@ package io.pid1.injector.webhook;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,11 @@ import java.util.Optional;
  *
  * @param outcome the {@code outcome} label of {@code pid1_requests_total}
  */
-record Answer(Review review, Optional<JsonNode> patch, List<String> warnings, Map<String, String> auditAnnotations,
+record Answer(
+        Review review,
+        Optional<JsonNode> patch,
+        List<String> warnings,
+        Map<String, String> auditAnnotations,
         String outcome) {
 
     static Answer allowed(Review review, String outcome, List<String> warnings) {

@@ -14,10 +14,10 @@ final class AnswerCaps {
 
     /** 30 lines of at most 120 characters fit in the API server's 4,096. */
     static final int MAX_WARNINGS = 30;
+
     static final int MAX_ANNOTATION_CHARS = 10 * 1024;
 
-    private AnswerCaps() {
-    }
+    private AnswerCaps() {}
 
     /** The first lines, the last of them replaced by a count of the rest when there are too many. */
     static List<String> warnings(List<String> lines) {

@@ -7,7 +7,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.Locale;
 
 /**
@@ -28,33 +27,42 @@ class BodyLimit {
     private final BodyHandler unsized = BodyHandler.create(false).setBodyLimit(MAX_BYTES);
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length == null && !ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
-                if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-                    ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                            .end("pid1: body is not JSON: its Content-Type is a form\n");
-                    return;
-                }
-                unsized.handle(ctx);
-                return;
-            }
-            if (length != null && tooLong(length)) {
-                tooLarge(ctx);
-                return;
-            }
-            ctx.next();
-        }).failureHandler(ctx -> {
-            if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-                tooLarge(ctx);
-            } else {
-                ctx.next();
-            }
-        });
+        router.route()
+                .order(Integer.MIN_VALUE)
+                .handler(ctx -> {
+                    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                    if (length == null
+                            && !ctx.request().isEnded()
+                            && ctx.request().version() != HttpVersion.HTTP_2) {
+                        if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+                            ctx.response()
+                                    .setStatusCode(400)
+                                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                                    .end("pid1: body is not JSON: its Content-Type is a form\n");
+                            return;
+                        }
+                        unsized.handle(ctx);
+                        return;
+                    }
+                    if (length != null && tooLong(length)) {
+                        tooLarge(ctx);
+                        return;
+                    }
+                    ctx.next();
+                })
+                .failureHandler(ctx -> {
+                    if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                        tooLarge(ctx);
+                    } else {
+                        ctx.next();
+                    }
+                });
     }
 
     private static void tooLarge(RoutingContext ctx) {
-        ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+        ctx.response()
+                .setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                 .end("pid1: " + TOO_LARGE + "\n");
     }
 

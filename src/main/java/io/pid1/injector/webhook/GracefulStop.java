@@ -12,11 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
@@ -24,6 +19,10 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
 /**
  * The webhook's stop on SIGTERM, in three steps:
@@ -49,13 +48,18 @@ public class GracefulStop implements HealthCheck {
     private static final long REFUSED_STREAM = 0x7;
     private static final long GOAWAY_GAP_MILLIS = 1000;
 
-    private enum Phase { SERVING, DRAINING, CLOSED }
+    private enum Phase {
+        SERVING,
+        DRAINING,
+        CLOSED
+    }
 
     private final Duration delay;
     private final Duration timeout;
     private final Runnable exit;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<HttpConnection> sentAway = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final Set<HttpConnection> sentAway =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile Phase phase = Phase.SERVING;
 
@@ -92,8 +96,9 @@ public class GracefulStop implements HealthCheck {
     }
 
     private void stop() {
-        LOG.infof("SIGTERM: draining for %d ms, then up to %d ms for reviews in flight", delay.toMillis(),
-                timeout.toMillis());
+        LOG.infof(
+                "SIGTERM: draining for %d ms, then up to %d ms for reviews in flight",
+                delay.toMillis(), timeout.toMillis());
         try {
             Thread.sleep(delay.toMillis());
             phase = Phase.CLOSED;
@@ -101,7 +106,8 @@ public class GracefulStop implements HealthCheck {
                 drained.countDown();
             }
             if (!drained.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf("%d reviews still in flight after %d ms; stopping anyway", inFlight.get(), timeout.toMillis());
+                LOG.warnf(
+                        "%d reviews still in flight after %d ms; stopping anyway", inFlight.get(), timeout.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,7 +147,9 @@ public class GracefulStop implements HealthCheck {
             sendAway(ctx, ctx.request().connection());
         } else {
             sendElsewhereAfterAnswer(ctx);
-            ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+            ctx.response()
+                    .setStatusCode(503)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                     .end("pid1: shutting down\n");
         }
     }
@@ -175,6 +183,8 @@ public class GracefulStop implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("serving").status(phase == Phase.SERVING).build();
+        return HealthCheckResponse.named("serving")
+                .status(phase == Phase.SERVING)
+                .build();
     }
 }

@@ -2,7 +2,6 @@ package io.pid1.injector.webhook;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,8 +21,8 @@ class LargeReviews {
     static final int WAITING = 4;
 
     private final AtomicInteger started = new AtomicInteger();
-    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(WAITING), work -> {
+    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(
+            THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(WAITING), work -> {
                 Thread thread = new Thread(work, "pid1-large-review-" + started.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;

@@ -5,10 +5,6 @@ import io.quarkus.vertx.http.HttpsServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
-import org.jboss.logmanager.ExtHandler;
-import org.jboss.logmanager.LogContext;
-import org.jboss.logmanager.handlers.WriterHandler;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.LogContext;
+import org.jboss.logmanager.handlers.WriterHandler;
 
 /**
  * While the webhook serves, its log handlers (the console, and files if configured) write through their
@@ -57,8 +56,11 @@ class LogBatching {
             thread.setDaemon(true);
             return thread;
         });
-        flusher.scheduleWithFixedDelay(() -> batched.forEach(WriterHandler::flush), period.toMillis(),
-                period.toMillis(), TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(
+                () -> batched.forEach(WriterHandler::flush),
+                period.toMillis(),
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {

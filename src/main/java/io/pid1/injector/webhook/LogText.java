@@ -11,8 +11,7 @@ final class LogText {
 
     static final int MAX_CHARS = 253;
 
-    private LogText() {
-    }
+    private LogText() {}
 
     static String of(String value) {
         if (value.length() <= MAX_CHARS && value.chars().allMatch(c -> !needsEscape(c))) {

@@ -17,7 +17,8 @@ class NativeTransport {
 
     void serving(@ObservesAsync HttpsServerStart event, Vertx vertx) {
         if (!vertx.isNativeTransportEnabled()) {
-            LOG.infof("Netty's native epoll transport is not available on this platform (%s); I/O runs on NIO",
+            LOG.infof(
+                    "Netty's native epoll transport is not available on this platform (%s); I/O runs on NIO",
                     vertx.unavailableNativeTransportCause());
         }
     }

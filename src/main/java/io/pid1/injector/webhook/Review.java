@@ -67,7 +67,8 @@ record Review(String apiVersion, String kind, JsonNode request) {
     }
 
     String namespace() {
-        return request.path("namespace").asText(pod().path("metadata").path("namespace").asText(""));
+        return request.path("namespace")
+                .asText(pod().path("metadata").path("namespace").asText(""));
     }
 
     boolean dryRun() {

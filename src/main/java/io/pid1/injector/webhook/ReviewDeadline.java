@@ -1,7 +1,6 @@
 package io.pid1.injector.webhook;
 
 import io.quarkus.runtime.configuration.DurationConverter;
-
 import java.time.Duration;
 
 /**

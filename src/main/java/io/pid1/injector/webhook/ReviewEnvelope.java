@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 
 /**
@@ -16,8 +15,7 @@ import java.io.IOException;
  */
 final class ReviewEnvelope {
 
-    private ReviewEnvelope() {
-    }
+    private ReviewEnvelope() {}
 
     static Review read(ObjectMapper json, byte[] body) throws ReviewException {
         ObjectNode envelope = json.createObjectNode();

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,22 +36,28 @@ class ServingTls implements HttpServerOptionsCustomizer {
         ServingFiles files;
         Optional<ClientCaTrust> clients;
         try {
-            files = ServingFiles.load(Path.of(config.tls().certFile().orElseThrow()),
-                    Path.of(config.tls().keyFile().orElseThrow()), Instant.now());
+            files = ServingFiles.load(
+                    Path.of(config.tls().certFile().orElseThrow()),
+                    Path.of(config.tls().keyFile().orElseThrow()),
+                    Instant.now());
             clients = config.tls().clientCaFile().isPresent()
-                    ? Optional.of(ClientCaTrust.load(Path.of(config.tls().clientCaFile().get())))
+                    ? Optional.of(ClientCaTrust.load(
+                            Path.of(config.tls().clientCaFile().get())))
                     : Optional.empty();
         } catch (TlsFileException e) {
             throw new IllegalStateException("pid1: " + e.getMessage(), e);
         }
         options.setKeyCertOptions(KeyCertOptions.wrap(files.keyManager()));
-        clients.ifPresent(trust -> options.setTrustOptions(TrustOptions.wrap(trust))
-                .setClientAuth(ClientAuth.REQUIRED));
-        vertx.setPeriodic(config.tls().reloadPeriod().toMillis(),
-                id -> vertx.executeBlocking(() -> {
-                    files.check(Instant.now());
-                    clients.ifPresent(ClientCaTrust::check);
-                    return null;
-                }, false));
+        clients.ifPresent(
+                trust -> options.setTrustOptions(TrustOptions.wrap(trust)).setClientAuth(ClientAuth.REQUIRED));
+        vertx.setPeriodic(
+                config.tls().reloadPeriod().toMillis(),
+                id -> vertx.executeBlocking(
+                        () -> {
+                            files.check(Instant.now());
+                            clients.ifPresent(ClientCaTrust::check);
+                            return null;
+                        },
+                        false));
     }
 }

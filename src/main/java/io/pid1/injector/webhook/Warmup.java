@@ -4,13 +4,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
-
-import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 
 /**
  * Runs one review through the service at start, on a thread of its own while Quarkus opens its ports.

@@ -1,9 +1,9 @@
 package io.pid1.injector.webhook;
 
 import io.pid1.injector.catalog.Catalog;
+import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.core.FixKind;
 import io.pid1.injector.core.PodFixer;
-import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.registry.ImageResolver;
 import io.pid1.injector.registry.RegistrySettings;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
@@ -16,7 +16,6 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -66,12 +65,13 @@ public interface WebhookConfig {
         try {
             return builder.build().getConfigMapping(WebhookConfig.class);
         } catch (ConfigValidationException e) {
-            throw new IllegalArgumentException(IntStream.range(0, e.getProblemCount())
-                    .mapToObj(i -> e.getProblem(i).getMessage().replaceFirst("^java\\.lang\\.\\w+: ", ""))
-                    .collect(Collectors.joining("; ")), e);
+            throw new IllegalArgumentException(
+                    IntStream.range(0, e.getProblemCount())
+                            .mapToObj(i -> e.getProblem(i).getMessage().replaceFirst("^java\\.lang\\.\\w+: ", ""))
+                            .collect(Collectors.joining("; ")),
+                    e);
         }
     }
-
 
     /** {@code enforce}, or {@code audit}: every request is answered as on {@code /audit}. */
     @WithDefault("enforce")
@@ -129,8 +129,12 @@ public interface WebhookConfig {
 
         /** These settings as the registry client takes them. */
         default RegistrySettings settings() {
-            return new RegistrySettings(lookup(), Duration.ofMillis(timeoutMs()), authFile().map(Path::of),
-                    insecure().map(RegistrySettings::hosts).orElse(Set.of()), defaultArch().toLowerCase(Locale.ROOT),
+            return new RegistrySettings(
+                    lookup(),
+                    Duration.ofMillis(timeoutMs()),
+                    authFile().map(Path::of),
+                    insecure().map(RegistrySettings::hosts).orElse(Set.of()),
+                    defaultArch().toLowerCase(Locale.ROOT),
                     allow().map(RegistrySettings::hosts).orElse(Set.of()),
                     allowInternal().map(RegistrySettings::hosts).orElse(Set.of()));
         }
@@ -208,13 +212,18 @@ public interface WebhookConfig {
         EngineSettings defaults = EngineSettings.defaults();
         Set<FixKind> fixes = EnumSet.noneOf(FixKind.class);
         for (String id : fixes().orElse(List.of())) {
-            fixes.add(FixKind.byId(id).orElseThrow(() -> new IllegalArgumentException(
-                    "pid1.fixes names unknown fix \"" + id + "\"")));
+            fixes.add(FixKind.byId(id)
+                    .orElseThrow(() -> new IllegalArgumentException("pid1.fixes names unknown fix \"" + id + "\"")));
         }
-        return new EngineSettings(fixes().isPresent() ? fixes : defaults.fixes(), defaults.init(),
-                initImage().orElse(defaults.initImage()), shimImage().orElse(defaults.shimImage()),
-                drainSeconds().orElse(defaults.drainSeconds()), nativeSidecars().orElse(defaults.nativeSidecars()),
-                defaults.version(), pinDigest().orElse(defaults.pinDigest()));
+        return new EngineSettings(
+                fixes().isPresent() ? fixes : defaults.fixes(),
+                defaults.init(),
+                initImage().orElse(defaults.initImage()),
+                shimImage().orElse(defaults.shimImage()),
+                drainSeconds().orElse(defaults.drainSeconds()),
+                nativeSidecars().orElse(defaults.nativeSidecars()),
+                defaults.version(),
+                pinDigest().orElse(defaults.pinDigest()));
     }
 
     /** The built-in catalog, with the entries of {@code pid1.catalog-file} when it is set. */

@@ -3,7 +3,6 @@ package io.pid1.injector.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 
 /**
@@ -23,8 +22,7 @@ public final class BenchPods {
             List.of("sh", "-c", "celery -A proj worker --concurrency 4 --loglevel info"),
             List.of("sh", "-c", "puma -C config/puma.rb -w 3 -p 3000"));
 
-    private BenchPods() {
-    }
+    private BenchPods() {}
 
     /** One container: gunicorn under {@code sh -c}. */
     public static ObjectNode small() {
@@ -53,7 +51,8 @@ public final class BenchPods {
 
     /** A pod-CREATE AdmissionReview of {@code pod}, as kube-apiserver sends it. */
     public static ObjectNode review(ObjectNode pod) {
-        ObjectNode review = NODES.objectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+        ObjectNode review =
+                NODES.objectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         ObjectNode request = review.putObject("request").put("uid", "705ab4f5-6393-11e8-b7cc-42010a800002");
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
         request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
@@ -76,7 +75,9 @@ public final class BenchPods {
     }
 
     private static ObjectNode container(int index, int envVars, boolean probes) {
-        ObjectNode c = NODES.objectNode().put("name", "c" + index).put("image", "registry.example/shop/app" + index + ":1.4.2");
+        ObjectNode c = NODES.objectNode()
+                .put("name", "c" + index)
+                .put("image", "registry.example/shop/app" + index + ":1.4.2");
         ArrayNode command = c.putArray("command");
         COMMANDS.get(index % COMMANDS.size()).forEach(command::add);
         c.putArray("ports").addObject().put("name", "http").put("containerPort", 8000 + index);
@@ -85,8 +86,14 @@ public final class BenchPods {
             env.addObject().put("name", "SETTING_" + i).put("value", "value-" + i + "-of-container-" + index);
         }
         if (probes) {
-            c.putObject("readinessProbe").putObject("httpGet").put("path", "/healthz").put("port", "http");
-            c.putObject("livenessProbe").putObject("httpGet").put("path", "/healthz").put("port", "http");
+            c.putObject("readinessProbe")
+                    .putObject("httpGet")
+                    .put("path", "/healthz")
+                    .put("port", "http");
+            c.putObject("livenessProbe")
+                    .putObject("httpGet")
+                    .put("path", "/healthz")
+                    .put("port", "http");
         }
         c.putObject("resources").putObject("requests").put("cpu", "100m").put("memory", "256Mi");
         return c;

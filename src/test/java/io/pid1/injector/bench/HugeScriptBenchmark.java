@@ -2,6 +2,8 @@ package io.pid1.injector.bench;
 
 import io.pid1.injector.shell.Reading;
 import io.pid1.injector.shell.ShellReader;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,9 +15,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code sh -c} reader on hostile scripts of 200,000 repetitions, the timing that {@code ShellReaderFuzzTest}

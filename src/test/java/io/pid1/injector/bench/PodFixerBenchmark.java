@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Catalog;
+import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
-import io.pid1.injector.core.EngineSettings;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,9 +22,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine on one thread: analysis + fix + patch of a pod ({@code fix}), and the same from the

@@ -25,14 +25,32 @@ class CatalogLoaderTest {
 
     @Test
     void builtinHasEveryServerOfTheBrief() {
-        List<String> names = Catalog.builtin().servers().stream().map(Server::name).toList();
-        assertEquals(List.of("gunicorn", "uvicorn", "hypercorn", "granian", "uwsgi", "celery", "rq", "puma",
-                "unicorn", "php-fpm", "nginx", "httpd", "pm2-runtime", "huey"), names);
+        List<String> names =
+                Catalog.builtin().servers().stream().map(Server::name).toList();
+        assertEquals(
+                List.of(
+                        "gunicorn",
+                        "uvicorn",
+                        "hypercorn",
+                        "granian",
+                        "uwsgi",
+                        "celery",
+                        "rq",
+                        "puma",
+                        "unicorn",
+                        "php-fpm",
+                        "nginx",
+                        "httpd",
+                        "pm2-runtime",
+                        "huey"),
+                names);
     }
 
     @Test
     void builtinLeavesAbsentFieldsEmpty() {
-        Server nginx = Catalog.builtin().servers().stream().filter(s -> s.name().equals("nginx")).findFirst()
+        Server nginx = Catalog.builtin().servers().stream()
+                .filter(s -> s.name().equals("nginx"))
+                .findFirst()
                 .orElseThrow();
         assertEquals("SIGQUIT", nginx.gracefulSignal());
         assertEquals(OptionalInt.empty(), nginx.gracefulTimeout());
@@ -78,7 +96,9 @@ class CatalogLoaderTest {
         Launch launch = catalog.recognise(List.of("openresty", "-g", "daemon off;"), Map.of());
 
         assertEquals(OptionalInt.of(8080), launch.port());
-        assertEquals(1, catalog.servers().stream().filter(s -> s.name().equals("nginx")).count());
+        assertEquals(
+                1,
+                catalog.servers().stream().filter(s -> s.name().equals("nginx")).count());
         assertEquals(Catalog.builtin().servers().size(), catalog.servers().size());
     }
 
@@ -102,7 +122,12 @@ class CatalogLoaderTest {
 
         assertEquals(List.of("doppler run"), launch.wrappers());
         assertFalse(launch.direct());
-        assertEquals("gunicorn", catalog.recognise(List.of("superset", "run"), Map.of()).server().orElseThrow().name());
+        assertEquals(
+                "gunicorn",
+                catalog.recognise(List.of("superset", "run"), Map.of())
+                        .server()
+                        .orElseThrow()
+                        .name());
     }
 
     @Test
@@ -117,12 +142,15 @@ class CatalogLoaderTest {
 
         assertEquals(3, catalog.programIndex(argv));
         assertEquals(2, Catalog.builtin().programIndex(argv));
-        assertEquals(List.of("shop entrypoint"), catalog.recognise(argv.subList(0, 4), Map.of()).wrappers());
+        assertEquals(
+                List.of("shop entrypoint"),
+                catalog.recognise(argv.subList(0, 4), Map.of()).wrappers());
     }
 
     @Test
     void emptyExtensionKeepsTheBuiltinCatalog() {
-        assertEquals(Catalog.builtin().servers(), Catalog.withExtra("", "empty.yaml").servers());
+        assertEquals(
+                Catalog.builtin().servers(), Catalog.withExtra("", "empty.yaml").servers());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -145,8 +173,8 @@ class CatalogLoaderTest {
             not YAML           | 'servers: [ {'                                                            | extra.yaml: not valid YAML at line
             """)
     void invalidFileGivesOneLineNamingEntryAndField(String problem, String yaml, String message) {
-        InvalidCatalogException error = assertThrows(InvalidCatalogException.class,
-                () -> Catalog.withExtra(yaml, "extra.yaml"));
+        InvalidCatalogException error =
+                assertThrows(InvalidCatalogException.class, () -> Catalog.withExtra(yaml, "extra.yaml"));
 
         assertTrue(error.getMessage().startsWith(message), error.getMessage());
         assertFalse(error.getMessage().contains("\n"), error.getMessage());

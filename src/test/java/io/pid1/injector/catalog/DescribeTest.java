@@ -15,6 +15,7 @@ class DescribeTest {
 
     /** The README holds the table between these two lines. */
     static final String BEGIN = "<!-- catalog-table:begin -->";
+
     static final String END = "<!-- catalog-table:end -->";
 
     private final String table = Catalog.builtin().describe();
@@ -22,22 +23,31 @@ class DescribeTest {
     @Test
     void hasTheHeaderAndOneRowPerServer() {
         List<String> lines = table.lines().toList();
-        assertEquals("| server | recognised by | graceful signal | graceful timeout | default port | HTTP |", lines.get(0));
+        assertEquals(
+                "| server | recognised by | graceful signal | graceful timeout | default port | HTTP |", lines.get(0));
         assertEquals("| --- | --- | --- | --- | --- | --- |", lines.get(1));
         assertEquals(2 + Catalog.builtin().servers().size(), lines.size());
     }
 
     @Test
     void rowsShowTheCatalogFacts() {
-        assertTrue(table.contains("| gunicorn | `gunicorn`, `gunicorn3`, `python -m gunicorn`, `airflow webserver`,"
-                + " `mlflow server` | SIGTERM | 30 s (`--graceful-timeout`) | 8000 | yes |\n"), table);
-        assertTrue(table.contains("| uwsgi | `uwsgi`, `uwsgi_python3`, `uwsgi_python`, `sentry run web`,"
-                + " `label-studio-uwsgi` | SIGINT (SIGTERM with `--die-on-term`) | 60 s (`--worker-reload-mercy`)"
-                + " | — | with `--http`, `--http-socket` |\n"), table);
-        assertTrue(table.contains("| uvicorn | `uvicorn`, `python -m uvicorn` with `--workers` | SIGTERM"
-                + " | none (`--timeout-graceful-shutdown`) | 8000 | yes |\n"), table);
-        assertTrue(table.contains("| celery | `celery worker`, `python -m celery worker`, `airflow celery worker`"
-                + " | SIGTERM | none | — | no |\n"), table);
+        assertTrue(
+                table.contains("| gunicorn | `gunicorn`, `gunicorn3`, `python -m gunicorn`, `airflow webserver`,"
+                        + " `mlflow server` | SIGTERM | 30 s (`--graceful-timeout`) | 8000 | yes |\n"),
+                table);
+        assertTrue(
+                table.contains("| uwsgi | `uwsgi`, `uwsgi_python3`, `uwsgi_python`, `sentry run web`,"
+                        + " `label-studio-uwsgi` | SIGINT (SIGTERM with `--die-on-term`) | 60 s (`--worker-reload-mercy`)"
+                        + " | — | with `--http`, `--http-socket` |\n"),
+                table);
+        assertTrue(
+                table.contains("| uvicorn | `uvicorn`, `python -m uvicorn` with `--workers` | SIGTERM"
+                        + " | none (`--timeout-graceful-shutdown`) | 8000 | yes |\n"),
+                table);
+        assertTrue(
+                table.contains("| celery | `celery worker`, `python -m celery worker`, `airflow celery worker`"
+                        + " | SIGTERM | none | — | no |\n"),
+                table);
         assertTrue(table.contains("| php-fpm | `php-fpm`, `php-fpm*` | SIGQUIT | none | 9000 | no |\n"), table);
     }
 
@@ -57,7 +67,8 @@ class DescribeTest {
     @Test
     void readmeEmbedsTheCurrentTable() throws IOException {
         Path readme = Path.of("README.md");
-        assumeTrue(Files.exists(readme) && Files.readString(readme).contains(BEGIN),
+        assumeTrue(
+                Files.exists(readme) && Files.readString(readme).contains(BEGIN),
                 "README.md has no " + BEGIN + " block yet");
         String text = Files.readString(readme);
         String embedded = text.substring(text.indexOf(BEGIN) + BEGIN.length() + 1, text.indexOf(END));
@@ -68,9 +79,11 @@ class DescribeTest {
     void readmeEmbedsTheCurrentSidecarTable() throws IOException {
         String text = Files.readString(Path.of("README.md"));
         String begin = "<!-- sidecar-table:begin -->";
-        String embedded = text.substring(text.indexOf(begin) + begin.length() + 1,
-                text.indexOf("<!-- sidecar-table:end -->"));
-        assertEquals(Catalog.builtin().describeSidecars(), embedded,
+        String embedded =
+                text.substring(text.indexOf(begin) + begin.length() + 1, text.indexOf("<!-- sidecar-table:end -->"));
+        assertEquals(
+                Catalog.builtin().describeSidecars(),
+                embedded,
                 "README.md's sidecar table is stale: paste Catalog.builtin().describeSidecars()");
     }
 }

@@ -15,20 +15,26 @@ class EnvOptionTest {
     private static final Catalog CATALOG = Catalog.builtin();
 
     private static Server server(String name) {
-        return CATALOG.servers().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return CATALOG.servers().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void uwsgiTakesEachLongFlagAsItsOwnVariable() {
-        assertEquals(Optional.of(new EnvOption("UWSGI_DIE_ON_TERM", "true")),
+        assertEquals(
+                Optional.of(new EnvOption("UWSGI_DIE_ON_TERM", "true")),
                 EnvOption.of(server("uwsgi"), "--die-on-term", Map.of()));
     }
 
     @Test
     void gunicornGetsTheFlagAppendedToItsArgumentsVariable() {
-        assertEquals(Optional.of(new EnvOption("GUNICORN_CMD_ARGS", "--preload")),
+        assertEquals(
+                Optional.of(new EnvOption("GUNICORN_CMD_ARGS", "--preload")),
                 EnvOption.of(server("gunicorn"), "--preload", Map.of()));
-        assertEquals(Optional.of(new EnvOption("GUNICORN_CMD_ARGS", "-w 3 --preload")),
+        assertEquals(
+                Optional.of(new EnvOption("GUNICORN_CMD_ARGS", "-w 3 --preload")),
                 EnvOption.of(server("gunicorn"), "--preload", Map.of("GUNICORN_CMD_ARGS", " -w 3 ")));
     }
 
@@ -44,8 +50,8 @@ class EnvOptionTest {
 
     @Test
     void anAuthorsOwnOptionVariableIsLeftAsTheySetIt() {
-        assertEquals(Optional.empty(),
-                EnvOption.of(server("uwsgi"), "--die-on-term", Map.of("UWSGI_DIE_ON_TERM", "0")));
+        assertEquals(
+                Optional.empty(), EnvOption.of(server("uwsgi"), "--die-on-term", Map.of("UWSGI_DIE_ON_TERM", "0")));
     }
 
     @Test

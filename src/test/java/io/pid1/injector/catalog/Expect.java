@@ -9,17 +9,35 @@ import java.util.Map;
 final class Expect {
 
     /** The facts of a {@link Launch} that the tests compare, with the server by name. */
-    record Facts(String server, List<String> wrappers, boolean direct, String host, Integer port,
-                 boolean portFromFlags, Integer workers, Integer gracefulTimeout, boolean termIsGraceful,
-                 boolean http, String init, String processManager) {
+    record Facts(
+            String server,
+            List<String> wrappers,
+            boolean direct,
+            String host,
+            Integer port,
+            boolean portFromFlags,
+            Integer workers,
+            Integer gracefulTimeout,
+            boolean termIsGraceful,
+            boolean http,
+            String init,
+            String processManager) {
 
         static Facts of(Launch launch) {
-            return new Facts(launch.server().map(Server::name).orElse(null), launch.wrappers(), launch.direct(),
+            return new Facts(
+                    launch.server().map(Server::name).orElse(null),
+                    launch.wrappers(),
+                    launch.direct(),
                     launch.bindHost().orElse(null),
-                    launch.port().isPresent() ? launch.port().getAsInt() : null, launch.portFromFlags(),
+                    launch.port().isPresent() ? launch.port().getAsInt() : null,
+                    launch.portFromFlags(),
                     launch.workers().isPresent() ? launch.workers().getAsInt() : null,
-                    launch.gracefulTimeout().isPresent() ? launch.gracefulTimeout().getAsInt() : null,
-                    launch.termIsGraceful(), launch.http(), launch.init().orElse(null),
+                    launch.gracefulTimeout().isPresent()
+                            ? launch.gracefulTimeout().getAsInt()
+                            : null,
+                    launch.termIsGraceful(),
+                    launch.http(),
+                    launch.init().orElse(null),
                     launch.processManager().orElse(null));
         }
     }
@@ -118,8 +136,19 @@ final class Expect {
     }
 
     Facts facts() {
-        return new Facts(server, wrappers, direct, host, port, portFromFlags, workers, gracefulTimeout,
-                termIsGraceful, http, init, processManager);
+        return new Facts(
+                server,
+                wrappers,
+                direct,
+                host,
+                port,
+                portFromFlags,
+                workers,
+                gracefulTimeout,
+                termIsGraceful,
+                http,
+                init,
+                processManager);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package io.pid1.injector.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code audit} and {@code mutate} say the engine's findings on the pods of issue 20 (the golden
@@ -32,7 +31,9 @@ class AuditOfHostilePodsTest {
 
     @Test
     void anAuthorsPid1InitIsReportedAndNotDuplicated() {
-        String file = GOLDEN.resolve("113-own-init-container-pid1-init").resolve("in.yaml").toString();
+        String file = GOLDEN.resolve("113-own-init-container-pid1-init")
+                .resolve("in.yaml")
+                .toString();
         CliRun audit = CliRun.of("audit", "-f", file);
         assertTrue(audit.out().contains("the pod's own init container \"pid1-init\""), audit.out());
         CliRun mutate = CliRun.of("mutate", "-f", file);
@@ -41,7 +42,9 @@ class AuditOfHostilePodsTest {
 
     @Test
     void controlCharactersInAnnotationsReachTheTableEscaped() {
-        String file = GOLDEN.resolve("118-annotations-control-chars").resolve("in.yaml").toString();
+        String file = GOLDEN.resolve("118-annotations-control-chars")
+                .resolve("in.yaml")
+                .toString();
         for (String format : new String[] {"table", "json", "sarif"}) {
             String out = CliRun.of("audit", "-o", format, "-f", file).out();
             assertTrue(out.contains("u001b[31mshim"), out);

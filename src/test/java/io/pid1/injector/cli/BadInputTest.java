@@ -1,10 +1,10 @@
 package io.pid1.injector.cli;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input and bad usage: exit 2, one line on stderr naming the file and line, nothing on stdout. */
 class BadInputTest {
@@ -23,7 +23,8 @@ class BadInputTest {
             """)
     void badDocumentsAreOneLineNamingFileAndLine(String what, String document, String reason) {
         for (String command : new String[] {"mutate", "audit"}) {
-            CliRun run = CliRun.with(GOOD + document.replace("\\n", "\n").replace("\\t", "\t"), false, command, "-f", "-");
+            CliRun run =
+                    CliRun.with(GOOD + document.replace("\\n", "\n").replace("\\t", "\t"), false, command, "-f", "-");
             assertEquals(2, run.exit(), what);
             assertEquals("", run.out(), "nothing half-written: " + run.out());
             assertTrue(run.err().startsWith("pid1-injector: " + reason), run.err());

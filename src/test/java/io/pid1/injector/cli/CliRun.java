@@ -2,13 +2,12 @@ package io.pid1.injector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pid1.injector.core.ImageFacts;
-import picocli.CommandLine;
-
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import picocli.CommandLine;
 
 /** One run of {@code pid1-injector} in this JVM with captured stdout and stderr. */
 record CliRun(int exit, String out, String err) {

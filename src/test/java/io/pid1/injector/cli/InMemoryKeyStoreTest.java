@@ -1,12 +1,10 @@
 package io.pid1.injector.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +12,10 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code serve} has the JDK seal a key put into an in-memory PKCS#12 store with one PBKDF2 round, not
@@ -74,11 +73,24 @@ class InMemoryKeyStoreTest {
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, PASSWORD);
         }
-        Process openssl = new ProcessBuilder("openssl", "pkcs12", "-info", "-nokeys", "-nocerts", "-in", file.toString(),
-                "-passin", "pass:" + new String(PASSWORD)).redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "pkcs12",
+                        "-info",
+                        "-nokeys",
+                        "-nocerts",
+                        "-in",
+                        file.toString(),
+                        "-passin",
+                        "pass:" + new String(PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(openssl.waitFor(30, TimeUnit.SECONDS), "openssl ends");
         assertEquals(0, openssl.exitValue(), output);
-        return output.lines().filter(line -> line.startsWith("Shrouded Keybag")).findFirst().orElse(output);
+        return output.lines()
+                .filter(line -> line.startsWith("Shrouded Keybag"))
+                .findFirst()
+                .orElse(output);
     }
 }

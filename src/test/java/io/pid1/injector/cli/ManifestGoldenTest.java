@@ -1,8 +1,6 @@
 package io.pid1.injector.cli;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden files for {@code mutate} and {@code audit} over the real-world-style manifests in
@@ -29,7 +28,8 @@ class ManifestGoldenTest {
 
     static List<String> inputs() throws IOException {
         try (Stream<Path> files = Files.list(IN)) {
-            List<String> names = new ArrayList<>(files.map(f -> f.getFileName().toString()).sorted().toList());
+            List<String> names = new ArrayList<>(
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
             names.add("all");
             return names;
         }
@@ -62,8 +62,12 @@ class ManifestGoldenTest {
                 Files.writeString(expectedErr, run.err(), StandardCharsets.UTF_8);
             }
         }
-        assertEquals(suffix.equals(".out.yaml") && Files.exists(expectedErr)
-                ? Files.readString(expectedErr, StandardCharsets.UTF_8) : "", run.err(), "stderr");
+        assertEquals(
+                suffix.equals(".out.yaml") && Files.exists(expectedErr)
+                        ? Files.readString(expectedErr, StandardCharsets.UTF_8)
+                        : "",
+                run.err(),
+                "stderr");
         assertEquals(Files.readString(expected, StandardCharsets.UTF_8), run.out(), expected.toString());
     }
 }

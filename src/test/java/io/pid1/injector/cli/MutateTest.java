@@ -1,18 +1,17 @@
 package io.pid1.injector.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code mutate}: idempotent, untouched documents byte for byte, stdin, kubectl-readable streams. */
 class MutateTest {
@@ -34,29 +33,36 @@ class MutateTest {
     void documentsWithNothingToFixComeOutByteForByte() throws IOException {
         String out = CliRun.of("mutate", "-f", input("multi-doc.yaml")).out();
         String in = Files.readString(ManifestGoldenTest.IN.resolve("multi-doc.yaml"), StandardCharsets.UTF_8);
-        String service = in.substring(in.indexOf("# Source: shop/templates/service.yaml"), in.indexOf("--- # Source: shop/templates/web"));
+        String service = in.substring(
+                in.indexOf("# Source: shop/templates/service.yaml"), in.indexOf("--- # Source: shop/templates/web"));
         assertTrue(out.contains(service), "Service, ConfigMap and the audit-only Deployment verbatim:\n" + out);
         assertTrue(out.startsWith(in.substring(0, in.indexOf("# Source: shop/templates/service.yaml"))), out);
         assertTrue(out.contains("--- # Source: shop/templates/web.yaml\n"), "the marker line keeps its comment");
-        assertEquals(Files.readString(ManifestGoldenTest.IN.resolve("comments.yaml"), StandardCharsets.UTF_8),
+        assertEquals(
+                Files.readString(ManifestGoldenTest.IN.resolve("comments.yaml"), StandardCharsets.UTF_8),
                 CliRun.of("mutate", "-f", input("comments.yaml")).out());
     }
 
     @Test
     void aFixedWorkloadIsRewrittenAndItsHeaderCommentsKept() {
-        String out = CliRun.of("mutate", "-f", input("deployment-gunicorn.yaml")).out();
+        String out =
+                CliRun.of("mutate", "-f", input("deployment-gunicorn.yaml")).out();
         assertTrue(out.startsWith("# Shop web front end"), out);
         assertTrue(out.contains("- /.pid1/tini\n"), out);
-        assertTrue(out.contains("value: \"2024-01-01\"") && out.contains("value: \"1e3\""),
+        assertTrue(
+                out.contains("value: \"2024-01-01\"") && out.contains("value: \"1e3\""),
                 "strings a YAML 1.1 reader would take for a date or a number stay quoted:\n" + out);
         assertTrue(out.contains("defaultMode: 420"), "0644 is octal in YAML 1.1, as kubectl reads it");
     }
 
     @Test
     void readsStdinAndDirectoriesInSortedOrder() throws IOException {
-        String fromDir = CliRun.of("mutate", "-f", ManifestGoldenTest.IN.toString()).out();
+        String fromDir =
+                CliRun.of("mutate", "-f", ManifestGoldenTest.IN.toString()).out();
         StringBuilder oneByOne = new StringBuilder();
-        for (String name : ManifestGoldenTest.inputs().stream().filter(n -> !n.equals("all")).toList()) {
+        for (String name : ManifestGoldenTest.inputs().stream()
+                .filter(n -> !n.equals("all"))
+                .toList()) {
             String text = Files.readString(ManifestGoldenTest.IN.resolve(name), StandardCharsets.UTF_8);
             oneByOne.append(CliRun.with(text, false, "mutate", "-f", "-").out());
         }
@@ -84,6 +90,8 @@ class MutateTest {
     }
 
     private static String input(String name) {
-        return name.equals("all") ? ManifestGoldenTest.IN.toString() : ManifestGoldenTest.IN.resolve(name).toString();
+        return name.equals("all")
+                ? ManifestGoldenTest.IN.toString()
+                : ManifestGoldenTest.IN.resolve(name).toString();
     }
 }

@@ -1,9 +1,7 @@
 package io.pid1.injector.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,9 +10,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code serve} with {@code pid1.tls.auto=true} fails fast, before Quarkus boots: one line and exit 2
@@ -72,8 +71,11 @@ class ServeSelfManagedTlsTest {
         assertEquals(Main.USAGE, run.exit(), run.err());
         List<String> lines = run.err().lines().toList();
         assertEquals(1, lines.size(), run.err());
-        assertTrue(lines.get(0).startsWith("pid1-injector: self-managed TLS failed: cannot reach the API server at "
-                + master + ": "), lines.get(0));
+        assertTrue(
+                lines.get(0)
+                        .startsWith("pid1-injector: self-managed TLS failed: cannot reach the API server at " + master
+                                + ": "),
+                lines.get(0));
         assertTrue(lines.get(0).contains("Exception"), "the cause is named: " + lines.get(0));
         assertTrue(System.nanoTime() - started < 15_000_000_000L, "fails within seconds");
         assertTrue(Files.notExists(dir.resolve("tls.key")), "nothing is served without the shared Secret");
@@ -88,7 +90,9 @@ class ServeSelfManagedTlsTest {
         CliRun run = CliRun.of("serve");
 
         assertEquals(Main.USAGE, run.exit());
-        assertEquals("pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and "
-                + "PID1_TLS_KEY_FILE", run.err().strip());
+        assertEquals(
+                "pid1-injector: PID1_TLS_AUTO=true makes its own certificate: unset PID1_TLS_CERT_FILE and "
+                        + "PID1_TLS_KEY_FILE",
+                run.err().strip());
     }
 }

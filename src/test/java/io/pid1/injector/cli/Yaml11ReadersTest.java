@@ -1,11 +1,12 @@
 package io.pid1.injector.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code mutate}'s output as kubectl reads it: a YAML 1.1 reader (Debian's PyYAML, as go-yaml
@@ -38,7 +37,8 @@ class Yaml11ReadersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("inputs")
     void aYaml11ReaderSeesTheDocumentsWeWrote(String name) throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import yaml"), "").exit == 0,
+        assumeTrue(
+                Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import yaml"), "").exit == 0,
                 "Debian's python3-yaml is not installed");
         String out = CliRun.of("mutate", "-f", input(name)).out();
         Result python = run(List.of(PYTHON.toString(), "-c", LOAD_ALL), out);
@@ -62,8 +62,7 @@ class Yaml11ReadersTest {
         assertTrue(!kubectl.text.isBlank(), "kubectl read no object");
     }
 
-    private record Result(int exit, String text) {
-    }
+    private record Result(int exit, String text) {}
 
     private static Result run(List<String> command, String stdin) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -75,6 +74,8 @@ class Yaml11ReadersTest {
     }
 
     private static String input(String name) {
-        return name.equals("all") ? ManifestGoldenTest.IN.toString() : ManifestGoldenTest.IN.resolve(name).toString();
+        return name.equals("all")
+                ? ManifestGoldenTest.IN.toString()
+                : ManifestGoldenTest.IN.resolve(name).toString();
     }
 }

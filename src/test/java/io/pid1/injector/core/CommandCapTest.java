@@ -1,13 +1,12 @@
 package io.pid1.injector.core;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** A command is read up to {@link ContainerDraft#MAX_COMMAND_CHARS}; a longer one is left as it is, with a finding. */
 class CommandCapTest {
@@ -26,7 +25,8 @@ class CommandCapTest {
     void aLongerCommandIsLeftAsItIsWithAFinding() {
         Outcome outcome = GoldenTest.FIXER.fix(shellPod(ContainerDraft.MAX_COMMAND_CHARS + 1), ImageFacts.none());
         assertFalse(outcome.changed());
-        assertEquals(List.of("pid1: container \"web\": command is over 64 KiB; not read, left as it is"),
+        assertEquals(
+                List.of("pid1: container \"web\": command is over 64 KiB; not read, left as it is"),
                 outcome.findings().stream().map(Finding::line).toList());
     }
 

@@ -1,15 +1,14 @@
 package io.pid1.injector.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pid1.injector.catalog.Catalog;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** #21 class 6: the pin follows {@code PID1_PIN_DIGEST}; golden folders 185-188 show it on. */
 class DigestPinTest {
@@ -18,20 +17,40 @@ class DigestPinTest {
     private static final String IMAGE = "registry.example/flask-hello:1.0.0";
 
     private static JsonNode fixedWith(boolean pin) throws IOException {
-        JsonNode pod = GoldenTest.YAML.readTree(GoldenTest.ROOT.resolve("185-image-cmd-pinned-to-digest/in.yaml")
+        JsonNode pod = GoldenTest.YAML.readTree(GoldenTest.ROOT
+                .resolve("185-image-cmd-pinned-to-digest/in.yaml")
                 .toFile());
-        ImageConfig config = new ImageConfig(List.of(), List.of("gunicorn", "app:app", "-w", "2", "-b", "0.0.0.0:8000"),
-                Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.of(DIGEST));
+        ImageConfig config = new ImageConfig(
+                List.of(),
+                List.of("gunicorn", "app:app", "-w", "2", "-b", "0.0.0.0:8000"),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(DIGEST));
         EngineSettings defaults = EngineSettings.defaults();
-        EngineSettings settings = new EngineSettings(defaults.fixes(), defaults.init(), defaults.initImage(),
-                defaults.shimImage(), defaults.drainSeconds(), defaults.nativeSidecars(), defaults.version(), pin);
-        return new PodFixer(Catalog.builtin(), settings).fix(pod, new ImageFacts(Map.of(IMAGE, config), Map.of()))
-                .fixed().path("spec").path("containers").path(0);
+        EngineSettings settings = new EngineSettings(
+                defaults.fixes(),
+                defaults.init(),
+                defaults.initImage(),
+                defaults.shimImage(),
+                defaults.drainSeconds(),
+                defaults.nativeSidecars(),
+                defaults.version(),
+                pin);
+        return new PodFixer(Catalog.builtin(), settings)
+                .fix(pod, new ImageFacts(Map.of(IMAGE, config), Map.of()))
+                .fixed()
+                .path("spec")
+                .path("containers")
+                .path(0);
     }
 
     @Test
     void theImageIsPinnedToTheDigestItsCmdWasReadFrom() throws IOException {
-        assertEquals("registry.example/flask-hello@" + DIGEST, fixedWith(true).path("image").asText());
+        assertEquals(
+                "registry.example/flask-hello@" + DIGEST,
+                fixedWith(true).path("image").asText());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.pid1.injector.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,10 +10,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.pid1.injector.catalog.Catalog;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +21,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One folder per case under {@code src/test/resources/golden}: {@code in.yaml} (a pod as a chart
@@ -38,24 +37,30 @@ class GoldenTest {
 
     static final Path ROOT = Path.of("src/test/resources/golden");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .disable(YAMLGenerator.Feature.SPLIT_LINES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     /** Stands for the random drain token a {@code pid1-shim} pod gets, so that out.yaml is reproducible. */
     static final String DRAIN_TOKEN = "GoldenDrainToken-not-secret";
+
     static final PodFixer FIXER = new PodFixer(Catalog.builtin(), EngineSettings.defaults(), () -> DRAIN_TOKEN);
 
     /** A folder's name: its number (the lead moves them all to three digits), then words. */
     static final Pattern NAME = Pattern.compile("[0-9]{3}-[a-z0-9]+(-[a-z0-9]+)*");
+
     static final Set<String> REQUIRED = Set.of("in.yaml", "out.yaml", "warnings.txt", "outcomes.txt");
     static final Set<String> OPTIONAL = Set.of("image.yaml", "image-failure.txt");
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> dirs = Files.list(ROOT)) {
-            return dirs.filter(d -> Files.exists(d.resolve("in.yaml"))).map(d -> d.getFileName().toString()).sorted()
-                    .toList().stream();
+            return dirs
+                    .filter(d -> Files.exists(d.resolve("in.yaml")))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -75,10 +80,15 @@ class GoldenTest {
                     problems.add(name + ": not named NNN-words");
                 }
                 try (Stream<Path> files = Files.list(entry)) {
-                    Set<String> present = files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
-                    required.stream().filter(f -> !present.contains(f)).sorted()
+                    Set<String> present =
+                            files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+                    required.stream()
+                            .filter(f -> !present.contains(f))
+                            .sorted()
                             .forEach(f -> problems.add(name + ": no " + f));
-                    present.stream().filter(f -> !REQUIRED.contains(f) && !OPTIONAL.contains(f)).sorted()
+                    present.stream()
+                            .filter(f -> !REQUIRED.contains(f) && !OPTIONAL.contains(f))
+                            .sorted()
                             .forEach(f -> problems.add(name + ": " + f + " is read by no test"));
                 }
             }
@@ -94,12 +104,14 @@ class GoldenTest {
         Outcome outcome = FIXER.fix(in, images(dir, in));
         JsonNode out = JsonPatch.apply(outcome.patch(), in);
         List<String> warnings = outcome.findings().stream().map(Finding::line).toList();
-        List<String> outcomes = outcome.containers().stream().map(ContainerOutcome::line).toList();
+        List<String> outcomes =
+                outcome.containers().stream().map(ContainerOutcome::line).toList();
         Path outcomesFile = dir.resolve("outcomes.txt");
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(outcomesFile, outcomes.isEmpty() ? "" : String.join("\n", outcomes) + "\n");
             YAML.writeValue(dir.resolve("out.yaml").toFile(), out);
-            Files.writeString(dir.resolve("warnings.txt"), warnings.isEmpty() ? "" : String.join("\n", warnings) + "\n");
+            Files.writeString(
+                    dir.resolve("warnings.txt"), warnings.isEmpty() ? "" : String.join("\n", warnings) + "\n");
         }
         assertEquals(YAML.readTree(dir.resolve("out.yaml").toFile()), out, "out.yaml");
         assertEquals(Files.readAllLines(dir.resolve("warnings.txt"), StandardCharsets.UTF_8), warnings, "warnings.txt");
@@ -115,7 +127,8 @@ class GoldenTest {
         String ref = pod.path("spec").path("containers").path(0).path("image").asText();
         Path failure = dir.resolve("image-failure.txt");
         if (Files.exists(failure)) {
-            return new ImageFacts(Map.of(), Map.of(ref, Files.readString(failure).strip()));
+            return new ImageFacts(
+                    Map.of(), Map.of(ref, Files.readString(failure).strip()));
         }
         Path file = dir.resolve("image.yaml");
         if (!Files.exists(file)) {

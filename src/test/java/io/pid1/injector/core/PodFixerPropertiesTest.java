@@ -1,5 +1,9 @@
 package io.pid1.injector.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,17 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pid1.injector.catalog.Catalog;
-import org.junit.jupiter.api.RepetitionInfo;
-import org.junit.jupiter.api.RepeatedTest;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 
 /** Properties of the engine over generated pods (seeded: a failure names its seed and repeats). */
 class PodFixerPropertiesTest {
@@ -33,8 +32,11 @@ class PodFixerPropertiesTest {
             + "|lifecycle(/preStop)?|livenessProbe(/\\w+)?|readinessProbe|startupProbe)");
 
     /** Images of known sidecars (the catalog's), one a mesh proxy. */
-    static final List<String> SIDECAR_IMAGES = List.of("fluent/fluent-bit:3.0", "bitnami/pgbouncer:1.23.1",
-            "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0", "docker.io/istio/proxyv2:1.22.3");
+    static final List<String> SIDECAR_IMAGES = List.of(
+            "fluent/fluent-bit:3.0",
+            "bitnami/pgbouncer:1.23.1",
+            "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0",
+            "docker.io/istio/proxyv2:1.22.3");
 
     static final List<List<String>> COMMANDS = List.of(
             List.of("sh", "-c", "gunicorn app:app -w 4 -b 0.0.0.0:8000"),
@@ -67,29 +69,40 @@ class PodFixerPropertiesTest {
         for (JsonNode op : outcome.patch()) {
             String path = op.path("path").asText();
             assertTrue(OWNED.matcher(path).matches(), "patch writes " + path + "; " + context);
-            assertTrue(!op.path("op").asText().equals("remove")
+            assertTrue(
+                    !op.path("op").asText().equals("remove")
                             || path.matches(".*/(args|livenessProbe/\\w+)|/spec/containers/\\d+"),
                     "removes " + path + "; " + context);
         }
         assertTrue(FIXER.fix(fixed, ImageFacts.none()).patch().isEmpty(), "not idempotent; " + context);
         assertTrue(grace(fixed) >= grace(pod), "grace lowered; " + context);
-        assertEquals(pod.path("spec").path("securityContext"), fixed.path("spec").path("securityContext"), context);
+        assertEquals(
+                pod.path("spec").path("securityContext"), fixed.path("spec").path("securityContext"), context);
         for (JsonNode container : pod.path("spec").path("containers")) {
-            assertEquals(container.path("securityContext"), named(fixed, container.path("name").asText())
-                    .path("securityContext"), context);
+            assertEquals(
+                    container.path("securityContext"),
+                    named(fixed, container.path("name").asText()).path("securityContext"),
+                    context);
         }
         for (JsonNode init : fixed.path("spec").path("initContainers")) {
             if (init.path("name").asText().equals("pid1-shim")) {
                 JsonNode security = init.path("securityContext");
-                int uid = security.path("runAsUser").asInt(fixed.path("spec").path("securityContext").path("runAsUser")
-                        .asInt(-1));
+                int uid = security.path("runAsUser")
+                        .asInt(fixed.path("spec")
+                                .path("securityContext")
+                                .path("runAsUser")
+                                .asInt(-1));
                 assertTrue(security.path("runAsNonRoot").asBoolean() && uid != 0, "pid1-shim as root; " + context);
             }
         }
         Pod model = JSON.treeToValue(fixed, Pod.class);
-        assertEquals(pod.path("spec").path("containers").size(), model.getSpec().getContainers().size()
-                + movedSidecars(pod, fixed, context), context);
-        outcome.findings().forEach(f -> assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
+        assertEquals(
+                pod.path("spec").path("containers").size(),
+                model.getSpec().getContainers().size() + movedSidecars(pod, fixed, context),
+                context);
+        outcome.findings()
+                .forEach(f ->
+                        assertTrue(f.line().startsWith("pid1: ") && f.line().length() < 120, f.line()));
         assertOnlyTheBinariesItUses(fixed, context);
     }
 
@@ -117,8 +130,9 @@ class PodFixerPropertiesTest {
                     moved++;
                     ObjectNode expected = ((ObjectNode) container.deepCopy()).put("restartPolicy", "Always");
                     assertEquals(expected, init, "moved and changed; " + context);
-                    assertTrue(SIDECAR_IMAGES.contains(container.path("image").asText()), "moved " + container
-                            + "; " + context);
+                    assertTrue(
+                            SIDECAR_IMAGES.contains(container.path("image").asText()),
+                            "moved " + container + "; " + context);
                 }
             }
         }
@@ -135,7 +149,8 @@ class PodFixerPropertiesTest {
                     String file = mount.path("subPath").asText();
                     assertTrue(file.equals("tini") || file.equals("pid1-probe"), "mounts " + mount + "; " + context);
                     assertEquals("/.pid1/" + file, mount.path("mountPath").asText(), context);
-                    assertTrue(text.contains("\"/.pid1/" + file + "\""), "mounts " + file + " it never runs; " + context);
+                    assertTrue(
+                            text.contains("\"/.pid1/" + file + "\""), "mounts " + file + " it never runs; " + context);
                 }
             }
             assertFalse(text.contains("busybox"), "a container runs busybox; " + context);
@@ -148,11 +163,14 @@ class PodFixerPropertiesTest {
         Random random = new Random(seed);
         ObjectNode pod = generate(random);
         ObjectNode spec = (ObjectNode) pod.get("spec");
-        pick(random, List.<Runnable>of(
-                () -> spec.putObject("os").put("name", "windows"),
-                () -> spec.putObject("nodeSelector").put("kubernetes.io/os", "windows"),
-                () -> Json.object((ObjectNode) pod.get("metadata"), "annotations")
-                        .put("kubernetes.io/config.mirror", "0f3c" + random.nextInt(1000)))).run();
+        pick(
+                        random,
+                        List.<Runnable>of(
+                                () -> spec.putObject("os").put("name", "windows"),
+                                () -> spec.putObject("nodeSelector").put("kubernetes.io/os", "windows"),
+                                () -> Json.object((ObjectNode) pod.get("metadata"), "annotations")
+                                        .put("kubernetes.io/config.mirror", "0f3c" + random.nextInt(1000))))
+                .run();
         ObjectNode received = pod.deepCopy();
         Outcome outcome = FIXER.fix(pod, ImageFacts.none());
 
@@ -204,16 +222,24 @@ class PodFixerPropertiesTest {
         }
         List<String> containerNames = new ArrayList<>();
         for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
-            fixed.path("spec").path(list).forEach(c -> containerNames.add(c.path("name").asText()));
+            fixed.path("spec")
+                    .path(list)
+                    .forEach(c -> containerNames.add(c.path("name").asText()));
         }
         assertEquals(containerNames.size(), containerNames.stream().distinct().count(), "duplicated; " + context);
         List<String> volumeNames = new ArrayList<>();
-        fixed.path("spec").path("volumes").forEach(v -> volumeNames.add(v.path("name").asText()));
+        fixed.path("spec")
+                .path("volumes")
+                .forEach(v -> volumeNames.add(v.path("name").asText()));
         assertEquals(volumeNames.size(), volumeNames.stream().distinct().count(), "duplicated; " + context);
         for (JsonNode volume : received.path("spec").path("volumes")) {
             if (volume.path("name").asText().equals(PodDraft.VOLUME)) {
-                fixed.path("spec").path("containers").forEach(c -> c.path("volumeMounts").forEach(m -> assertTrue(
-                        !m.path("mountPath").asText().equals(PodDraft.MOUNT_PATH), "mounted theirs; " + context)));
+                fixed.path("spec")
+                        .path("containers")
+                        .forEach(c -> c.path("volumeMounts")
+                                .forEach(m -> assertTrue(
+                                        !m.path("mountPath").asText().equals(PodDraft.MOUNT_PATH),
+                                        "mounted theirs; " + context)));
             }
         }
     }
@@ -224,8 +250,15 @@ class PodFixerPropertiesTest {
         Random random = new Random(seed);
         ObjectNode pod = generate(random);
         ObjectNode annotations = Json.object((ObjectNode) pod.get("metadata"), "annotations");
-        List<String> keys = List.of("pid1.io/inject", "pid1.io/init", "pid1.io/fixes", "pid1.io/health-path",
-                "pid1.io/health-path.c0", "pid1.io/health-port", "pid1.io/drain-seconds", "pid1.io/graceful-seconds");
+        List<String> keys = List.of(
+                "pid1.io/inject",
+                "pid1.io/init",
+                "pid1.io/fixes",
+                "pid1.io/health-path",
+                "pid1.io/health-path.c0",
+                "pid1.io/health-port",
+                "pid1.io/drain-seconds",
+                "pid1.io/graceful-seconds");
         for (String key : keys) {
             if (random.nextBoolean()) {
                 annotations.put(key, hostile(random));
@@ -248,8 +281,25 @@ class PodFixerPropertiesTest {
 
     /** A value a careless template or a hostile author may write: valid words with control characters. */
     private static String hostile(Random random) {
-        List<String> parts = List.of("/healthz", "shim", "exec,init", "10", "8000", "audit", "\n", "\r\n", "\t",
-                "\u001b[2J", "\u007f", "\u0085", "\u202e", "\u2028", "\u0000", " ", "é", "x".repeat(300));
+        List<String> parts = List.of(
+                "/healthz",
+                "shim",
+                "exec,init",
+                "10",
+                "8000",
+                "audit",
+                "\n",
+                "\r\n",
+                "\t",
+                "\u001b[2J",
+                "\u007f",
+                "\u0085",
+                "\u202e",
+                "\u2028",
+                "\u0000",
+                " ",
+                "é",
+                "x".repeat(300));
         StringBuilder value = new StringBuilder();
         for (int i = 1 + random.nextInt(4); i > 0; i--) {
             value.append(pick(random, parts));
@@ -258,7 +308,8 @@ class PodFixerPropertiesTest {
     }
 
     private static boolean containerNamed(JsonNode spec, String name) {
-        return Json.hasNamed(spec.get("containers"), name) || Json.hasNamed(spec.get("initContainers"), name)
+        return Json.hasNamed(spec.get("containers"), name)
+                || Json.hasNamed(spec.get("initContainers"), name)
                 || Json.hasNamed(spec.get("ephemeralContainers"), name);
     }
 
@@ -280,15 +331,18 @@ class PodFixerPropertiesTest {
         ObjectNode metadata = pod.putObject("metadata").put("name", "p" + random.nextInt(1000));
         if (random.nextInt(3) == 0) {
             ObjectNode annotations = metadata.putObject("annotations");
-            pick(random, List.<Runnable>of(
-                    () -> annotations.put("pid1.io/health-path", "/healthz"),
-                    () -> annotations.put("pid1.io/drain-seconds", random.nextBoolean() ? "10" : "x"),
-                    () -> annotations.put("pid1.io/fixes", "exec,init,pidns"),
-                    () -> annotations.put("pid1.io/fixes", "sidecars"),
-                    () -> annotations.put("pid1.io/init", "none"),
-                    () -> annotations.put("pid1.io/init", "shim"),
-                    () -> annotations.put("pid1.io/inject", "audit"),
-                    () -> annotations.put("other.example/keep", "yes"))).run();
+            pick(
+                            random,
+                            List.<Runnable>of(
+                                    () -> annotations.put("pid1.io/health-path", "/healthz"),
+                                    () -> annotations.put("pid1.io/drain-seconds", random.nextBoolean() ? "10" : "x"),
+                                    () -> annotations.put("pid1.io/fixes", "exec,init,pidns"),
+                                    () -> annotations.put("pid1.io/fixes", "sidecars"),
+                                    () -> annotations.put("pid1.io/init", "none"),
+                                    () -> annotations.put("pid1.io/init", "shim"),
+                                    () -> annotations.put("pid1.io/inject", "audit"),
+                                    () -> annotations.put("other.example/keep", "yes")))
+                    .run();
         }
         ObjectNode spec = pod.putObject("spec");
         if (random.nextBoolean()) {
@@ -309,8 +363,14 @@ class PodFixerPropertiesTest {
             spec.putArray("volumes").addObject().put("name", "data").putObject("emptyDir");
         }
         if (random.nextInt(4) == 0) {
-            spec.putArray("initContainers").addObject().put("name", "migrate").put("image", "app:1")
-                    .putArray("command").add("python").add("manage.py").add("migrate");
+            spec.putArray("initContainers")
+                    .addObject()
+                    .put("name", "migrate")
+                    .put("image", "app:1")
+                    .putArray("command")
+                    .add("python")
+                    .add("manage.py")
+                    .add("migrate");
         }
         ArrayNode containers = spec.putArray("containers");
         int count = 1 + random.nextInt(3);
@@ -319,14 +379,16 @@ class PodFixerPropertiesTest {
         }
         int sidecars = random.nextInt(3) == 0 ? 1 + random.nextInt(2) : 0;
         for (int i = 0; i < sidecars; i++) {
-            containers.insert(random.nextInt(containers.size() + 1),
+            containers.insert(
+                    random.nextInt(containers.size() + 1),
                     JSON.createObjectNode().put("name", "s" + i).put("image", pick(random, SIDECAR_IMAGES)));
         }
         return pod;
     }
 
     private static ObjectNode container(Random random, String name) {
-        ObjectNode c = JSON.createObjectNode().put("name", name).put("image", "registry.example/app:" + random.nextInt(9));
+        ObjectNode c =
+                JSON.createObjectNode().put("name", name).put("image", "registry.example/app:" + random.nextInt(9));
         List<String> argv = pick(random, COMMANDS);
         int split = random.nextInt(argv.size() + 1);
         if (split > 0 || random.nextBoolean()) {
@@ -340,7 +402,12 @@ class PodFixerPropertiesTest {
         if (random.nextBoolean()) {
             ArrayNode env = c.putArray("env");
             env.addObject().put("name", "PORT").put("value", "8000");
-            env.addObject().put("name", "SECRET").putObject("valueFrom").putObject("secretKeyRef").put("name", "s").put("key", "k");
+            env.addObject()
+                    .put("name", "SECRET")
+                    .putObject("valueFrom")
+                    .putObject("secretKeyRef")
+                    .put("name", "s")
+                    .put("key", "k");
         }
         if (random.nextBoolean()) {
             c.putArray("ports").addObject().put("containerPort", 8000 + random.nextInt(3));
@@ -349,10 +416,17 @@ class PodFixerPropertiesTest {
             c.putObject("livenessProbe").putObject("tcpSocket").put("port", 8000);
         }
         if (random.nextInt(4) == 0) {
-            c.putObject("lifecycle").putObject("preStop").putObject("exec").putArray("command").add("sleep").add("3");
+            c.putObject("lifecycle")
+                    .putObject("preStop")
+                    .putObject("exec")
+                    .putArray("command")
+                    .add("sleep")
+                    .add("3");
         }
         if (random.nextInt(3) == 0) {
-            c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true)
+            c.putObject("securityContext")
+                    .put("allowPrivilegeEscalation", false)
+                    .put("readOnlyRootFilesystem", true)
                     .put("runAsUser", random.nextInt(3) == 0 ? 0 : 1000);
         }
         if (random.nextInt(4) == 0) {

@@ -11,7 +11,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +25,14 @@ final class Cel {
 
     private static final List<String> VARIABLES = List.of("object", "oldObject", "request", "variables");
     private static final CelCompiler COMPILER = compiler();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
-    private Cel() {
-    }
+    private Cel() {}
 
     private static CelCompiler compiler() {
-        var builder = CelCompilerFactory.standardCelCompilerBuilder()
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        var builder =
+                CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         VARIABLES.forEach(name -> builder.addVar(name, SimpleType.DYN));
         return builder.build();
     }

@@ -1,13 +1,13 @@
 package io.pid1.injector.deploy;
 
-import io.pid1.injector.core.EngineSettings;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pid1.injector.core.EngineSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Builds the pid1-init image with deploy/image/build-init-image.sh, reads the OCI layout, and runs
@@ -46,16 +45,25 @@ class InitImageTest {
 
     @BeforeAll
     static void buildImage() {
-        assumeTrue(Files.isExecutable(TINI) && Files.isExecutable(BUSYBOX) && Run.available("musl-gcc"),
+        assumeTrue(
+                Files.isExecutable(TINI) && Files.isExecutable(BUSYBOX) && Run.available("musl-gcc"),
                 "the pid1-init image needs Debian's tini, busybox-static and musl-tools (tests-e2e/install-deps.sh)");
-        Run.of("deploy/image/build-init-image.sh", "--out", build.resolve("first").toString(), "--tag", TAG).ok();
+        Run.of(
+                        "deploy/image/build-init-image.sh",
+                        "--out",
+                        build.resolve("first").toString(),
+                        "--tag",
+                        TAG)
+                .ok();
         layout = new OciLayoutReader(build.resolve("first").resolve("oci"));
     }
 
     private static byte[] layerTar() throws IOException {
         JsonNode layers = layout.manifest(TAG).path("layers");
         assertEquals(1, layers.size(), "one layer");
-        assertEquals("application/vnd.oci.image.layer.v1.tar+gzip", layers.get(0).path("mediaType").asText());
+        assertEquals(
+                "application/vnd.oci.image.layer.v1.tar+gzip",
+                layers.get(0).path("mediaType").asText());
         try (var gzip = new GZIPInputStream(new ByteArrayInputStream(layout.blob(layers.get(0))))) {
             return gzip.readAllBytes();
         }
@@ -79,9 +87,13 @@ class InitImageTest {
 
         assertEquals("1.0.0", layout.layoutVersion().path("imageLayoutVersion").asText());
         assertEquals(1, layout.index().path("manifests").size());
-        assertEquals("application/vnd.oci.image.manifest.v1+json", descriptor.path("mediaType").asText());
+        assertEquals(
+                "application/vnd.oci.image.manifest.v1+json",
+                descriptor.path("mediaType").asText());
         assertEquals(2, manifest.path("schemaVersion").asInt());
-        assertEquals("application/vnd.oci.image.config.v1+json", manifest.path("config").path("mediaType").asText());
+        assertEquals(
+                "application/vnd.oci.image.config.v1+json",
+                manifest.path("config").path("mediaType").asText());
     }
 
     @Test
@@ -91,7 +103,10 @@ class InitImageTest {
             TarArchiveEntry header = entry.getKey();
             assertTrue(header.isFile(), header.getName() + " is a regular file");
             assertEquals(0755, header.getMode() & 07777, header.getName());
-            assertEquals(0L, header.getLongUserId(), header.getName() + ": root-owned, so the runtime user cannot change it");
+            assertEquals(
+                    0L,
+                    header.getLongUserId(),
+                    header.getName() + ": root-owned, so the runtime user cannot change it");
             assertEquals(0L, header.getLongGroupId(), header.getName());
             files.put(header.getName(), entry.getValue());
         }
@@ -99,7 +114,8 @@ class InitImageTest {
         assertEquals(List.of("busybox", "pid1-probe", "tini"), List.copyOf(files.keySet()));
         assertArrayEquals(Files.readAllBytes(BUSYBOX), files.get("busybox"));
         assertArrayEquals(Files.readAllBytes(TINI), files.get("tini"));
-        assertTrue(files.get("pid1-probe").length < 256 * 1024, "the probe is small: " + files.get("pid1-probe").length);
+        assertTrue(
+                files.get("pid1-probe").length < 256 * 1024, "the probe is small: " + files.get("pid1-probe").length);
     }
 
     @Test
@@ -130,9 +146,12 @@ class InitImageTest {
             assertTrue(Long.parseLong(id) > 0, user);
         }
         assertEquals(COPY, strings(config.path("config").path("Cmd")));
-        assertTrue(config.path("config").path("Entrypoint").isMissingNode(), "no entrypoint: the pod's command is the copy");
+        assertTrue(
+                config.path("config").path("Entrypoint").isMissingNode(),
+                "no entrypoint: the pod's command is the copy");
         assertEquals("linux", config.path("os").asText());
-        assertEquals(List.of("sha256:" + OciLayoutReader.sha256(layerTar())),
+        assertEquals(
+                List.of("sha256:" + OciLayoutReader.sha256(layerTar())),
                 strings(config.path("rootfs").path("diff_ids")));
     }
 
@@ -145,19 +164,30 @@ class InitImageTest {
 
     @Test
     void twoBuildsGiveTheSameDigest() {
-        Run.of("deploy/image/build-init-image.sh", "--out", build.resolve("second").toString(), "--tag", TAG).ok();
+        Run.of(
+                        "deploy/image/build-init-image.sh",
+                        "--out",
+                        build.resolve("second").toString(),
+                        "--tag",
+                        TAG)
+                .ok();
         OciLayoutReader second = new OciLayoutReader(build.resolve("second").resolve("oci"));
 
-        assertEquals(layout.manifestDescriptor(TAG).path("digest"), second.manifestDescriptor(TAG).path("digest"));
+        assertEquals(
+                layout.manifestDescriptor(TAG).path("digest"),
+                second.manifestDescriptor(TAG).path("digest"));
     }
 
     @Test
     void ociArchiveHoldsTheSameImage() {
         assumeTrue(Run.available("skopeo"), "skopeo is not installed: no OCI archive is written");
         Path archive = build.resolve("first").resolve("pid1-init-" + TAG + ".tar");
-        String manifest = Run.of("skopeo", "inspect", "--raw", "oci-archive:" + archive + ":" + TAG).ok().stdout();
+        String manifest = Run.of("skopeo", "inspect", "--raw", "oci-archive:" + archive + ":" + TAG)
+                .ok()
+                .stdout();
 
-        assertEquals(layout.manifestDescriptor(TAG).path("digest").asText(),
+        assertEquals(
+                layout.manifestDescriptor(TAG).path("digest").asText(),
                 "sha256:" + OciLayoutReader.sha256(manifest.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -181,10 +211,13 @@ class InitImageTest {
         assertFalse(Files.exists(pid1.resolve("busybox")), "the copier stays in the init image");
         for (String name : List.of("tini", "pid1-probe")) {
             Path copied = pid1.resolve(name);
-            assertEquals(Integer.parseInt(uid), Files.getAttribute(copied, "unix:uid"), name + " copied by the image user");
+            assertEquals(
+                    Integer.parseInt(uid), Files.getAttribute(copied, "unix:uid"), name + " copied by the image user");
             assertTrue(Files.getPosixFilePermissions(copied).contains(PosixFilePermission.OTHERS_EXECUTE), name);
         }
-        String version = Run.of("chroot", "--userspec=" + user, rootfs.toString(), "/.pid1/tini", "--version").ok().stdout();
+        String version = Run.of("chroot", "--userspec=" + user, rootfs.toString(), "/.pid1/tini", "--version")
+                .ok()
+                .stdout();
         assertTrue(version.startsWith("tini version"), version);
         Run probe = Run.of("chroot", "--userspec=" + user, rootfs.toString(), "/.pid1/pid1-probe", "http", "1");
         assertEquals(1, probe.exitCode(), "nothing listens on port 1 of this machine");

@@ -2,15 +2,13 @@ package io.pid1.injector.deploy;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-
 import java.util.List;
 import java.util.Map;
 
 /** Evaluates a Kubernetes label selector against a set of labels, as the API server does. */
 final class LabelSelectors {
 
-    private LabelSelectors() {
-    }
+    private LabelSelectors() {}
 
     /** Whether the labels satisfy the selector; an absent selector matches everything. */
     static boolean matches(LabelSelector selector, Map<String, String> labels) {
@@ -18,8 +16,8 @@ final class LabelSelectors {
             return true;
         }
         Map<String, String> required = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
-        boolean labelsMatch = required.entrySet().stream()
-                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        boolean labelsMatch =
+                required.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
         List<LabelSelectorRequirement> expressions =
                 selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
         return labelsMatch && expressions.stream().allMatch(r -> matches(r, labels));

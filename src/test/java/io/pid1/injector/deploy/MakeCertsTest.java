@@ -1,13 +1,14 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,11 +20,9 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** certs/make-certs.sh, with the project's own {@code certs} command, produces an installable kustomization. */
 class MakeCertsTest {
@@ -41,8 +40,10 @@ class MakeCertsTest {
         assumeTrue(Run.available("kubectl"), "kubectl is not installed: make-certs.sh writes the Secret with it");
         injector = work.resolve("pid1-injector");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(injector, "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path")
-                + "' io.pid1.injector.cli.Main \"$@\"\n");
+        Files.writeString(
+                injector,
+                "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path")
+                        + "' io.pid1.injector.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(injector, PosixFilePermissions.fromString("rwx------"));
     }
 
@@ -56,7 +57,8 @@ class MakeCertsTest {
     @Test
     void installsTheChosenOverlayWithTheSecretAndCaBundle() throws Exception {
         Path out = work.resolve("install");
-        makeCerts("--overlay", "deploy/overlays/cluster-wide", "--out", out.toString()).ok();
+        makeCerts("--overlay", "deploy/overlays/cluster-wide", "--out", out.toString())
+                .ok();
         Rendered rendered = Rendered.render(out);
         byte[] ca = Files.readAllBytes(out.resolve("ca.crt"));
         Secret secret = rendered.only(Secret.class);
@@ -64,13 +66,25 @@ class MakeCertsTest {
         assertEquals("pid1-injector-tls", secret.getMetadata().getName());
         assertEquals("pid1-system", secret.getMetadata().getNamespace());
         assertEquals("kubernetes.io/tls", secret.getType());
-        assertArrayEquals(Files.readAllBytes(out.resolve("tls.crt")), Base64.getDecoder().decode(secret.getData().get("tls.crt")));
+        assertArrayEquals(
+                Files.readAllBytes(out.resolve("tls.crt")),
+                Base64.getDecoder().decode(secret.getData().get("tls.crt")));
         for (MutatingWebhook webhook : rendered.webhooks().getWebhooks()) {
-            assertArrayEquals(ca, Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle()), webhook.getName());
+            assertArrayEquals(
+                    ca, Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle()), webhook.getName());
         }
-        assertEquals("NotIn", rendered.webhooks().getWebhooks().get(0).getNamespaceSelector()
-                .getMatchExpressions().get(0).getOperator(), "the cluster-wide overlay was installed");
-        X509Certificate serving = certificates(Files.readAllBytes(out.resolve("tls.crt"))).get(0);
+        assertEquals(
+                "NotIn",
+                rendered.webhooks()
+                        .getWebhooks()
+                        .get(0)
+                        .getNamespaceSelector()
+                        .getMatchExpressions()
+                        .get(0)
+                        .getOperator(),
+                "the cluster-wide overlay was installed");
+        X509Certificate serving =
+                certificates(Files.readAllBytes(out.resolve("tls.crt"))).get(0);
         serving.verify(certificates(ca).get(0).getPublicKey());
         assertTrue(serving.getSubjectAlternativeNames().stream().anyMatch(san -> SERVICE_DNS.equals(san.get(1))));
     }
@@ -79,13 +93,17 @@ class MakeCertsTest {
     void jsonPatchSetsTheBundleOfBothWebhooksInOrder() throws IOException {
         Path out = work.resolve("patch");
         makeCerts("--out", out.toString()).ok();
-        JsonNode patch = new ObjectMapper().readTree(out.resolve("cabundle.json").toFile());
-        List<MutatingWebhook> webhooks = Rendered.of(Path.of("deploy", "base")).webhooks().getWebhooks();
+        JsonNode patch =
+                new ObjectMapper().readTree(out.resolve("cabundle.json").toFile());
+        List<MutatingWebhook> webhooks =
+                Rendered.of(Path.of("deploy", "base")).webhooks().getWebhooks();
         String bundle = Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("ca.crt")));
 
         assertEquals(webhooks.size(), patch.size());
         for (int i = 0; i < webhooks.size(); i++) {
-            assertEquals("/webhooks/" + i + "/clientConfig/caBundle", patch.get(i).path("path").asText());
+            assertEquals(
+                    "/webhooks/" + i + "/clientConfig/caBundle",
+                    patch.get(i).path("path").asText());
             assertEquals(bundle, patch.get(i).path("value").asText());
         }
     }
@@ -96,19 +114,30 @@ class MakeCertsTest {
         makeCerts("--out", out.toString()).ok();
         byte[] oldCa = Files.readAllBytes(out.resolve("ca.crt"));
 
-        makeCerts("--out", out.toString(), "--also-trust", out.resolve("ca.crt").toString()).ok();
+        makeCerts("--out", out.toString(), "--also-trust", out.resolve("ca.crt").toString())
+                .ok();
         byte[] newCa = Files.readAllBytes(out.resolve("ca.crt"));
-        String bundle = Rendered.render(out).webhooks().getWebhooks().get(0).getClientConfig().getCaBundle();
-        JsonNode last = new ObjectMapper().readTree(out.resolve("cabundle-final.json").toFile());
+        String bundle = Rendered.render(out)
+                .webhooks()
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle();
+        JsonNode last =
+                new ObjectMapper().readTree(out.resolve("cabundle-final.json").toFile());
 
-        assertEquals(List.of(certificates(newCa).get(0), certificates(oldCa).get(0)),
+        assertEquals(
+                List.of(certificates(newCa).get(0), certificates(oldCa).get(0)),
                 certificates(Base64.getDecoder().decode(bundle)));
-        assertEquals(Base64.getEncoder().encodeToString(newCa), last.get(0).path("value").asText());
+        assertEquals(
+                Base64.getEncoder().encodeToString(newCa),
+                last.get(0).path("value").asText());
     }
 
     @Test
     void refusesADirectoryWithoutKustomization() {
-        Run run = makeCerts("--overlay", "deploy", "--out", work.resolve("refused").toString());
+        Run run = makeCerts(
+                "--overlay", "deploy", "--out", work.resolve("refused").toString());
 
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().contains("no kustomization.yaml"), run.stderr());
@@ -116,7 +145,7 @@ class MakeCertsTest {
 
     @SuppressWarnings("unchecked")
     private static List<X509Certificate> certificates(byte[] pem) throws Exception {
-        return List.copyOf((Collection<X509Certificate>) CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(pem)));
+        return List.copyOf((Collection<X509Certificate>)
+                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)));
     }
 }

@@ -1,18 +1,17 @@
 package io.pid1.injector.deploy;
 
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Which webhook (and so which endpoint) each kind of namespace gets, evaluated with the rendered
@@ -21,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class NamespaceSelectionTest {
 
     private static final String INJECT = "pid1.io/inject";
-    private static final List<String> NEVER_MATCHED = List.of("kube-system", "kube-public", "kube-node-lease", "pid1-system");
+    private static final List<String> NEVER_MATCHED =
+            List.of("kube-system", "kube-public", "kube-node-lease", "pid1-system");
     private static final List<String> LABEL_VALUES = List.of("", "enabled", "audit", "disabled", "false");
 
     @ParameterizedTest(name = "{0}: namespace {1} labelled \"{2}\" -> {3}")
@@ -53,8 +53,8 @@ class NamespaceSelectionTest {
     }
 
     static Stream<Arguments> reservedNamespaces() {
-        return Rendered.deployDirectories().flatMap(directory -> NEVER_MATCHED.stream()
-                .map(namespace -> Arguments.of(directory, namespace)));
+        return Rendered.deployDirectories()
+                .flatMap(directory -> NEVER_MATCHED.stream().map(namespace -> Arguments.of(directory, namespace)));
     }
 
     @ParameterizedTest(name = "{0}: {1} is never matched")

@@ -1,15 +1,15 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The NetworkPolicy of every deploy/ directory: it selects the webhook's pods, admits the webhook
@@ -47,9 +46,12 @@ class NetworkPolicyTest {
     void selectsTheWebhooksPodsAndLeavesEgressAlone(Path directory) {
         Rendered rendered = Rendered.of(directory);
         NetworkPolicy policy = rendered.only(NetworkPolicy.class);
-        Map<String, String> labels = rendered.deployment().getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> labels =
+                rendered.deployment().getSpec().getTemplate().getMetadata().getLabels();
 
-        assertEquals(rendered.deployment().getMetadata().getNamespace(), policy.getMetadata().getNamespace());
+        assertEquals(
+                rendered.deployment().getMetadata().getNamespace(),
+                policy.getMetadata().getNamespace());
         assertTrue(LabelSelectors.matches(policy.getSpec().getPodSelector(), labels));
         assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
     }
@@ -59,7 +61,8 @@ class NetworkPolicyTest {
     void admitsTheWebhookPortFromAnySourceAndTheManagementPortFromMonitoring(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = WebhookPodTest.webhook(rendered);
-        List<NetworkPolicyIngressRule> rules = rendered.only(NetworkPolicy.class).getSpec().getIngress();
+        List<NetworkPolicyIngressRule> rules =
+                rendered.only(NetworkPolicy.class).getSpec().getIngress();
 
         assertEquals(2, rules.size());
         assertEquals(List.of(8443), ports(container, rules.get(0)));
@@ -67,10 +70,13 @@ class NetworkPolicyTest {
         assertEquals(List.of(9090), ports(container, rules.get(1)));
         NetworkPolicyPeer monitoring = rules.get(1).getFrom().get(0);
         assertEquals(1, rules.get(1).getFrom().size());
-        assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"),
+        assertEquals(
+                Map.of("kubernetes.io/metadata.name", "monitoring"),
                 monitoring.getNamespaceSelector().getMatchLabels());
         assertEquals(null, monitoring.getPodSelector(), "every pod of that namespace");
-        assertEquals(Integer.parseInt(WebhookPodTest.env(container, "PID1_WEBHOOK_PORT").orElseThrow()),
+        assertEquals(
+                Integer.parseInt(
+                        WebhookPodTest.env(container, "PID1_WEBHOOK_PORT").orElseThrow()),
                 Ports.containerPort(container, new IntOrString("https")));
     }
 
@@ -85,7 +91,8 @@ class NetworkPolicyTest {
 
         Rendered rendered = Rendered.render(dir);
         Container container = WebhookPodTest.webhook(rendered);
-        List<NetworkPolicyIngressRule> rules = rendered.only(NetworkPolicy.class).getSpec().getIngress();
+        List<NetworkPolicyIngressRule> rules =
+                rendered.only(NetworkPolicy.class).getSpec().getIngress();
 
         assertEquals(List.of(8443), ports(container, rules.get(0)));
         assertFalse(rules.get(0).getFrom().isEmpty());

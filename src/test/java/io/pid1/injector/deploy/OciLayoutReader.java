@@ -2,7 +2,6 @@ package io.pid1.injector.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,7 +35,10 @@ final class OciLayoutReader {
     /** The index entry whose org.opencontainers.image.ref.name is the tag. */
     JsonNode manifestDescriptor(String tag) {
         for (JsonNode descriptor : index().path("manifests")) {
-            if (tag.equals(descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
+            if (tag.equals(descriptor
+                    .path("annotations")
+                    .path("org.opencontainers.image.ref.name")
+                    .asText())) {
                 return descriptor;
             }
         }
@@ -62,7 +64,8 @@ final class OciLayoutReader {
             throw new AssertionError("blob " + digest + " has digest sha256:" + sha256(bytes));
         }
         if (descriptor.path("size").asLong() != bytes.length) {
-            throw new AssertionError("blob " + digest + " has " + bytes.length + " bytes, not " + descriptor.path("size"));
+            throw new AssertionError(
+                    "blob " + digest + " has " + bytes.length + " bytes, not " + descriptor.path("size"));
         }
         return bytes;
     }

@@ -1,23 +1,22 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** What each overlay is for: report-only, cert-manager, OpenShift. */
 class OverlaysTest {
@@ -47,8 +46,11 @@ class OverlaysTest {
         Rendered rendered = overlay(name);
 
         assertEquals("enforce", mode(rendered).orElse("enforce"));
-        assertEquals(List.of("/mutate", "/audit"), rendered.webhooks().getWebhooks().stream()
-                .map(w -> w.getClientConfig().getService().getPath()).toList());
+        assertEquals(
+                List.of("/mutate", "/audit"),
+                rendered.webhooks().getWebhooks().stream()
+                        .map(w -> w.getClientConfig().getService().getPath())
+                        .toList());
     }
 
     @Test
@@ -56,19 +58,30 @@ class OverlaysTest {
         Rendered rendered = overlay("openshift");
         List<String> fixedIds = new ArrayList<>();
         for (HasMetadata object : rendered.objects()) {
-            Rendered.YAML.valueToTree(object).findParents("runAsUser").forEach(p -> fixedIds.add(object.getKind() + " runAsUser"));
-            Rendered.YAML.valueToTree(object).findParents("runAsGroup").forEach(p -> fixedIds.add(object.getKind() + " runAsGroup"));
-            Rendered.YAML.valueToTree(object).findParents("fsGroup").forEach(p -> fixedIds.add(object.getKind() + " fsGroup"));
+            Rendered.YAML
+                    .valueToTree(object)
+                    .findParents("runAsUser")
+                    .forEach(p -> fixedIds.add(object.getKind() + " runAsUser"));
+            Rendered.YAML
+                    .valueToTree(object)
+                    .findParents("runAsGroup")
+                    .forEach(p -> fixedIds.add(object.getKind() + " runAsGroup"));
+            Rendered.YAML
+                    .valueToTree(object)
+                    .findParents("fsGroup")
+                    .forEach(p -> fixedIds.add(object.getKind() + " fsGroup"));
         }
 
         assertEquals(List.of(), fixedIds, "restricted-v2 assigns the namespace's UID range");
-        assertTrue(rendered.podSpec().getSecurityContext().getSupplementalGroups().isEmpty());
+        assertTrue(
+                rendered.podSpec().getSecurityContext().getSupplementalGroups().isEmpty());
         assertEquals(Boolean.TRUE, rendered.podSpec().getSecurityContext().getRunAsNonRoot());
     }
 
     @Test
     void otherDirectoriesRunAsTheImagesNonRootUser() {
-        PodSecurityContext pod = Rendered.of(Path.of("deploy", "base")).podSpec().getSecurityContext();
+        PodSecurityContext pod =
+                Rendered.of(Path.of("deploy", "base")).podSpec().getSecurityContext();
 
         assertEquals(65532L, pod.getRunAsUser());
         assertEquals(65532L, pod.getFsGroup(), "the TLS key is readable by the group only");
@@ -79,10 +92,12 @@ class OverlaysTest {
         Rendered rendered = overlay("openshift");
         Service service = rendered.service();
 
-        assertEquals(tlsSecretName(rendered),
+        assertEquals(
+                tlsSecretName(rendered),
                 service.getMetadata().getAnnotations().get("service.beta.openshift.io/serving-cert-secret-name"));
-        assertEquals("true", rendered.webhooks().getMetadata().getAnnotations()
-                .get("service.beta.openshift.io/inject-cabundle"));
+        assertEquals(
+                "true",
+                rendered.webhooks().getMetadata().getAnnotations().get("service.beta.openshift.io/inject-cabundle"));
     }
 
     @Test
@@ -95,12 +110,17 @@ class OverlaysTest {
         String namespace = service.getMetadata().getNamespace();
 
         assertEquals(tlsSecretName(rendered), spec(serving).get("secretName"));
-        assertTrue(((List<?>) spec(serving).get("dnsNames")).containsAll(List.of(name + "." + namespace + ".svc",
-                name + "." + namespace + ".svc.cluster.local")), "the names the API server calls");
+        assertTrue(
+                ((List<?>) spec(serving).get("dnsNames"))
+                        .containsAll(List.of(
+                                name + "." + namespace + ".svc", name + "." + namespace + ".svc.cluster.local")),
+                "the names the API server calls");
         GenericKubernetesResource issuer = resource(rendered, "Issuer", namespace, issuerName(serving));
         Map<?, ?> ca = (Map<?, ?>) spec(issuer).get("ca");
         GenericKubernetesResource caCertificate = rendered.generic("Certificate").stream()
-                .filter(c -> ca.get("secretName").equals(spec(c).get("secretName"))).findFirst().orElseThrow();
+                .filter(c -> ca.get("secretName").equals(spec(c).get("secretName")))
+                .findFirst()
+                .orElseThrow();
 
         assertEquals(Boolean.TRUE, spec(caCertificate).get("isCA"));
         GenericKubernetesResource root = resource(rendered, "Issuer", namespace, issuerName(caCertificate));
@@ -115,8 +135,10 @@ class OverlaysTest {
 
     private static GenericKubernetesResource resource(Rendered rendered, String kind, String namespace, String name) {
         return rendered.generic(kind).stream()
-                .filter(r -> namespace.equals(r.getMetadata().getNamespace()) && name.equals(r.getMetadata().getName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + namespace + "/" + name));
+                .filter(r -> namespace.equals(r.getMetadata().getNamespace())
+                        && name.equals(r.getMetadata().getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + namespace + "/" + name));
     }
 
     private static String issuerName(GenericKubernetesResource certificate) {

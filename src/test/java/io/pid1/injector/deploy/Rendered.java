@@ -1,5 +1,7 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -23,7 +25,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,16 +35,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
  * The objects of one Kustomize directory as {@code kubectl kustomize} renders it, each parsed into
  * its fabric8 model class (kinds without one, like cert-manager's, as generic resources).
  */
 final class Rendered {
 
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The overlay whose webhook makes its own TLS material through the API server. */
     static final Path SELF_MANAGED_TLS = Path.of("deploy", "overlays", "self-managed-tls");
@@ -55,7 +54,8 @@ final class Rendered {
             Map.entry("v1/Secret", Secret.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
-            Map.entry("admissionregistration.k8s.io/v1/MutatingWebhookConfiguration", MutatingWebhookConfiguration.class),
+            Map.entry(
+                    "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration", MutatingWebhookConfiguration.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
             Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
@@ -63,7 +63,8 @@ final class Rendered {
             Map.entry("v1/ResourceQuota", ResourceQuota.class),
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
             Map.entry("admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy", ValidatingAdmissionPolicy.class),
-            Map.entry("admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
+            Map.entry(
+                    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
                     ValidatingAdmissionPolicyBinding.class));
 
     private static final boolean KUBECTL = Run.available("kubectl");
@@ -107,7 +108,8 @@ final class Rendered {
 
     private static List<JsonNode> parse(String yaml) {
         List<JsonNode> parsed = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+        try (MappingIterator<JsonNode> documents =
+                YAML.readerFor(JsonNode.class).readValues(yaml)) {
             while (documents.hasNext()) {
                 JsonNode document = documents.next();
                 if (document != null && !document.isNull() && !document.isEmpty()) {
@@ -121,7 +123,8 @@ final class Rendered {
     }
 
     private static HasMetadata model(JsonNode document) {
-        String type = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
+        String type = document.path("apiVersion").asText() + "/"
+                + document.path("kind").asText();
         try {
             return YAML.treeToValue(document, MODELS.getOrDefault(type, GenericKubernetesResource.class));
         } catch (IOException e) {
@@ -131,7 +134,9 @@ final class Rendered {
 
     /** The objects of a kind exactly as rendered, without a model's defaults or empty lists. */
     List<JsonNode> documents(String kind) {
-        return documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+        return documents.stream()
+                .filter(d -> kind.equals(d.path("kind").asText()))
+                .toList();
     }
 
     /** The one object of a kind exactly as rendered; fails when there is none or several. */
@@ -166,7 +171,9 @@ final class Rendered {
 
     /** Objects of a kind that has no model class here (cert-manager's Issuer, Certificate). */
     List<GenericKubernetesResource> generic(String kind) {
-        return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind())).toList();
+        return all(GenericKubernetesResource.class).stream()
+                .filter(r -> kind.equals(r.getKind()))
+                .toList();
     }
 
     Deployment deployment() {

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.SELinuxOptions;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,12 +27,19 @@ final class RestrictedProfile {
     private static final Set<String> VOLUME_TYPES = Set.of(
             "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
     private static final Set<String> SECCOMP_TYPES = Set.of("RuntimeDefault", "Localhost");
-    private static final Set<String> SELINUX_TYPES = Set.of("container_t", "container_init_t", "container_kvm_t",
-            "container_engine_t");
-    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-            "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+    private static final Set<String> SELINUX_TYPES =
+            Set.of("container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+    private static final Set<String> SAFE_SYSCTLS = Set.of(
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time",
+            "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes");
     private static final String APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 
     /** What the controls read from each container, init container and ephemeral container. */
@@ -44,19 +50,20 @@ final class RestrictedProfile {
         }
     }
 
-    private RestrictedProfile() {
-    }
+    private RestrictedProfile() {}
 
     /** The violated controls, each as one line naming the container or volume. */
     static List<String> violations(PodTemplateSpec template) {
         PodSpec pod = template.getSpec();
-        PodSecurityContext podSecurity = pod.getSecurityContext() == null ? new PodSecurityContext() : pod.getSecurityContext();
+        PodSecurityContext podSecurity =
+                pod.getSecurityContext() == null ? new PodSecurityContext() : pod.getSecurityContext();
         List<Container> containers = containers(pod);
         List<String> found = new ArrayList<>();
         hostNamespaces(pod, found);
         volumes(pod, found);
         podLevel(podSecurity, found);
-        annotations(template.getMetadata() == null ? null : template.getMetadata().getAnnotations(), found);
+        annotations(
+                template.getMetadata() == null ? null : template.getMetadata().getAnnotations(), found);
         for (Container container : containers) {
             containerLevel(container, podSecurity, found);
         }
@@ -103,16 +110,19 @@ final class RestrictedProfile {
         if (Objects.equals(pod.getRunAsUser(), 0L)) {
             found.add("pod runAsUser is 0");
         }
-        if (pod.getSeccompProfile() != null && !SECCOMP_TYPES.contains(pod.getSeccompProfile().getType())) {
+        if (pod.getSeccompProfile() != null
+                && !SECCOMP_TYPES.contains(pod.getSeccompProfile().getType())) {
             found.add("pod seccompProfile is " + pod.getSeccompProfile().getType());
         }
         if (pod.getSeLinuxOptions() != null) {
             seLinux("pod", pod.getSeLinuxOptions(), found);
         }
-        if (pod.getAppArmorProfile() != null && "Unconfined".equals(pod.getAppArmorProfile().getType())) {
+        if (pod.getAppArmorProfile() != null
+                && "Unconfined".equals(pod.getAppArmorProfile().getType())) {
             found.add("pod appArmorProfile is Unconfined");
         }
-        nullSafe(pod.getSysctls()).stream().filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
+        nullSafe(pod.getSysctls()).stream()
+                .filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
                 .forEach(s -> found.add("sysctl " + s.getName() + " is not safe"));
     }
 
@@ -121,7 +131,9 @@ final class RestrictedProfile {
             return;
         }
         annotations.forEach((key, value) -> {
-            if (key.startsWith(APPARMOR_ANNOTATION) && !value.equals("runtime/default") && !value.startsWith("localhost/")) {
+            if (key.startsWith(APPARMOR_ANNOTATION)
+                    && !value.equals("runtime/default")
+                    && !value.startsWith("localhost/")) {
                 found.add("AppArmor annotation " + key + " is " + value);
             }
         });
@@ -136,14 +148,17 @@ final class RestrictedProfile {
         if (!Boolean.FALSE.equals(security.getAllowPrivilegeEscalation())) {
             found.add(name + " does not set allowPrivilegeEscalation: false");
         }
-        boolean nonRoot = security.getRunAsNonRoot() != null ? security.getRunAsNonRoot() : Boolean.TRUE.equals(pod.getRunAsNonRoot());
+        boolean nonRoot = security.getRunAsNonRoot() != null
+                ? security.getRunAsNonRoot()
+                : Boolean.TRUE.equals(pod.getRunAsNonRoot());
         if (!nonRoot) {
             found.add(name + " does not run with runAsNonRoot: true");
         }
         if (Objects.equals(security.getRunAsUser(), 0L)) {
             found.add(name + " runAsUser is 0");
         }
-        SeccompProfile seccomp = security.getSeccompProfile() != null ? security.getSeccompProfile() : pod.getSeccompProfile();
+        SeccompProfile seccomp =
+                security.getSeccompProfile() != null ? security.getSeccompProfile() : pod.getSeccompProfile();
         if (seccomp == null || !SECCOMP_TYPES.contains(seccomp.getType())) {
             found.add(name + " has no RuntimeDefault or Localhost seccomp profile");
         }
@@ -154,10 +169,12 @@ final class RestrictedProfile {
         if (security.getSeLinuxOptions() != null) {
             seLinux(name, security.getSeLinuxOptions(), found);
         }
-        if (security.getAppArmorProfile() != null && "Unconfined".equals(security.getAppArmorProfile().getType())) {
+        if (security.getAppArmorProfile() != null
+                && "Unconfined".equals(security.getAppArmorProfile().getType())) {
             found.add(name + " appArmorProfile is Unconfined");
         }
-        container.ports().stream().filter(p -> p.getHostPort() != null && p.getHostPort() != 0)
+        container.ports().stream()
+                .filter(p -> p.getHostPort() != null && p.getHostPort() != 0)
                 .forEach(p -> found.add(name + " uses hostPort " + p.getHostPort()));
     }
 
@@ -174,7 +191,8 @@ final class RestrictedProfile {
         if (options.getType() != null && !options.getType().isEmpty() && !SELINUX_TYPES.contains(options.getType())) {
             found.add(name + " SELinux type is " + options.getType());
         }
-        if (options.getUser() != null && !options.getUser().isEmpty() || options.getRole() != null && !options.getRole().isEmpty()) {
+        if (options.getUser() != null && !options.getUser().isEmpty()
+                || options.getRole() != null && !options.getRole().isEmpty()) {
             found.add(name + " sets an SELinux user or role");
         }
     }

@@ -1,7 +1,12 @@
 package io.pid1.injector.deploy;
 
-import io.fabric8.kubernetes.api.model.Container;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -15,18 +20,12 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** deploy/overlays/self-managed-tls: the webhook gets a token and exactly the rights self-managed TLS uses. */
 class SelfManagedTlsOverlayTest {
@@ -41,9 +40,16 @@ class SelfManagedTlsOverlayTest {
 
     /** One rule as {@code Kind[/namespace]: group resource [names] verbs}, sorted lists, "core" for "". */
     private static String describe(String scope, PolicyRule rule) {
-        return scope + ": " + rule.getApiGroups().stream().map(g -> g.isEmpty() ? "core" : g).sorted().toList()
+        return scope + ": "
+                + rule.getApiGroups().stream()
+                        .map(g -> g.isEmpty() ? "core" : g)
+                        .sorted()
+                        .toList()
                 + " " + rule.getResources().stream().sorted().toList()
-                + " " + Optional.ofNullable(rule.getResourceNames()).orElse(List.of()).stream().sorted().toList()
+                + " "
+                + Optional.ofNullable(rule.getResourceNames()).orElse(List.of()).stream()
+                        .sorted()
+                        .toList()
                 + " " + rule.getVerbs().stream().sorted().toList();
     }
 
@@ -53,15 +59,20 @@ class SelfManagedTlsOverlayTest {
         String namespace = namespace(rendered);
         String configuration = rendered.webhooks().getMetadata().getName();
         List<String> rules = new ArrayList<>();
-        rendered.all(ClusterRole.class).forEach(role -> role.getRules()
-                .forEach(rule -> rules.add(describe("ClusterRole", rule))));
-        rendered.all(Role.class).forEach(role -> role.getRules()
-                .forEach(rule -> rules.add(describe("Role/" + role.getMetadata().getNamespace(), rule))));
+        rendered.all(ClusterRole.class)
+                .forEach(role -> role.getRules().forEach(rule -> rules.add(describe("ClusterRole", rule))));
+        rendered.all(Role.class)
+                .forEach(role -> role.getRules()
+                        .forEach(rule ->
+                                rules.add(describe("Role/" + role.getMetadata().getNamespace(), rule))));
 
         assertEquals(AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION, configuration);
-        assertEquals(Set.of(
-                "ClusterRole: [admissionregistration.k8s.io] [mutatingwebhookconfigurations] [" + configuration + "] [get, patch]",
-                "Role/" + namespace + ": [core] [secrets] [" + AutoTlsTarget.DEFAULT_SECRET + "] [get, update]"),
+        assertEquals(
+                Set.of(
+                        "ClusterRole: [admissionregistration.k8s.io] [mutatingwebhookconfigurations] [" + configuration
+                                + "] [get, patch]",
+                        "Role/" + namespace + ": [core] [secrets] [" + AutoTlsTarget.DEFAULT_SECRET
+                                + "] [get, update]"),
                 Set.copyOf(rules));
         assertEquals(2, rules.size(), "no rule twice, and no create, which RBAC cannot limit to a name: " + rules);
     }
@@ -83,20 +94,31 @@ class SelfManagedTlsOverlayTest {
         Rendered rendered = overlay();
         PodSpec pod = rendered.podSpec();
         Subject account = new Subject(null, "ServiceAccount", pod.getServiceAccountName(), namespace(rendered));
-        Set<String> roles = rendered.all(Role.class).stream().map(r -> "Role/" + r.getMetadata().getName())
+        Set<String> roles = rendered.all(Role.class).stream()
+                .map(r -> "Role/" + r.getMetadata().getName())
                 .collect(Collectors.toSet());
         Set<String> clusterRoles = rendered.all(ClusterRole.class).stream()
-                .map(r -> "ClusterRole/" + r.getMetadata().getName()).collect(Collectors.toSet());
+                .map(r -> "ClusterRole/" + r.getMetadata().getName())
+                .collect(Collectors.toSet());
 
         List<RoleBinding> bindings = rendered.all(RoleBinding.class);
         List<ClusterRoleBinding> clusterBindings = rendered.all(ClusterRoleBinding.class);
 
-        assertEquals(roles, bindings.stream().map(b -> reference(b.getRoleRef())).collect(Collectors.toSet()));
-        assertEquals(clusterRoles, clusterBindings.stream().map(b -> reference(b.getRoleRef())).collect(Collectors.toSet()));
-        bindings.forEach(b -> assertEquals(List.of(account), b.getSubjects(), b.getMetadata().getName()));
+        assertEquals(
+                roles, bindings.stream().map(b -> reference(b.getRoleRef())).collect(Collectors.toSet()));
+        assertEquals(
+                clusterRoles,
+                clusterBindings.stream().map(b -> reference(b.getRoleRef())).collect(Collectors.toSet()));
+        bindings.forEach(b ->
+                assertEquals(List.of(account), b.getSubjects(), b.getMetadata().getName()));
         bindings.forEach(b -> assertEquals(namespace(rendered), b.getMetadata().getNamespace()));
-        clusterBindings.forEach(b -> assertEquals(List.of(account), b.getSubjects(), b.getMetadata().getName()));
-        assertEquals(4, rendered.objects().stream().filter(o -> WebhookPodTest.RBAC_KINDS.contains(o.getKind())).count());
+        clusterBindings.forEach(b ->
+                assertEquals(List.of(account), b.getSubjects(), b.getMetadata().getName()));
+        assertEquals(
+                4,
+                rendered.objects().stream()
+                        .filter(o -> WebhookPodTest.RBAC_KINDS.contains(o.getKind()))
+                        .count());
     }
 
     private static String reference(RoleRef ref) {
@@ -121,10 +143,15 @@ class SelfManagedTlsOverlayTest {
         assertEquals(Optional.of("true"), WebhookPodTest.env(container, "PID1_TLS_AUTO"));
         assertEquals(Optional.empty(), WebhookPodTest.env(container, "PID1_TLS_CERT_FILE"));
         assertEquals(Optional.empty(), WebhookPodTest.env(container, "PID1_TLS_KEY_FILE"));
-        assertEquals(List.of(), rendered.podSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
-                .map(Volume::getName).toList());
+        assertEquals(
+                List.of(),
+                rendered.podSpec().getVolumes().stream()
+                        .filter(v -> v.getSecret() != null)
+                        .map(Volume::getName)
+                        .toList());
         VolumeMount mount = container.getVolumeMounts().stream()
-                .filter(m -> dir.startsWith(m.getMountPath() + "/")).findFirst()
+                .filter(m -> dir.startsWith(m.getMountPath() + "/"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(dir + " is on the read-only root file system"));
         assertNotNull(WebhookPodTest.volume(rendered.podSpec(), mount.getName()).getEmptyDir());
         assertTrue(mount.getReadOnly() == null || !mount.getReadOnly());

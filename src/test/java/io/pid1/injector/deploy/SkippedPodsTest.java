@@ -1,13 +1,14 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,10 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Pods the webhook would answer unchanged are never sent to it: every webhook of every deploy/
@@ -71,14 +70,22 @@ class SkippedPodsTest {
     void skipsMirrorWindowsAndOptedOutPods(Path directory) {
         for (MutatingWebhook webhook : Rendered.of(directory).webhooks().getWebhooks()) {
             String name = directory + " " + webhook.getName();
-            assertEquals(List.of("not-a-mirror-pod"), skippedBy(webhook,
-                    pod("metadata: {annotations: {kubernetes.io/config.mirror: abc}}, spec: {}")), name);
-            assertEquals(List.of("not-a-windows-pod"),
-                    skippedBy(webhook, pod("metadata: {}, spec: {os: {name: windows}}")), name);
-            assertEquals(List.of("not-opted-out"), skippedBy(webhook,
-                    pod("metadata: {annotations: {pid1.io/inject: 'false'}}, spec: {}")), name);
-            assertEquals(List.of("not-opted-out"), skippedBy(webhook,
-                    pod("metadata: {annotations: {pid1.io/inject: disabled}}, spec: {}")), name);
+            assertEquals(
+                    List.of("not-a-mirror-pod"),
+                    skippedBy(webhook, pod("metadata: {annotations: {kubernetes.io/config.mirror: abc}}, spec: {}")),
+                    name);
+            assertEquals(
+                    List.of("not-a-windows-pod"),
+                    skippedBy(webhook, pod("metadata: {}, spec: {os: {name: windows}}")),
+                    name);
+            assertEquals(
+                    List.of("not-opted-out"),
+                    skippedBy(webhook, pod("metadata: {annotations: {pid1.io/inject: 'false'}}, spec: {}")),
+                    name);
+            assertEquals(
+                    List.of("not-opted-out"),
+                    skippedBy(webhook, pod("metadata: {annotations: {pid1.io/inject: disabled}}, spec: {}")),
+                    name);
         }
     }
 
@@ -87,9 +94,11 @@ class SkippedPodsTest {
     void neverSendsTheWebhooksOwnPods(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Deployment deployment = rendered.deployment();
-        ObjectNode own = (ObjectNode) Rendered.YAML.valueToTree(deployment.getSpec().getTemplate());
+        ObjectNode own =
+                (ObjectNode) Rendered.YAML.valueToTree(deployment.getSpec().getTemplate());
         own.put("apiVersion", "v1").put("kind", "Pod");
-        Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> labels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
 
         for (MutatingWebhook webhook : rendered.webhooks().getWebhooks()) {
             String name = directory + " " + webhook.getName();

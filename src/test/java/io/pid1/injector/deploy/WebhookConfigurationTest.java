@@ -1,20 +1,19 @@
 package io.pid1.injector.deploy;
 
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The MutatingWebhookConfiguration of every deploy/ directory obeys the rules of deploy/README.md. */
 class WebhookConfigurationTest {
@@ -26,7 +25,9 @@ class WebhookConfigurationTest {
     void hasTheTwoWebhooksOfSpec(Path directory) {
         List<MutatingWebhook> webhooks = Rendered.of(directory).webhooks().getWebhooks();
 
-        assertEquals(List.of("mutate.pid1.io", "audit.pid1.io"), webhooks.stream().map(MutatingWebhook::getName).toList());
+        assertEquals(
+                List.of("mutate.pid1.io", "audit.pid1.io"),
+                webhooks.stream().map(MutatingWebhook::getName).toList());
     }
 
     @ParameterizedTest
@@ -67,7 +68,9 @@ class WebhookConfigurationTest {
             ServiceReference service = webhook.getClientConfig().getService();
             assertEquals(rendered.service().getMetadata().getName(), service.getName(), webhook.getName());
             assertEquals(rendered.service().getMetadata().getNamespace(), service.getNamespace(), webhook.getName());
-            assertTrue(Set.of("/mutate", "/audit").contains(service.getPath()), webhook.getName() + " " + service.getPath());
+            assertTrue(
+                    Set.of("/mutate", "/audit").contains(service.getPath()),
+                    webhook.getName() + " " + service.getPath());
         }
     }
 
@@ -75,7 +78,9 @@ class WebhookConfigurationTest {
     @MethodSource(DIRECTORIES)
     void leavesTheCaBundleToItsInjector(Path directory) {
         Set<String> bundles = Rendered.of(directory).webhooks().getWebhooks().stream()
-                .map(w -> w.getClientConfig().getCaBundle()).filter(b -> b != null).collect(Collectors.toSet());
+                .map(w -> w.getClientConfig().getCaBundle())
+                .filter(b -> b != null)
+                .collect(Collectors.toSet());
 
         assertEquals(Set.of(), bundles, "a caBundle in the manifests would overwrite the injected one at each apply");
     }

@@ -1,5 +1,10 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -14,9 +19,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,11 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The webhook's own pod, in every deploy/ directory: restricted, hardened, available, drained. */
 class WebhookPodTest {
@@ -48,7 +47,10 @@ class WebhookPodTest {
     }
 
     static Optional<String> env(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst();
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst();
     }
 
     @ParameterizedTest
@@ -56,9 +58,12 @@ class WebhookPodTest {
     void passesPodSecurityRestricted(Path directory) {
         Rendered rendered = Rendered.of(directory);
 
-        assertEquals(List.of(), RestrictedProfile.violations(rendered.deployment().getSpec().getTemplate()));
-        assertEquals("restricted", rendered.only(Namespace.class)
-                .getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+        assertEquals(
+                List.of(),
+                RestrictedProfile.violations(rendered.deployment().getSpec().getTemplate()));
+        assertEquals(
+                "restricted",
+                rendered.only(Namespace.class).getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
     }
 
     @ParameterizedTest
@@ -86,20 +91,25 @@ class WebhookPodTest {
         assertEquals(Boolean.TRUE, mount.getReadOnly());
         assertEquals(directoryOfCert + "/tls.key", key);
         assertEquals(directoryOfCert + "/tls.crt", cert);
-        assertEquals("pid1-injector-tls", volume(rendered.podSpec(), mount.getName()).getSecret().getSecretName());
+        assertEquals(
+                "pid1-injector-tls",
+                volume(rendered.podSpec(), mount.getName()).getSecret().getSecretName());
         assertTrue(mount.getSubPath() == null, "a subPath mount is never refreshed by the kubelet");
     }
 
     @ParameterizedTest
     @MethodSource(DIRECTORIES)
     void requestsCpuAndMemoryAndCapsOnlyMemory(Path directory) {
-        Map<String, Quantity> requests = webhook(Rendered.of(directory)).getResources().getRequests();
-        Map<String, Quantity> limits = webhook(Rendered.of(directory)).getResources().getLimits();
+        Map<String, Quantity> requests =
+                webhook(Rendered.of(directory)).getResources().getRequests();
+        Map<String, Quantity> limits =
+                webhook(Rendered.of(directory)).getResources().getLimits();
 
         assertEquals(Set.of("cpu", "memory"), requests.keySet());
         assertEquals(Set.of("memory"), limits.keySet(), "a CPU limit throttles reviews while the node is idle");
-        assertTrue(Quantity.getAmountInBytes(limits.get("memory")).compareTo(
-                Quantity.getAmountInBytes(requests.get("memory"))) >= 0);
+        assertTrue(Quantity.getAmountInBytes(limits.get("memory"))
+                        .compareTo(Quantity.getAmountInBytes(requests.get("memory")))
+                >= 0);
     }
 
     @ParameterizedTest
@@ -109,15 +119,27 @@ class WebhookPodTest {
         Deployment deployment = rendered.deployment();
         String priorityClass = rendered.podSpec().getPriorityClassName();
         ResourceQuota quota = rendered.only(ResourceQuota.class);
-        ScopedResourceSelectorRequirement scope = quota.getSpec().getScopeSelector().getMatchExpressions().get(0);
-        int surge = deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+        ScopedResourceSelectorRequirement scope =
+                quota.getSpec().getScopeSelector().getMatchExpressions().get(0);
+        int surge = deployment
+                .getSpec()
+                .getStrategy()
+                .getRollingUpdate()
+                .getMaxSurge()
+                .getIntVal();
 
         assertEquals("system-cluster-critical", priorityClass);
-        assertEquals(deployment.getMetadata().getNamespace(), quota.getMetadata().getNamespace());
-        assertEquals(List.of("PriorityClass", "In", List.of(priorityClass)),
+        assertEquals(
+                deployment.getMetadata().getNamespace(), quota.getMetadata().getNamespace());
+        assertEquals(
+                List.of("PriorityClass", "In", List.of(priorityClass)),
                 List.of(scope.getScopeName(), scope.getOperator(), scope.getValues()));
-        assertTrue(new Quantity(quota.getSpec().getHard().get("pods").toString()).getNumericalAmount().intValue()
-                >= deployment.getSpec().getReplicas() + surge, "a rollout's surge fits in the quota");
+        assertTrue(
+                new Quantity(quota.getSpec().getHard().get("pods").toString())
+                                .getNumericalAmount()
+                                .intValue()
+                        >= deployment.getSpec().getReplicas() + surge,
+                "a rollout's surge fits in the quota");
     }
 
     @ParameterizedTest
@@ -146,7 +168,9 @@ class WebhookPodTest {
         long grace = rendered.podSpec().getTerminationGracePeriodSeconds();
 
         assertTrue(drain >= 1, "a preStop drain");
-        assertTrue(grace >= drain + SHUTDOWN_SECONDS, "grace " + grace + " < drain " + drain + " + shutdown " + SHUTDOWN_SECONDS);
+        assertTrue(
+                grace >= drain + SHUTDOWN_SECONDS,
+                "grace " + grace + " < drain " + drain + " + shutdown " + SHUTDOWN_SECONDS);
     }
 
     @ParameterizedTest
@@ -154,21 +178,32 @@ class WebhookPodTest {
     void staysAvailableThroughDisruptions(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Deployment deployment = rendered.deployment();
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         PodDisruptionBudget budget = rendered.only(PodDisruptionBudget.class);
         PodSpec pod = rendered.podSpec();
 
         assertEquals(2, deployment.getSpec().getReplicas());
-        assertEquals(0, deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+        assertEquals(
+                0,
+                deployment
+                        .getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal());
         assertEquals(1, budget.getSpec().getMinAvailable().getIntVal());
         assertTrue(LabelSelectors.matches(budget.getSpec().getSelector(), podLabels), "the budget covers the pods");
         assertTrue(LabelSelectors.matches(deployment.getSpec().getSelector(), podLabels));
-        List<LabelSelector> spread = pod.getTopologySpreadConstraints().stream().map(c -> c.getLabelSelector()).toList();
+        List<LabelSelector> spread = pod.getTopologySpreadConstraints().stream()
+                .map(c -> c.getLabelSelector())
+                .toList();
         assertFalse(spread.isEmpty());
         spread.forEach(s -> assertTrue(LabelSelectors.matches(s, podLabels), "spread selects the pods"));
         var antiAffinity = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution();
         assertFalse(antiAffinity.isEmpty());
-        antiAffinity.forEach(term -> assertTrue(LabelSelectors.matches(term.getPodAffinityTerm().getLabelSelector(), podLabels)));
+        antiAffinity.forEach(term ->
+                assertTrue(LabelSelectors.matches(term.getPodAffinityTerm().getLabelSelector(), podLabels)));
     }
 
     @ParameterizedTest
@@ -180,13 +215,23 @@ class WebhookPodTest {
         assertEquals(account.getMetadata().getName(), rendered.podSpec().getServiceAccountName());
         assertEquals(Boolean.FALSE, account.getAutomountServiceAccountToken());
         assertEquals(Boolean.FALSE, rendered.podSpec().getAutomountServiceAccountToken());
-        assertEquals(List.of(), rendered.objects().stream().map(o -> o.getKind()).filter(RBAC_KINDS::contains).toList());
+        assertEquals(
+                List.of(),
+                rendered.objects().stream()
+                        .map(o -> o.getKind())
+                        .filter(RBAC_KINDS::contains)
+                        .toList());
     }
 
     @ParameterizedTest
     @MethodSource(DIRECTORIES)
     void optsItsOwnPodsOut(Path directory) {
-        Map<String, String> annotations = Rendered.of(directory).deployment().getSpec().getTemplate().getMetadata().getAnnotations();
+        Map<String, String> annotations = Rendered.of(directory)
+                .deployment()
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations();
 
         assertEquals("false", annotations.get("pid1.io/inject"));
     }
@@ -209,12 +254,16 @@ class WebhookPodTest {
     }
 
     static VolumeMount mount(Container container, String path) {
-        return container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(path)).findFirst()
+        return container.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(path))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("nothing mounted at " + path));
     }
 
     static Volume volume(PodSpec pod, String name) {
-        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+        return pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 }

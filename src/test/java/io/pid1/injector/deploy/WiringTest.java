@@ -1,19 +1,18 @@
 package io.pid1.injector.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Webhook configuration → Service → container port → the port the server listens on, in every directory. */
 class WiringTest {
@@ -21,7 +20,9 @@ class WiringTest {
     private static final String DIRECTORIES = "io.pid1.injector.deploy.Rendered#deployDirectories";
 
     private static ServicePort servicePort(Service service, String name) {
-        return service.getSpec().getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+        return service.getSpec().getPorts().stream()
+                .filter(p -> name.equals(p.getName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("Service has no port " + name));
     }
 
@@ -29,11 +30,14 @@ class WiringTest {
     @MethodSource(DIRECTORIES)
     void serviceSelectsTheWebhookPods(Path directory) {
         Rendered rendered = Rendered.of(directory);
-        Map<String, String> podLabels = rendered.deployment().getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                rendered.deployment().getSpec().getTemplate().getMetadata().getLabels();
         Map<String, String> selector = rendered.service().getSpec().getSelector();
 
         assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), selector + " vs " + podLabels);
-        assertEquals(rendered.deployment().getMetadata().getNamespace(), rendered.service().getMetadata().getNamespace());
+        assertEquals(
+                rendered.deployment().getMetadata().getNamespace(),
+                rendered.service().getMetadata().getNamespace());
     }
 
     @ParameterizedTest
@@ -41,7 +45,8 @@ class WiringTest {
     void webhookCallsReachTheHttpsPort(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = rendered.podSpec().getContainers().get(0);
-        int listening = Integer.parseInt(WebhookPodTest.env(container, "PID1_WEBHOOK_PORT").orElse("8443"));
+        int listening = Integer.parseInt(
+                WebhookPodTest.env(container, "PID1_WEBHOOK_PORT").orElse("8443"));
         ServicePort https = servicePort(rendered.service(), "https");
 
         assertEquals(443, https.getPort());
@@ -58,7 +63,8 @@ class WiringTest {
     void metricsAreServedFromTheManagementPort(Path directory) {
         Rendered rendered = Rendered.of(directory);
         Container container = rendered.podSpec().getContainers().get(0);
-        int management = Integer.parseInt(WebhookPodTest.env(container, "PID1_MANAGEMENT_PORT").orElse("9090"));
+        int management = Integer.parseInt(
+                WebhookPodTest.env(container, "PID1_MANAGEMENT_PORT").orElse("9090"));
         ServicePort metrics = servicePort(rendered.service(), "metrics");
 
         assertEquals(9090, metrics.getPort());

@@ -1,6 +1,7 @@
 package io.pid1.injector.docs;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every relative link of every Markdown file in the repository names a file or directory inside it, and an
@@ -25,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelativeLinksTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();
-    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)|^\\[[^]]+]:\\s+(\\S+)",
-            Pattern.MULTILINE);
+    private static final Pattern LINK =
+            Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)|^\\[[^]]+]:\\s+(\\S+)", Pattern.MULTILINE);
     private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+(.+?)\\s*$");
     private static final Pattern CODE = Pattern.compile("(?s)```.*?```|`[^`\\n]*`");
 
@@ -62,7 +61,8 @@ class RelativeLinksTest {
         }
         int hash = target.indexOf('#');
         String file = hash < 0 ? target : target.substring(0, hash);
-        Path resolved = file.isEmpty() ? document : document.getParent().resolve(file).normalize();
+        Path resolved =
+                file.isEmpty() ? document : document.getParent().resolve(file).normalize();
         if (!resolved.startsWith(ROOT)) {
             return Optional.of("leaves the repository");
         }
@@ -70,7 +70,9 @@ class RelativeLinksTest {
             return Optional.of("does not exist");
         }
         String anchor = target.substring(hash + 1);
-        if (hash >= 0 && resolved.toString().endsWith(".md") && !anchors(resolved).contains(anchor)) {
+        if (hash >= 0
+                && resolved.toString().endsWith(".md")
+                && !anchors(resolved).contains(anchor)) {
             return Optional.of("names no heading of " + ROOT.relativize(resolved));
         }
         return Optional.empty();
@@ -81,8 +83,11 @@ class RelativeLinksTest {
         Set<String> anchors = new HashSet<>();
         Matcher heading = HEADING.matcher(Files.readString(document));
         while (heading.find()) {
-            anchors.add(heading.group(1).replace("`", "").toLowerCase(Locale.ROOT)
-                    .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            anchors.add(heading.group(1)
+                    .replace("`", "")
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                    .replace(' ', '-'));
         }
         return anchors;
     }
@@ -90,8 +95,10 @@ class RelativeLinksTest {
     private static List<Path> markdown() throws IOException {
         try (Stream<Path> files = Files.walk(ROOT)) {
             return files.filter(p -> p.toString().endsWith(".md"))
-                    .filter(p -> !ROOT.relativize(p).startsWith("target") && !ROOT.relativize(p).startsWith(".git"))
-                    .sorted().toList();
+                    .filter(p -> !ROOT.relativize(p).startsWith("target")
+                            && !ROOT.relativize(p).startsWith(".git"))
+                    .sorted()
+                    .toList();
         }
     }
 }

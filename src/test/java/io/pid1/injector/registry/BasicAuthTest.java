@@ -1,14 +1,8 @@
 package io.pid1.injector.registry;
 
-import io.pid1.injector.core.ImageFacts;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pid1.injector.core.ImageFacts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A registry with htpasswd (basic) auth; credentials come from a Docker config.json. */
 class BasicAuthTest {
@@ -29,6 +28,7 @@ class BasicAuthTest {
 
     @TempDir
     static Path dir;
+
     static TestRegistry registry;
 
     @BeforeAll
@@ -43,8 +43,8 @@ class BasicAuthTest {
                     realm: pid1-test
                     path: %s
                 """.formatted(htpasswd));
-        Path layout = OciLayoutWriter.image(dir.resolve("layout"), "amd64",
-                Map.of("Cmd", List.of("gunicorn", "app:app")));
+        Path layout =
+                OciLayoutWriter.image(dir.resolve("layout"), "amd64", Map.of("Cmd", List.of("gunicorn", "app:app")));
         for (String repositoryAndTag : List.of("private:v1", "other:v1")) {
             registry.push(layout, repositoryAndTag, false, Optional.of(USER + ":" + PASSWORD));
         }
@@ -58,7 +58,8 @@ class BasicAuthTest {
     private static ImageResolver resolver(String configJson) throws Exception {
         Path file = Files.createTempFile(dir, "config", ".json");
         Files.writeString(file, configJson);
-        return ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(registry.host()))
+        return ImageResolver.create(RegistrySettings.defaults()
+                .withInsecureHosts(Set.of(registry.host()))
                 .withInternalAllowed(Set.of(registry.host()))
                 .withAuthFile(file));
     }
@@ -71,13 +72,16 @@ class BasicAuthTest {
     @ParameterizedTest
     @ValueSource(strings = {"auth", "username"})
     void credentialsOfTheConfigJsonAreUsed(String form) throws Exception {
-        String config = form.equals("auth") ? authEntry(PASSWORD)
+        String config = form.equals("auth")
+                ? authEntry(PASSWORD)
                 : "{\"auths\": {\"http://%s/v2/\": {\"username\": \"%s\", \"password\": \"%s\"}}}"
                         .formatted(registry.host(), USER, PASSWORD);
         String image = registry.host() + "/private:v1";
         ImageFacts facts = resolver(config).resolve(Pods.of(image));
         assertEquals(Map.of(), facts.failures());
-        assertEquals(List.of("gunicorn", "app:app"), facts.config(image).orElseThrow().cmd());
+        assertEquals(
+                List.of("gunicorn", "app:app"),
+                facts.config(image).orElseThrow().cmd());
     }
 
     @Test
@@ -90,9 +94,9 @@ class BasicAuthTest {
     @Test
     void noCredentialsForTheHostIsA401NamingIt() throws Exception {
         String image = registry.host() + "/private:v1";
-        ImageFacts facts = resolver("{\"auths\": {\"elsewhere:5000\": {\"auth\": \"dTpw\"}}}").resolve(Pods.of(image));
-        assertEquals(Map.of(image, "401 from registry (no credentials for " + registry.host() + ")"),
-                facts.failures());
+        ImageFacts facts = resolver("{\"auths\": {\"elsewhere:5000\": {\"auth\": \"dTpw\"}}}")
+                .resolve(Pods.of(image));
+        assertEquals(Map.of(image, "401 from registry (no credentials for " + registry.host() + ")"), facts.failures());
     }
 
     @Test

@@ -1,9 +1,6 @@
 package io.pid1.injector.registry;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +10,10 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DockerCredentialsTest {
 
@@ -30,12 +29,14 @@ class DockerCredentialsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "registry.example:5000           | registry.example:5000",
-        "https://Registry.Example/v2/    | registry.example",
-        "https://index.docker.io/v1/     | registry-1.docker.io",
-        "docker.io                       | registry-1.docker.io",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "registry.example:5000           | registry.example:5000",
+                "https://Registry.Example/v2/    | registry.example",
+                "https://index.docker.io/v1/     | registry-1.docker.io",
+                "docker.io                       | registry-1.docker.io",
+            })
     void hostKeysAreNormalised(String key, String host) throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"auths\": {\"%s\": {\"auth\": \"%s\"}}}".formatted(key, auth("u:p")));

@@ -1,12 +1,10 @@
 package io.pid1.injector.registry;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,9 +19,10 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What docker-registry does not do on its own: redirects to another host (as registries do to blob storage)
@@ -33,6 +32,7 @@ class HttpEdgesTest {
 
     @TempDir
     Path dir;
+
     private HttpServer server;
     private final Map<String, Optional<String>> authorizationByPath = new ConcurrentHashMap<>();
 
@@ -55,7 +55,8 @@ class HttpEdgesTest {
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            Optional<String> authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"));
+            Optional<String> authorization =
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"));
             authorizationByPath.put(path, authorization);
             switch (path) {
                 case "/v2/app/blobs/sha256:abc" -> {
@@ -63,7 +64,8 @@ class HttpEdgesTest {
                         exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
                         exchange.sendResponseHeaders(401, -1);
                     } else {
-                        String elsewhere = "http://localhost:" + server.getAddress().getPort() + "/storage/abc";
+                        String elsewhere =
+                                "http://localhost:" + server.getAddress().getPort() + "/storage/abc";
                         exchange.getResponseHeaders().add("Location", elsewhere);
                         exchange.sendResponseHeaders(307, -1);
                     }
@@ -88,12 +90,16 @@ class HttpEdgesTest {
 
     private RegistryClient client() throws IOException {
         Path config = dir.resolve("config.json");
-        Files.writeString(config, "{\"auths\": {\"%s\": {\"username\": \"u\", \"password\": \"p\"}}}"
-                .formatted(host()));
+        Files.writeString(
+                config, "{\"auths\": {\"%s\": {\"username\": \"u\", \"password\": \"p\"}}}".formatted(host()));
         Set<String> loopback = Set.of(host(), "localhost:" + server.getAddress().getPort());
-        return new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newCachedThreadPool()).build(),
-                new DockerCredentials(Optional.of(config)), new EgressPolicy(loopback, loopback));
+        return new RegistryClient(
+                HttpClient.newBuilder()
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .executor(Executors.newCachedThreadPool())
+                        .build(),
+                new DockerCredentials(Optional.of(config)),
+                new EgressPolicy(loopback, loopback));
     }
 
     private static Deadline deadline() {
@@ -103,7 +109,8 @@ class HttpEdgesTest {
     @Test
     void credentialsAreNotCarriedToAnotherHost() throws Exception {
         ImageReference image = ImageReference.parse(host() + "/app:v1");
-        RegistryClient.Fetched fetched = client().get(image, "blobs/sha256:abc", "*/*", 1024, deadline()).join();
+        RegistryClient.Fetched fetched =
+                client().get(image, "blobs/sha256:abc", "*/*", 1024, deadline()).join();
         assertEquals("{}", new String(fetched.body()));
         assertEquals(Optional.of("Basic dTpw"), authorizationByPath.get("/v2/app/blobs/sha256:abc"));
         assertEquals(Optional.empty(), authorizationByPath.get("/storage/abc"));
@@ -113,10 +120,14 @@ class HttpEdgesTest {
     void bodiesOverTheLimitAreRefused() throws Exception {
         ImageReference image = ImageReference.parse(host() + "/app:v1");
         for (String digest : List.of("sha256:declared", "sha256:chunked")) {
-            CompletionException e = assertThrows(CompletionException.class,
-                    () -> client().get(image, "blobs/" + digest, "*/*", 1024, deadline()).join());
-            assertEquals("response larger than 1 KiB",
-                    LookupFailure.of(e, image.registry(), deadline()).reason(), digest);
+            CompletionException e = assertThrows(
+                    CompletionException.class,
+                    () -> client().get(image, "blobs/" + digest, "*/*", 1024, deadline())
+                            .join());
+            assertEquals(
+                    "response larger than 1 KiB",
+                    LookupFailure.of(e, image.registry(), deadline()).reason(),
+                    digest);
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.pid1.injector.registry;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ImageReferenceTest {
 
@@ -27,8 +27,9 @@ class ImageReferenceTest {
         "'[::1]:5000/app:v1',                '[::1]:5000/app:v1'",
     })
     void dockerDefaultsApply(String image, String canonical) {
-        assertEquals(canonical.replace("DIGEST", DIGEST), ImageReference.parse(image.replace("DIGEST", DIGEST))
-                .toString());
+        assertEquals(
+                canonical.replace("DIGEST", DIGEST),
+                ImageReference.parse(image.replace("DIGEST", DIGEST)).toString());
     }
 
     @ParameterizedTest
@@ -44,16 +45,18 @@ class ImageReferenceTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "Nginx          | invalid repository \"library/Nginx\"",
-        "app:bad:tag    | invalid repository \"library/app:bad\"",
-        "app:-x         | invalid tag \"-x\"",
-        "app@sha256:abc | invalid digest \"sha256:abc\"",
-        "app@md5:abcdef | invalid digest \"md5:abcdef\"",
-        "quay.io/       | no repository in \"quay.io/\"",
-        "bad image      | invalid repository \"library/bad image\"",
-        "host:5000/     | no repository in \"host:5000/\"",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Nginx          | invalid repository \"library/Nginx\"",
+                "app:bad:tag    | invalid repository \"library/app:bad\"",
+                "app:-x         | invalid tag \"-x\"",
+                "app@sha256:abc | invalid digest \"sha256:abc\"",
+                "app@md5:abcdef | invalid digest \"md5:abcdef\"",
+                "quay.io/       | no repository in \"quay.io/\"",
+                "bad image      | invalid repository \"library/bad image\"",
+                "host:5000/     | no repository in \"host:5000/\"",
+            })
     void invalidReferencesSayWhy(String image, String reason) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(image));
         assertEquals(reason, e.getMessage());

@@ -1,17 +1,16 @@
 package io.pid1.injector.registry;
 
-import io.pid1.injector.core.ImageConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pid1.injector.core.ImageConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ManifestsTest {
 
@@ -24,23 +23,26 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"manifests\": []}                                              | application/vnd.oci.image.index.v1+json | true",
-        "{\"manifests\": []}                                              | application/vnd.docker.distribution.manifest.list.v2+json; charset=utf-8 | true",
-        "{\"config\": {}}                                                 | application/vnd.docker.distribution.manifest.v2+json | false",
-        "{\"mediaType\": \"application/vnd.oci.image.index.v1+json\"}    | application/octet-stream | true",
-        "{\"manifests\": []}                                              |                        | true",
-        "{\"config\": {}}                                                 |                        | false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"manifests\": []}                                              | application/vnd.oci.image.index.v1+json | true",
+                "{\"manifests\": []}                                              | application/vnd.docker.distribution.manifest.list.v2+json; charset=utf-8 | true",
+                "{\"config\": {}}                                                 | application/vnd.docker.distribution.manifest.v2+json | false",
+                "{\"mediaType\": \"application/vnd.oci.image.index.v1+json\"}    | application/octet-stream | true",
+                "{\"manifests\": []}                                              |                        | true",
+                "{\"config\": {}}                                                 |                        | false",
+            })
     void theKindComesFromTheContentTypeElseTheBody(String body, String contentType, boolean index) {
         assertEquals(index, Manifests.read(fetched(body, contentType)).index());
     }
 
     @Test
     void unsupportedOrUnreadableManifestsAreFailures() {
-        assertEquals("unsupported manifest type application/vnd.docker.distribution.manifest.v1+prettyjws",
-                reason(() -> Manifests.read(fetched("{\"schemaVersion\": 1}",
-                        "application/vnd.docker.distribution.manifest.v1+prettyjws"))));
+        assertEquals(
+                "unsupported manifest type application/vnd.docker.distribution.manifest.v1+prettyjws",
+                reason(() -> Manifests.read(fetched(
+                        "{\"schemaVersion\": 1}", "application/vnd.docker.distribution.manifest.v1+prettyjws"))));
         assertEquals("unreadable manifest", reason(() -> Manifests.read(fetched("[1]", null))));
         assertEquals("unreadable manifest", reason(() -> Manifests.read(fetched("<html>", "text/html"))));
     }
@@ -62,9 +64,9 @@ class ManifestsTest {
     @Test
     void aManifestOfAnotherArtifactIsNotAnImage() {
         Manifests.Manifest chart = Manifests.read(fetched("""
-                {"config": {"mediaType": "application/vnd.cncf.helm.config.v1+json", "digest": "sha256:c"}}""",
-                Manifests.OCI_MANIFEST));
-        assertEquals("not a container image (config type application/vnd.cncf.helm.config.v1+json)",
+                {"config": {"mediaType": "application/vnd.cncf.helm.config.v1+json", "digest": "sha256:c"}}""", Manifests.OCI_MANIFEST));
+        assertEquals(
+                "not a container image (config type application/vnd.cncf.helm.config.v1+json)",
                 reason(() -> Manifests.configDigest(chart)));
     }
 
@@ -72,7 +74,8 @@ class ManifestsTest {
     void digestsAreVerified() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         Manifests.verify(body, "sha256:" + OciLayoutWriter.sha256(body));
-        assertEquals("digest mismatch for sha256:" + "0".repeat(64),
+        assertEquals(
+                "digest mismatch for sha256:" + "0".repeat(64),
                 reason(() -> Manifests.verify(body, "sha256:" + "0".repeat(64))));
     }
 
@@ -81,9 +84,18 @@ class ManifestsTest {
         ImageConfig config = ImageConfigs.read("""
                 {"architecture": "amd64", "config": {"Entrypoint": null, "Cmd": ["sh"], "WorkingDir": "",
                  "Env": ["A=1", "B=x=y", "A=2", "EMPTY=", "BARE"], "User": "app"}}""".getBytes(StandardCharsets.UTF_8));
-        assertEquals(new ImageConfig(List.of(), List.of("sh"), Optional.empty(),
-                Map.of("A", "2", "B", "x=y", "EMPTY", "", "BARE", ""), Optional.of("app"), Optional.empty()), config);
-        assertEquals("unreadable image config", reason(() -> ImageConfigs.read(
-                "{\"config\": {\"Cmd\": \"sh -c x\"}}".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(
+                new ImageConfig(
+                        List.of(),
+                        List.of("sh"),
+                        Optional.empty(),
+                        Map.of("A", "2", "B", "x=y", "EMPTY", "", "BARE", ""),
+                        Optional.of("app"),
+                        Optional.empty()),
+                config);
+        assertEquals(
+                "unreadable image config",
+                reason(() ->
+                        ImageConfigs.read("{\"config\": {\"Cmd\": \"sh -c x\"}}".getBytes(StandardCharsets.UTF_8))));
     }
 }

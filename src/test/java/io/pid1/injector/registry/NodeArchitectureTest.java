@@ -1,29 +1,30 @@
 package io.pid1.injector.registry;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class NodeArchitectureTest {
 
     private static String affinity(String values) {
         return """
                 "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-                  {"matchExpressions": [{"key": "kubernetes.io/arch", "operator": "In", "values": [%s]}]}]}}}"""
-                .formatted(values);
+                  {"matchExpressions": [{"key": "kubernetes.io/arch", "operator": "In", "values": [%s]}]}]}}}""".formatted(values);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "                                                                  | amd64",
-        "\"nodeSelector\": {\"kubernetes.io/arch\": \"arm64\"}            | arm64",
-        "\"nodeSelector\": {\"beta.kubernetes.io/arch\": \"ppc64le\"}     | ppc64le",
-        "\"nodeSelector\": {\"kubernetes.io/os\": \"linux\"}              | amd64",
-        "AFFINITY \"arm64\"                                                | arm64",
-        "AFFINITY \"arm64\", \"amd64\"                                     | amd64",
-        "AFFINITY \"s390x\", \"arm64\"                                     | s390x",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "                                                                  | amd64",
+                "\"nodeSelector\": {\"kubernetes.io/arch\": \"arm64\"}            | arm64",
+                "\"nodeSelector\": {\"beta.kubernetes.io/arch\": \"ppc64le\"}     | ppc64le",
+                "\"nodeSelector\": {\"kubernetes.io/os\": \"linux\"}              | amd64",
+                "AFFINITY \"arm64\"                                                | arm64",
+                "AFFINITY \"arm64\", \"amd64\"                                     | amd64",
+                "AFFINITY \"s390x\", \"arm64\"                                     | s390x",
+            })
     void theArchitectureComesFromTheSelectorElseTheAffinityElseTheDefault(String spec, String expected) {
         String field = spec == null ? "" : spec.startsWith("AFFINITY ") ? affinity(spec.substring(9)) : spec;
         String pod = "{\"spec\": {" + field + (field.isEmpty() ? "" : ", ") + "\"containers\": []}}";
@@ -31,10 +32,12 @@ class NodeArchitectureTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "NotIn | amd64",
-        "In    | arm64",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "NotIn | amd64",
+                "In    | arm64",
+            })
     void onlyAnInExpressionPinsTheArchitecture(String operator, String expected) {
         String pod = """
                 {"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {

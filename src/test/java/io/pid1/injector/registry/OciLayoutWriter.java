@@ -3,7 +3,6 @@ package io.pid1.injector.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +39,8 @@ final class OciLayoutWriter {
     /** A layout holding an index of one image per architecture. */
     static Path index(Path dir, Map<String, Map<String, Object>> configByArchitecture) {
         OciLayoutWriter layout = new OciLayoutWriter(dir);
-        ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2)
+        ObjectNode index = JSON.createObjectNode()
+                .put("schemaVersion", 2)
                 .put("mediaType", "application/vnd.oci.image.index.v1+json");
         ArrayNode manifests = index.putArray("manifests");
         configByArchitecture.forEach((arch, config) -> {
@@ -55,10 +55,12 @@ final class OciLayoutWriter {
     private ObjectNode manifest(String architecture, Map<String, Object> config) {
         byte[] tar = new byte[1024];
         ObjectNode layer = blob("application/vnd.oci.image.layer.v1.tar+gzip", gzip(tar));
-        ObjectNode image = JSON.createObjectNode().put("architecture", architecture).put("os", "linux");
+        ObjectNode image =
+                JSON.createObjectNode().put("architecture", architecture).put("os", "linux");
         image.set("config", JSON.valueToTree(config));
         image.putObject("rootfs").put("type", "layers").putArray("diff_ids").add("sha256:" + sha256(tar));
-        ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2)
+        ObjectNode manifest = JSON.createObjectNode()
+                .put("schemaVersion", 2)
                 .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
         manifest.set("config", blob("application/vnd.oci.image.config.v1+json", bytes(image)));
         manifest.putArray("layers").add(layer);
@@ -76,7 +78,9 @@ final class OciLayoutWriter {
     private ObjectNode blob(String mediaType, byte[] content) {
         String hex = sha256(content);
         write(dir.resolve("blobs/sha256/" + hex), content);
-        return JSON.createObjectNode().put("mediaType", mediaType).put("digest", "sha256:" + hex)
+        return JSON.createObjectNode()
+                .put("mediaType", mediaType)
+                .put("digest", "sha256:" + hex)
                 .put("size", content.length);
     }
 

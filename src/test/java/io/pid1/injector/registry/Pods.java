@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -13,8 +12,7 @@ final class Pods {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Pods() {
-    }
+    private Pods() {}
 
     /** A pod whose containers run these images, none setting {@code command}. */
     static ObjectNode of(String... images) {

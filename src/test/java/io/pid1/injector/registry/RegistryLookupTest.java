@@ -1,16 +1,12 @@
 package io.pid1.injector.registry;
 
-import io.pid1.injector.webhook.WebhookConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.core.ImageConfig;
 import io.pid1.injector.core.ImageFacts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
+import io.pid1.injector.webhook.WebhookConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,38 +21,65 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The resolver against a real registry (Debian's docker-registry) holding images pushed by skopeo. */
 class RegistryLookupTest {
 
     @TempDir
     static Path dir;
+
     static TestRegistry registry;
 
     @BeforeAll
     static void pushImages() throws Exception {
         registry = TestRegistry.start(Files.createDirectory(dir.resolve("registry")), "");
-        registry.push(OciLayoutWriter.index(dir.resolve("multi"), Map.of(
-                "amd64", Map.of("Cmd", List.of("serve", "--amd64")),
-                "arm64", Map.of("Cmd", List.of("serve", "--arm64")))), "multi:v1", false, Optional.empty());
-        registry.push(OciLayoutWriter.image(dir.resolve("docker"), "amd64", Map.of(
-                "Entrypoint", List.of("/docker-entrypoint.sh"),
-                "Cmd", List.of("nginx", "-g", "daemon off;"))), "docker:v1", true, Optional.empty());
-        Path shell = OciLayoutWriter.image(dir.resolve("shell"), "amd64", Map.of(
-                "Cmd", List.of("/bin/sh", "-c", "gunicorn app:app"),
-                "WorkingDir", "/srv/app",
-                "Env", List.of("PATH=/usr/local/bin:/usr/bin", "GUNICORN_CMD_ARGS=--workers=2 --bind=:8000"),
-                "User", "1000:1000",
-                "StopSignal", "SIGQUIT"));
+        registry.push(
+                OciLayoutWriter.index(
+                        dir.resolve("multi"),
+                        Map.of(
+                                "amd64", Map.of("Cmd", List.of("serve", "--amd64")),
+                                "arm64", Map.of("Cmd", List.of("serve", "--arm64")))),
+                "multi:v1",
+                false,
+                Optional.empty());
+        registry.push(
+                OciLayoutWriter.image(
+                        dir.resolve("docker"),
+                        "amd64",
+                        Map.of(
+                                "Entrypoint", List.of("/docker-entrypoint.sh"),
+                                "Cmd", List.of("nginx", "-g", "daemon off;"))),
+                "docker:v1",
+                true,
+                Optional.empty());
+        Path shell = OciLayoutWriter.image(
+                dir.resolve("shell"),
+                "amd64",
+                Map.of(
+                        "Cmd", List.of("/bin/sh", "-c", "gunicorn app:app"),
+                        "WorkingDir", "/srv/app",
+                        "Env", List.of("PATH=/usr/local/bin:/usr/bin", "GUNICORN_CMD_ARGS=--workers=2 --bind=:8000"),
+                        "User", "1000:1000",
+                        "StopSignal", "SIGQUIT"));
         for (String repository : List.of("shell", "twice", "again", "pinned", "retag", "crowd", "gone")) {
             registry.push(shell, repository + ":v1", false, Optional.empty());
         }
-        registry.push(OciLayoutWriter.image(dir.resolve("tini"), "amd64", Map.of(
-                "Entrypoint", List.of("tini", "--"),
-                "Cmd", List.of("python3", "app.py"))), "tini:v1", false, Optional.empty());
+        registry.push(
+                OciLayoutWriter.image(
+                        dir.resolve("tini"),
+                        "amd64",
+                        Map.of(
+                                "Entrypoint", List.of("tini", "--"),
+                                "Cmd", List.of("python3", "app.py"))),
+                "tini:v1",
+                false,
+                Optional.empty());
     }
 
     @AfterAll
@@ -78,8 +101,9 @@ class RegistryLookupTest {
     }
 
     private static ImageConfig config(ImageFacts facts, String image) {
-        return facts.config(image).orElseThrow(() -> new AssertionError(
-                "no config for " + image + ", failure: " + facts.failure(image).orElse("none")));
+        return facts.config(image)
+                .orElseThrow(() -> new AssertionError("no config for " + image + ", failure: "
+                        + facts.failure(image).orElse("none")));
     }
 
     @ParameterizedTest
@@ -98,16 +122,22 @@ class RegistryLookupTest {
                 {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
                   {"matchExpressions": [{"key": "kubernetes.io/arch", "operator": "In", "values": ["arm64"]}]}]}}}
                 """));
-        assertEquals(List.of("serve", "--arm64"), config(resolver().resolve(pod), image).cmd());
+        assertEquals(
+                List.of("serve", "--arm64"),
+                config(resolver().resolve(pod), image).cmd());
     }
 
     @Test
     void multiPlatformIndexGivesTheDefaultArchitectureToAnUnpinnedPod() {
         String image = image("multi:v1");
-        assertEquals(List.of("serve", "--amd64"), config(resolver().resolve(Pods.of(image)), image).cmd());
-        ImageResolver armByDefault = ImageResolver.create(onLoopback(new RegistrySettings(true,
-                Duration.ofMillis(1500), Optional.empty(), Set.of(), "arm64", Set.of(), Set.of())));
-        assertEquals(List.of("serve", "--arm64"), config(armByDefault.resolve(Pods.of(image)), image).cmd());
+        assertEquals(
+                List.of("serve", "--amd64"),
+                config(resolver().resolve(Pods.of(image)), image).cmd());
+        ImageResolver armByDefault = ImageResolver.create(onLoopback(new RegistrySettings(
+                true, Duration.ofMillis(1500), Optional.empty(), Set.of(), "arm64", Set.of(), Set.of())));
+        assertEquals(
+                List.of("serve", "--arm64"),
+                config(armByDefault.resolve(Pods.of(image)), image).cmd());
     }
 
     /** #21 class 6: what is pinned is what the tag resolved to; each node must still pick its own platform. */
@@ -115,11 +145,16 @@ class RegistryLookupTest {
     void aMultiPlatformImageResolvesToItsIndexsDigestNotAPlatforms() throws Exception {
         String image = image("multi:v1");
         String index = registry.digest("multi:v1");
-        assertEquals(Optional.of(index), config(resolver().resolve(Pods.onArch("arm64", image)), image).digest());
-        assertEquals(Optional.of(index), config(resolver().resolve(Pods.onArch("amd64", image)), image).digest());
+        assertEquals(
+                Optional.of(index),
+                config(resolver().resolve(Pods.onArch("arm64", image)), image).digest());
+        assertEquals(
+                Optional.of(index),
+                config(resolver().resolve(Pods.onArch("amd64", image)), image).digest());
         String single = image("docker:v1");
-        assertEquals(Optional.of(registry.digest("docker:v1")), config(resolver().resolve(Pods.of(single)), single)
-                .digest());
+        assertEquals(
+                Optional.of(registry.digest("docker:v1")),
+                config(resolver().resolve(Pods.of(single)), single).digest());
     }
 
     @Test
@@ -143,10 +178,20 @@ class RegistryLookupTest {
         assertEquals(Manifests.OCI_MANIFEST, registry.contentType("shell:v1"));
         String image = image("shell:v1");
         ImageConfig config = config(resolver().resolve(Pods.of(image)), image);
-        assertEquals(new ImageConfig(List.of(), List.of("/bin/sh", "-c", "gunicorn app:app"),
-                Optional.of("/srv/app"),
-                Map.of("PATH", "/usr/local/bin:/usr/bin", "GUNICORN_CMD_ARGS", "--workers=2 --bind=:8000"),
-                Optional.of("1000:1000"), Optional.of("SIGQUIT")).resolvedTo(registry.digest("shell:v1")), config);
+        assertEquals(
+                new ImageConfig(
+                                List.of(),
+                                List.of("/bin/sh", "-c", "gunicorn app:app"),
+                                Optional.of("/srv/app"),
+                                Map.of(
+                                        "PATH",
+                                        "/usr/local/bin:/usr/bin",
+                                        "GUNICORN_CMD_ARGS",
+                                        "--workers=2 --bind=:8000"),
+                                Optional.of("1000:1000"),
+                                Optional.of("SIGQUIT"))
+                        .resolvedTo(registry.digest("shell:v1")),
+                config);
     }
 
     @Test
@@ -166,7 +211,8 @@ class RegistryLookupTest {
                   {"name": "empty", "image": "%1$s/shell:v1", "command": []}
                 ]}}""".formatted(registry.host()));
         ImageFacts facts = resolver().resolve(pod);
-        assertEquals(Set.of(image("docker:v1"), image("shell:v1")), facts.configs().keySet());
+        assertEquals(
+                Set.of(image("docker:v1"), image("shell:v1")), facts.configs().keySet());
         assertEquals(Map.of(), facts.failures());
     }
 
@@ -188,7 +234,8 @@ class RegistryLookupTest {
         String good = image("tini:v1");
         ImageFacts facts = resolver().resolve(Pods.of("Bad Image!", good));
         assertEquals(Set.of(good), facts.configs().keySet());
-        assertTrue(facts.failure("Bad Image!").orElseThrow().startsWith("invalid image reference"),
+        assertTrue(
+                facts.failure("Bad Image!").orElseThrow().startsWith("invalid image reference"),
                 facts.failures().toString());
     }
 
@@ -196,7 +243,9 @@ class RegistryLookupTest {
     void theSameImageTwiceInAPodIsAskedOnce() throws Exception {
         String image = image("twice:v1");
         ImageFacts facts = resolver().resolve(Pods.of(image, image, image));
-        assertEquals(List.of("/bin/sh", "-c", "gunicorn app:app"), config(facts, image).cmd());
+        assertEquals(
+                List.of("/bin/sh", "-c", "gunicorn app:app"),
+                config(facts, image).cmd());
         assertEquals(1, registry.requests("/v2/twice/manifests/"));
         assertEquals(1, registry.requests("/v2/twice/blobs/"));
     }
@@ -214,8 +263,8 @@ class RegistryLookupTest {
     }
 
     private static ImageResolver shortLivedTags() {
-        return new ImageResolver(onLoopback(RegistrySettings.defaults()),
-                Duration.ofMillis(1), ImageResolver.FAILURE_TTL);
+        return new ImageResolver(
+                onLoopback(RegistrySettings.defaults()), Duration.ofMillis(1), ImageResolver.FAILURE_TTL);
     }
 
     @Test
@@ -258,7 +307,9 @@ class RegistryLookupTest {
             }
             start.countDown();
             for (Future<ImageFacts> result : results) {
-                assertEquals(List.of("/bin/sh", "-c", "gunicorn app:app"), config(result.get(), image).cmd());
+                assertEquals(
+                        List.of("/bin/sh", "-c", "gunicorn app:app"),
+                        config(result.get(), image).cmd());
             }
         } finally {
             pool.shutdownNow();
@@ -271,7 +322,8 @@ class RegistryLookupTest {
     void aFailingImageIsRememberedBriefly() throws Exception {
         ImageResolver resolver = resolver();
         String image = image("gone:nope");
-        Map<String, String> first = new LinkedHashMap<>(resolver.resolve(Pods.of(image)).failures());
+        Map<String, String> first =
+                new LinkedHashMap<>(resolver.resolve(Pods.of(image)).failures());
         Map<String, String> second = resolver.resolve(Pods.of(image)).failures();
         assertEquals(Map.of(image, "manifest unknown"), first);
         assertEquals(first, second);
@@ -280,7 +332,9 @@ class RegistryLookupTest {
 
     @Test
     void lookupSwitchedOffGivesNoFacts() {
-        RegistrySettings off = WebhookConfig.of(Map.of("pid1.registry.lookup", "false")).registry().settings();
+        RegistrySettings off = WebhookConfig.of(Map.of("pid1.registry.lookup", "false"))
+                .registry()
+                .settings();
         assertEquals(ImageFacts.none(), ImageResolver.create(off).resolve(Pods.of(image("tini:v1"))));
     }
 }

@@ -1,7 +1,6 @@
 package io.pid1.injector.registry;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,16 +25,36 @@ public class RegistryWithImages implements QuarkusTestResourceLifecycleManager {
         try {
             Path dir = Files.createTempDirectory("pid1-registry-webhook");
             registry = TestRegistry.start(Files.createDirectory(dir.resolve("registry")), "");
-            registry.push(OciLayoutWriter.image(dir.resolve("shop"), "amd64", Map.of(
-                    "Cmd", List.of("gunicorn", "shop.wsgi", "-w", "4", "-b", "0.0.0.0:8000"))), "shop:v1", false,
+            registry.push(
+                    OciLayoutWriter.image(
+                            dir.resolve("shop"),
+                            "amd64",
+                            Map.of("Cmd", List.of("gunicorn", "shop.wsgi", "-w", "4", "-b", "0.0.0.0:8000"))),
+                    "shop:v1",
+                    false,
                     Optional.empty());
-            registry.push(OciLayoutWriter.image(dir.resolve("wrapped"), "amd64", Map.of(
-                    "Entrypoint", List.of("/usr/local/bin/docker-entrypoint.sh"),
-                    "Cmd", List.of("gunicorn", "shop.wsgi", "-b", "0.0.0.0:8000"))), "wrapped:v1", false,
+            registry.push(
+                    OciLayoutWriter.image(
+                            dir.resolve("wrapped"),
+                            "amd64",
+                            Map.of(
+                                    "Entrypoint", List.of("/usr/local/bin/docker-entrypoint.sh"),
+                                    "Cmd", List.of("gunicorn", "shop.wsgi", "-b", "0.0.0.0:8000"))),
+                    "wrapped:v1",
+                    false,
                     Optional.empty());
-            registry.push(OciLayoutWriter.image(dir.resolve("shell"), "amd64", Map.of(
-                    "Cmd", List.of("/bin/sh", "-c", "gunicorn shop.wsgi -b 0.0.0.0:8000"),
-                    "WorkingDir", "/srv")), "shell:v1", false, Optional.empty());
+            registry.push(
+                    OciLayoutWriter.image(
+                            dir.resolve("shell"),
+                            "amd64",
+                            Map.of(
+                                    "Cmd",
+                                    List.of("/bin/sh", "-c", "gunicorn shop.wsgi -b 0.0.0.0:8000"),
+                                    "WorkingDir",
+                                    "/srv")),
+                    "shell:v1",
+                    false,
+                    Optional.empty());
             host = registry.host();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -43,8 +62,8 @@ public class RegistryWithImages implements QuarkusTestResourceLifecycleManager {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return Map.of("pid1.registry.lookup", "true", "pid1.registry.insecure", host,
-                "pid1.registry.allow-internal", host);
+        return Map.of(
+                "pid1.registry.lookup", "true", "pid1.registry.insecure", host, "pid1.registry.allow-internal", host);
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.pid1.injector.registry;
 
-import io.pid1.injector.core.ImageFacts;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pid1.injector.core.ImageFacts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A registry that accepts connections and never answers: admissions keep their deadline. */
 class SilentRegistryTest {
@@ -21,7 +20,8 @@ class SilentRegistryTest {
     void theLookupEndsWithinItsBudgetAndTheRegistryIsThenSkipped() throws Exception {
         try (SilentServer silent = new SilentServer()) {
             ImageResolver resolver = ImageResolver.create(RegistrySettings.defaults()
-                    .withInsecureHosts(Set.of(silent.host())).withInternalAllowed(Set.of(silent.host()))
+                    .withInsecureHosts(Set.of(silent.host()))
+                    .withInternalAllowed(Set.of(silent.host()))
                     .withTimeout(BUDGET));
             String image = silent.host() + "/app:v1";
 
@@ -29,7 +29,8 @@ class SilentRegistryTest {
             ImageFacts first = resolver.resolve(Pods.of(image));
             long firstMs = (System.nanoTime() - start) / 1_000_000;
             assertEquals(Map.of(image, "timed out after 800 ms"), first.failures());
-            assertTrue(firstMs >= BUDGET.toMillis() - 50 && firstMs < BUDGET.toMillis() + SLACK_MS,
+            assertTrue(
+                    firstMs >= BUDGET.toMillis() - 50 && firstMs < BUDGET.toMillis() + SLACK_MS,
                     "took " + firstMs + " ms");
             int connections = silent.connections();
             assertEquals(1, connections);
@@ -39,8 +40,12 @@ class SilentRegistryTest {
             ImageFacts second = resolver.resolve(Pods.of(image, other));
             long secondMs = (System.nanoTime() - start) / 1_000_000;
             assertTrue(secondMs < BUDGET.toMillis(), "took " + secondMs + " ms");
-            assertEquals(Map.of(image, "timed out after 800 ms",
-                    other, "registry " + silent.host() + " failed recently (timed out after 800 ms)"),
+            assertEquals(
+                    Map.of(
+                            image,
+                            "timed out after 800 ms",
+                            other,
+                            "registry " + silent.host() + " failed recently (timed out after 800 ms)"),
                     second.failures());
             assertEquals(connections, silent.connections(), "no new connection to the failing registry");
         }
@@ -49,9 +54,11 @@ class SilentRegistryTest {
     @Test
     void aRegistryThatRefusesConnectionsIsAShortReason() throws Exception {
         String host = "127.0.0.1:" + TestRegistry.freePort();
-        ImageResolver resolver = ImageResolver.create(RegistrySettings.defaults().withInsecureHosts(Set.of(host))
-                .withInternalAllowed(Set.of(host)));
+        ImageResolver resolver = ImageResolver.create(
+                RegistrySettings.defaults().withInsecureHosts(Set.of(host)).withInternalAllowed(Set.of(host)));
         String image = host + "/app:v1";
-        assertEquals(Map.of(image, "cannot connect to " + host), resolver.resolve(Pods.of(image)).failures());
+        assertEquals(
+                Map.of(image, "cannot connect to " + host),
+                resolver.resolve(Pods.of(image)).failures());
     }
 }

@@ -54,7 +54,9 @@ final class TestRegistry implements AutoCloseable {
                 """.formatted(dir.resolve("storage"), port, authYaml));
         Path log = dir.resolve("registry.log");
         Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         TestRegistry registry = new TestRegistry(process, log, "127.0.0.1:" + port);
         registry.awaitListening(port);
         return registry;
@@ -91,8 +93,8 @@ final class TestRegistry implements AutoCloseable {
     /** Copies the layout's image to {@code repository:tag}, as a Docker v2 manifest when {@code dockerV2}. */
     void push(Path layout, String repositoryAndTag, boolean dockerV2, Optional<String> credentials)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy", "copy", "--quiet", "--all",
-                "--dest-tls-verify=false"));
+        List<String> command = new ArrayList<>(
+                List.of("skopeo", "--insecure-policy", "copy", "--quiet", "--all", "--dest-tls-verify=false"));
         if (dockerV2) {
             command.addAll(List.of("--format", "v2s2"));
         }
@@ -109,7 +111,9 @@ final class TestRegistry implements AutoCloseable {
 
     /** The manifest digest of an anonymous repository's tag, asked by another client than the resolver. */
     String digest(String repositoryAndTag) throws IOException, InterruptedException {
-        return manifestHeaders(repositoryAndTag).firstValue("docker-content-digest").orElseThrow();
+        return manifestHeaders(repositoryAndTag)
+                .firstValue("docker-content-digest")
+                .orElseThrow();
     }
 
     /** The media type the registry serves an anonymous repository's tag with. */
@@ -121,8 +125,13 @@ final class TestRegistry implements AutoCloseable {
         int colon = repositoryAndTag.lastIndexOf(':');
         URI uri = URI.create("http://" + host + "/v2/" + repositoryAndTag.substring(0, colon) + "/manifests/"
                 + repositoryAndTag.substring(colon + 1));
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", Manifests.ACCEPT).GET().build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).headers();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Accept", Manifests.ACCEPT)
+                .GET()
+                .build();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .headers();
     }
 
     /** GETs of the resolver whose path starts with {@code pathPrefix} (e.g. {@code /v2/app/manifests/}). */
@@ -152,7 +161,8 @@ final class TestRegistry implements AutoCloseable {
         String needle = "\"GET " + pathPrefix;
         return Files.readAllLines(log).stream()
                 .filter(line -> line.contains(needle) && line.contains("\"pid1-injector\""))
-                .filter(filter).count();
+                .filter(filter)
+                .count();
     }
 
     @Override

@@ -1,11 +1,8 @@
 package io.pid1.injector.registry;
 
-import io.pid1.injector.core.ImageFacts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pid1.injector.core.ImageFacts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The bearer-token flow against docker-registry's {@code auth: token} and a token service of the test. */
 class TokenAuthTest {
@@ -25,6 +24,7 @@ class TokenAuthTest {
 
     @TempDir
     static Path dir;
+
     static TokenServer tokens;
     static TestRegistry registry;
 
@@ -38,10 +38,15 @@ class TokenAuthTest {
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
-                """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER,
-                tokens.writeRootBundle(dir.resolve("root.pem"))));
-        Path layout = OciLayoutWriter.image(dir.resolve("layout"), "amd64", Map.of(
-                "Entrypoint", List.of("tini", "--"), "Cmd", List.of("celery", "worker")));
+                """.formatted(
+                        tokens.realm(),
+                        TokenServer.SERVICE,
+                        TokenServer.ISSUER,
+                        tokens.writeRootBundle(dir.resolve("root.pem"))));
+        Path layout = OciLayoutWriter.image(
+                dir.resolve("layout"),
+                "amd64",
+                Map.of("Entrypoint", List.of("tini", "--"), "Cmd", List.of("celery", "worker")));
         for (String repositoryAndTag : List.of("app:v1", "app:v2", "once:v1")) {
             registry.push(layout, repositoryAndTag, false, Optional.of(USER + ":" + PASSWORD));
         }

@@ -5,12 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -30,6 +24,11 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A token service for docker-registry's {@code auth: token} on 127.0.0.1: checks basic credentials and issues
@@ -54,8 +53,8 @@ final class TokenServer implements AutoCloseable {
         generator.initialize(2048);
         key = generator.generateKeyPair();
         certificate = selfSigned(key);
-        expectedAuthorization = "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        expectedAuthorization =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/token", this::token);
         server.start();
@@ -73,9 +72,11 @@ final class TokenServer implements AutoCloseable {
 
     /** Writes the PEM certificate the registry trusts. */
     Path writeRootBundle(Path file) throws IOException, GeneralSecurityException {
-        Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
-                + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                file,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
         return file;
     }
 
@@ -93,10 +94,15 @@ final class TokenServer implements AutoCloseable {
             }
             ObjectNode claims = JSON.createObjectNode();
             ArrayNode access = claims.putArray("access");
-            for (String param : Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("").split("&")) {
+            for (String param : Optional.ofNullable(exchange.getRequestURI().getRawQuery())
+                    .orElse("")
+                    .split("&")) {
                 if (param.startsWith("scope=")) {
-                    String[] scope = URLDecoder.decode(param.substring(6), StandardCharsets.UTF_8).split(":");
-                    ArrayNode actions = access.addObject().put("type", scope[0]).put("name", scope[1])
+                    String[] scope = URLDecoder.decode(param.substring(6), StandardCharsets.UTF_8)
+                            .split(":");
+                    ArrayNode actions = access.addObject()
+                            .put("type", scope[0])
+                            .put("name", scope[1])
                             .putArray("actions");
                     for (String action : scope[2].split(",")) {
                         actions.add(action);
@@ -104,10 +110,15 @@ final class TokenServer implements AutoCloseable {
                 }
             }
             long now = Instant.now().getEpochSecond();
-            claims.put("iss", ISSUER).put("sub", "alice").put("aud", SERVICE).put("exp", now + 300)
-                    .put("nbf", now - 10).put("iat", now).put("jti", UUID.randomUUID().toString());
-            byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode().put("token", jwt(claims))
-                    .put("expires_in", 300));
+            claims.put("iss", ISSUER)
+                    .put("sub", "alice")
+                    .put("aud", SERVICE)
+                    .put("exp", now + 300)
+                    .put("nbf", now - 10)
+                    .put("iat", now)
+                    .put("jti", UUID.randomUUID().toString());
+            byte[] body = JSON.writeValueAsBytes(
+                    JSON.createObjectNode().put("token", jwt(claims)).put("expires_in", 300));
             issued.incrementAndGet();
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -132,10 +143,15 @@ final class TokenServer implements AutoCloseable {
         X500Name name = new X500Name("CN=pid1 test token signer");
         Instant now = Instant.now();
         try {
-            return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(1))), name, key.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(key.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(new JcaX509v3CertificateBuilder(
+                                    name,
+                                    BigInteger.valueOf(now.toEpochMilli()),
+                                    Date.from(now.minus(Duration.ofHours(1))),
+                                    Date.from(now.plus(Duration.ofDays(1))),
+                                    name,
+                                    key.getPublic())
+                            .build(new JcaContentSignerBuilder("SHA256withRSA").build(key.getPrivate())));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }

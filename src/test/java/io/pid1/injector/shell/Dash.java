@@ -21,8 +21,20 @@ final class Dash {
 
     /** The container env of the runs (values literal, as the kubelet passes them). */
     static final Map<String, String> ENV = Map.of(
-            "PATH", "/usr/bin:/bin", "HOME", "/root", "PORT", "8000", "SPACED", "a  b", "EMPTY", "",
-            "GLOB", "*.py", "DOLLARS", "$(PORT)");
+            "PATH",
+            "/usr/bin:/bin",
+            "HOME",
+            "/root",
+            "PORT",
+            "8000",
+            "SPACED",
+            "a  b",
+            "EMPTY",
+            "",
+            "GLOB",
+            "*.py",
+            "DOLLARS",
+            "$(PORT)");
 
     private static final String SHOW_SCRIPT = """
             #!/usr/bin/dash
@@ -62,7 +74,9 @@ final class Dash {
     String execForm(Reading.ExecForm form) throws IOException, InterruptedException {
         Map<String, String> extra = new HashMap<>();
         form.env().forEach(a -> extra.put(a.name(), KubernetesExpansion.expand(a.value(), ENV)));
-        List<String> argv = form.argv().stream().map(word -> KubernetesExpansion.expand(word, ENV)).toList();
+        List<String> argv = form.argv().stream()
+                .map(word -> KubernetesExpansion.expand(word, ENV))
+                .toList();
         Path dir = form.workingDir().map(Path::of).orElse(home);
         return run(argv, dir, extra);
     }
@@ -73,7 +87,8 @@ final class Dash {
         builder.environment().clear();
         builder.environment().putAll(ENV);
         builder.environment().putAll(extra);
-        builder.environment().put("JAVA_PID", Long.toString(ProcessHandle.current().pid()));
+        builder.environment()
+                .put("JAVA_PID", Long.toString(ProcessHandle.current().pid()));
         Process process = builder.start();
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -21,18 +21,19 @@ class DashEquivalenceTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "SHOW app:app -w 4",
-        "cd / && SHOW a",
-        "cd /usr && cd ./bin/ && exec SHOW x",
-        "A='x  y' SHOW --bind 0.0.0.0:$PORT",
-        "SHOW \"$SPACED\" \"${EMPTY-d}\" \"$EMPTY\" ${PORT:-1} \"${SPACED:-x}\"",
-        "SHOW '$(x)' '$$' '$'\"$PORT\" 'a$b' \\$HOME '$' \"$\" x$ '$((1))'",
-        "SHOW a\\ b \"q \\\"x\\\" \\\\ \\y \\$\" '' \"\"",
-        "# start\nSHOW \\\n  x # y\n",
-        "A='$(PORT)$$' SHOW \"$DOLLARS\" $DOLLARS",
-        "cd / &&\n\nA=1 exec SHOW \"${GLOB}\" a#b '*'",
-    })
+    @ValueSource(
+            strings = {
+                "SHOW app:app -w 4",
+                "cd / && SHOW a",
+                "cd /usr && cd ./bin/ && exec SHOW x",
+                "A='x  y' SHOW --bind 0.0.0.0:$PORT",
+                "SHOW \"$SPACED\" \"${EMPTY-d}\" \"$EMPTY\" ${PORT:-1} \"${SPACED:-x}\"",
+                "SHOW '$(x)' '$$' '$'\"$PORT\" 'a$b' \\$HOME '$' \"$\" x$ '$((1))'",
+                "SHOW a\\ b \"q \\\"x\\\" \\\\ \\y \\$\" '' \"\"",
+                "# start\nSHOW \\\n  x # y\n",
+                "A='$(PORT)$$' SHOW \"$DOLLARS\" $DOLLARS",
+                "cd / &&\n\nA=1 exec SHOW \"${GLOB}\" a#b '*'",
+            })
     void execFormPrintsWhatDashPrints(String template) throws Exception {
         Dash dash = new Dash(dir);
         String script = template.replace("SHOW", dash.show.toString());

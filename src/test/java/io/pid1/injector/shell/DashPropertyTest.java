@@ -20,15 +20,49 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DashPropertyTest {
 
     private static final List<String> WORDS = List.of(
-            "plain", "'single  q'", "\"dq $PORT\"", "$NOPE", "\"$NOPE\"", "$SPACED", "\"$SPACED\"",
-            "${NOPE:-def}", "\"${EMPTY:-x y}\"", "${PORT-1}", "a\\ b", "$1", "\"$@\"", "~", "~/x",
-            "$((1 + 2))", "'#'", "x#y", "\\$PORT", "{a,b}", "$GLOB", "\"$X\"", "$EMPTY", "''",
-            "'$(PORT)'", "\"$DOLLARS\"", "-w", "--bind=:$PORT", "\"a\\\"b\"", "$");
+            "plain",
+            "'single  q'",
+            "\"dq $PORT\"",
+            "$NOPE",
+            "\"$NOPE\"",
+            "$SPACED",
+            "\"$SPACED\"",
+            "${NOPE:-def}",
+            "\"${EMPTY:-x y}\"",
+            "${PORT-1}",
+            "a\\ b",
+            "$1",
+            "\"$@\"",
+            "~",
+            "~/x",
+            "$((1 + 2))",
+            "'#'",
+            "x#y",
+            "\\$PORT",
+            "{a,b}",
+            "$GLOB",
+            "\"$X\"",
+            "$EMPTY",
+            "''",
+            "'$(PORT)'",
+            "\"$DOLLARS\"",
+            "-w",
+            "--bind=:$PORT",
+            "\"a\\\"b\"",
+            "$");
     private static final List<String> FIRST_COMMANDS = List.of(
-            "printf '%s\\n' ", "/usr/bin/printf '[%s]\\n' ", "X=val ", "export A=exported ", "cd / ",
-            "cd /usr ", "cd bin ", "true ", "false ", "A=local ");
-    private static final List<String> SEPARATORS = List.of(
-            " && ", "; ", "\n", " &&\n  ", ";\n# a comment\n", " \\\n && ");
+            "printf '%s\\n' ",
+            "/usr/bin/printf '[%s]\\n' ",
+            "X=val ",
+            "export A=exported ",
+            "cd / ",
+            "cd /usr ",
+            "cd bin ",
+            "true ",
+            "false ",
+            "A=local ");
+    private static final List<String> SEPARATORS =
+            List.of(" && ", "; ", "\n", " &&\n  ", ";\n# a comment\n", " \\\n && ");
 
     @TempDir
     Path dir;
@@ -73,11 +107,14 @@ class DashPropertyTest {
         }
         int commands = random.nextInt(3);
         for (int i = 0; i < commands; i++) {
-            script.append(pick(random, FIRST_COMMANDS)).append(randomWords(random, 2))
+            script.append(pick(random, FIRST_COMMANDS))
+                    .append(randomWords(random, 2))
                     .append(pick(random, SEPARATORS));
         }
         if (random.nextBoolean()) {
-            script.append("A=").append(pick(random, List.of("1", "'x y'", "\"$PORT\"", "$X"))).append(' ');
+            script.append("A=")
+                    .append(pick(random, List.of("1", "'x y'", "\"$PORT\"", "$X")))
+                    .append(' ');
         }
         script.append(show).append(' ').append(randomWords(random, 4));
         if (random.nextInt(3) == 0) {

@@ -8,8 +8,7 @@ import java.util.Map;
  */
 final class KubernetesExpansion {
 
-    private KubernetesExpansion() {
-    }
+    private KubernetesExpansion() {}
 
     static String expand(String input, Map<String, String> env) {
         StringBuilder out = new StringBuilder();

@@ -36,7 +36,8 @@ class ShellReaderFuzzTest {
             Reading reading = ShellReader.read(script, ShellReaderTest.ENV);
             assertNotNull(reading.lastCommand(), script);
             if (reading instanceof Reading.ExecPrefixed prefixed) {
-                assertEquals(script.length() + "exec ".length(), prefixed.script().length(), script);
+                assertEquals(
+                        script.length() + "exec ".length(), prefixed.script().length(), script);
             }
             if (reading instanceof Reading.ExecForm form) {
                 assertFalse(form.argv().isEmpty(), script);
@@ -55,11 +56,13 @@ class ShellReaderFuzzTest {
                 continue; // the shell's process id differs from run to run
             }
             if (reading instanceof Reading.ExecForm form) {
-                assertEquals(Dash.stdoutAndStatus(dash.shell(script)), Dash.stdoutAndStatus(dash.execForm(form)),
-                        script);
+                assertEquals(
+                        Dash.stdoutAndStatus(dash.shell(script)), Dash.stdoutAndStatus(dash.execForm(form)), script);
             } else if (reading instanceof Reading.ExecPrefixed prefixed) {
-                assertEquals(Dash.stdoutAndStatus(dash.shell(script)),
-                        Dash.stdoutAndStatus(dash.shell(prefixed.script())), script);
+                assertEquals(
+                        Dash.stdoutAndStatus(dash.shell(script)),
+                        Dash.stdoutAndStatus(dash.shell(prefixed.script())),
+                        script);
             }
         }
     }
@@ -75,7 +78,8 @@ class ShellReaderFuzzTest {
     void hugeInputIsReadWithWorkLinearInItsSize(String name, IntFunction<String> script) {
         long small = allocatedWhileReading(script.apply(5_000));
         long large = allocatedWhileReading(script.apply(40_000));
-        assertTrue(large <= 16 * small + 64 * 1024,
+        assertTrue(
+                large <= 16 * small + 64 * 1024,
                 name + ": " + small + " bytes for n, " + large + " for 8n: more than linear");
         assertNotNull(ShellReader.read(script.apply(200_000), ShellReaderTest.ENV));
     }
@@ -95,12 +99,12 @@ class ShellReaderFuzzTest {
                 Arguments.of("many commands", (IntFunction<String>) n -> "a && ".repeat(n) + "gunicorn"),
                 Arguments.of("many cd", (IntFunction<String>) n -> "cd /a" + " && cd b".repeat(n) + " && gunicorn"),
                 Arguments.of("many quotes", (IntFunction<String>) n -> "gunicorn " + "'x'\"y\"".repeat(n)),
-                Arguments.of("unterminated quotes",
-                        (IntFunction<String>) n -> "'".repeat(2 * n + 1) + "\"".repeat(2 * n + 1)),
+                Arguments.of("unterminated quotes", (IntFunction<String>)
+                        n -> "'".repeat(2 * n + 1) + "\"".repeat(2 * n + 1)),
                 Arguments.of("continuations", (IntFunction<String>) n -> "gunicorn " + "\\\n".repeat(n) + "x"),
                 Arguments.of("nested expansions", (IntFunction<String>) n -> "gunicorn " + "${X:-".repeat(n)),
-                Arguments.of("arithmetic",
-                        (IntFunction<String>) n -> "gunicorn $((" + "(".repeat(n) + "1" + ")".repeat(n) + "))"),
+                Arguments.of("arithmetic", (IntFunction<String>)
+                        n -> "gunicorn $((" + "(".repeat(n) + "1" + ")".repeat(n) + "))"),
                 Arguments.of("many expansions", (IntFunction<String>) n -> "gunicorn " + "$PORT$".repeat(n)),
                 Arguments.of("comments", (IntFunction<String>) n -> "# x\n".repeat(n) + "gunicorn"),
                 Arguments.of("newlines", (IntFunction<String>) n -> "\n".repeat(n) + "gunicorn" + "\n".repeat(n)));
@@ -110,8 +114,10 @@ class ShellReaderFuzzTest {
     private static String randomString(Random random, String alphabet, int length) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < length; i++) {
-            s.append(alphabet == null ? (char) random.nextInt(Character.MAX_VALUE + 1)
-                    : alphabet.charAt(random.nextInt(alphabet.length())));
+            s.append(
+                    alphabet == null
+                            ? (char) random.nextInt(Character.MAX_VALUE + 1)
+                            : alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return s.toString();
     }

@@ -20,8 +20,22 @@ class ShellReaderTest {
 
     /** The container's env for every row; {@code UNKNOWN} comes from a {@code valueFrom}. */
     static final Map<String, String> ENV = env(
-            "PORT", "8000", "APP", "app:app", "WORKERS", "4", "EMPTY", "", "SPACED", "a b",
-            "GLOB", "*.py", "UNKNOWN", null, "HOME_DIR", "/srv");
+            "PORT",
+            "8000",
+            "APP",
+            "app:app",
+            "WORKERS",
+            "4",
+            "EMPTY",
+            "",
+            "SPACED",
+            "a b",
+            "GLOB",
+            "*.py",
+            "UNKNOWN",
+            null,
+            "HOME_DIR",
+            "/srv");
 
     @ParameterizedTest(name = "{0}  →  {1}")
     @MethodSource({"execForm", "execPrefixed", "alreadyExec", "refused"})
@@ -39,19 +53,22 @@ class ShellReaderTest {
                 arguments("cd /srv && cd ./app/ && gunicorn x", "exec form [gunicorn, x] in /srv/app"),
                 arguments("cd /srv && cd /app && gunicorn x", "exec form [gunicorn, x] in /app"),
                 arguments("cd /app &&\n  gunicorn x", "exec form [gunicorn, x] in /app"),
-                arguments("WORKERS=2 PYTHONUNBUFFERED=1 gunicorn app",
+                arguments(
+                        "WORKERS=2 PYTHONUNBUFFERED=1 gunicorn app",
                         "exec form [gunicorn, app] with [WORKERS=2, PYTHONUNBUFFERED=1]"),
                 arguments("cd /app && A='x y' exec gunicorn x", "exec form [gunicorn, x] in /app with [A=x y]"),
                 arguments("A='$(x)' gunicorn", "exec form [gunicorn] with [A=$$(x)]"),
                 arguments("gunicorn --bind 0.0.0.0:$PORT app", "exec form [gunicorn, --bind, 0.0.0.0:$(PORT), app]"),
-                arguments("gunicorn --bind \"0.0.0.0:${PORT}\" \"$APP\"",
+                arguments(
+                        "gunicorn --bind \"0.0.0.0:${PORT}\" \"$APP\"",
                         "exec form [gunicorn, --bind, 0.0.0.0:$(PORT), $(APP)]"),
                 arguments("gunicorn -w ${WORKERS:-2} app", "exec form [gunicorn, -w, $(WORKERS), app]"),
                 arguments("gunicorn -w ${WORKERS-2} app", "exec form [gunicorn, -w, $(WORKERS), app]"),
                 arguments("gunicorn \"$UNKNOWN\"", "exec form [gunicorn, $(UNKNOWN)]"),
                 arguments("gunicorn \"$EMPTY\" x", "exec form [gunicorn, $(EMPTY), x]"),
                 arguments("gunicorn \"${EMPTY-d}\"", "exec form [gunicorn, $(EMPTY)]"),
-                arguments("gunicorn 'single $PORT' \"double \\\"q\\\" \\$x \\\\ \\y\"",
+                arguments(
+                        "gunicorn 'single $PORT' \"double \\\"q\\\" \\$x \\\\ \\y\"",
                         "exec form [gunicorn, single $PORT, double \"q\" $x \\ \\y]"),
                 arguments("gunicorn a\\ b \\$HOME \\*", "exec form [gunicorn, a b, $HOME, *]"),
                 arguments("gunicorn '$(not run)'", "exec form [gunicorn, $$(not run)]"),
@@ -70,10 +87,12 @@ class ShellReaderTest {
 
     static Stream<Arguments> execPrefixed() {
         return Stream.of(
-                arguments("python manage.py migrate && gunicorn app",
+                arguments(
+                        "python manage.py migrate && gunicorn app",
                         "prefixed: python manage.py migrate && exec gunicorn app | last [gunicorn, app]"),
                 arguments("cd /app; gunicorn app", "prefixed: cd /app; exec gunicorn app | last [gunicorn, app]"),
-                arguments("migrate\n  gunicorn app  # serve\n",
+                arguments(
+                        "migrate\n  gunicorn app  # serve\n",
                         "prefixed: migrate\n  exec gunicorn app  # serve\n | last [gunicorn, app]"),
                 arguments("cd app && gunicorn x", "prefixed: cd app && exec gunicorn x | last [gunicorn, x]"),
                 arguments("A=1 gunicorn $NOPE", "prefixed: A=1 exec gunicorn $NOPE | last [gunicorn, $NOPE]"),
@@ -83,7 +102,8 @@ class ShellReaderTest {
                 arguments("gunicorn $GLOB", "prefixed: exec gunicorn $GLOB | last [gunicorn, $GLOB]"),
                 arguments("gunicorn $EMPTY", "prefixed: exec gunicorn $EMPTY | last [gunicorn, $EMPTY]"),
                 arguments("gunicorn ${EMPTY:-x}", "prefixed: exec gunicorn ${EMPTY:-x} | last [gunicorn, ${EMPTY:-x}]"),
-                arguments("gunicorn \"${UNKNOWN:-x}\"",
+                arguments(
+                        "gunicorn \"${UNKNOWN:-x}\"",
                         "prefixed: exec gunicorn \"${UNKNOWN:-x}\" | last [gunicorn, \"${UNKNOWN:-x}\"]"),
                 arguments("gunicorn ${PORT#8}", "prefixed: exec gunicorn ${PORT#8} | last [gunicorn, ${PORT#8}]"),
                 arguments("gunicorn ~/app", "prefixed: exec gunicorn ~/app | last [gunicorn, ~/app]"),
@@ -94,17 +114,26 @@ class ShellReaderTest {
                 arguments("A=$PORT gunicorn", "prefixed: A=$PORT exec gunicorn | last [gunicorn]"),
                 arguments("A=~/x gunicorn", "prefixed: A=~/x exec gunicorn | last [gunicorn]"),
                 arguments("A=1 A=2 gunicorn", "prefixed: A=1 A=2 exec gunicorn | last [gunicorn]"),
-                arguments("PORT=1 gunicorn -b :$PORT", "prefixed: PORT=1 exec gunicorn -b :$PORT | last [gunicorn, -b, :$(PORT)]"),
-                arguments("cd /app && cd .. && gunicorn", "prefixed: cd /app && cd .. && exec gunicorn | last [gunicorn]"),
+                arguments(
+                        "PORT=1 gunicorn -b :$PORT",
+                        "prefixed: PORT=1 exec gunicorn -b :$PORT | last [gunicorn, -b, :$(PORT)]"),
+                arguments(
+                        "cd /app && cd .. && gunicorn",
+                        "prefixed: cd /app && cd .. && exec gunicorn | last [gunicorn]"),
                 arguments("cd && gunicorn", "prefixed: cd && exec gunicorn | last [gunicorn]"),
                 arguments("cd $HOME_DIR && gunicorn", "prefixed: cd $HOME_DIR && exec gunicorn | last [gunicorn]"),
                 arguments("cd -P /app && gunicorn", "prefixed: cd -P /app && exec gunicorn | last [gunicorn]"),
                 arguments("\"$APP\" x", "prefixed: exec \"$APP\" x | last [$(APP), x]"),
-                arguments("export A=1 && gunicorn app", "prefixed: export A=1 && exec gunicorn app | last [gunicorn, app]"),
-                arguments(". venv/bin/activate && gunicorn app",
+                arguments(
+                        "export A=1 && gunicorn app",
+                        "prefixed: export A=1 && exec gunicorn app | last [gunicorn, app]"),
+                arguments(
+                        ". venv/bin/activate && gunicorn app",
                         "prefixed: . venv/bin/activate && exec gunicorn app | last [gunicorn, app]"),
-                arguments("[ -f /x ] && gunicorn app", "prefixed: [ -f /x ] && exec gunicorn app | last [gunicorn, app]"),
-                arguments("printf '%s\\n' *.py; gunicorn app",
+                arguments(
+                        "[ -f /x ] && gunicorn app", "prefixed: [ -f /x ] && exec gunicorn app | last [gunicorn, app]"),
+                arguments(
+                        "printf '%s\\n' *.py; gunicorn app",
                         "prefixed: printf '%s\\n' *.py; exec gunicorn app | last [gunicorn, app]"));
     }
 
@@ -141,7 +170,8 @@ class ShellReaderTest {
                 arguments("set -e; migrate; gunicorn app", "refused: uses set | last [gunicorn, app]"),
                 arguments("trap 'kill 0' TERM; gunicorn app", "refused: uses trap | last [gunicorn, app]"),
                 arguments("eval \"$CMD\"", "refused: uses eval | last [eval, \"$CMD\"]"),
-                arguments("exec gunicorn; echo never", "refused: uses exec before the last command | last [echo, never]"),
+                arguments(
+                        "exec gunicorn; echo never", "refused: uses exec before the last command | last [echo, never]"),
                 arguments("gunicorn 'app", "refused: has an unterminated quote | last [gunicorn]"),
                 arguments("gunicorn \"app", "refused: has an unterminated quote | last [gunicorn]"),
                 arguments("gunicorn app \\", "refused: ends with a backslash | last [gunicorn, app]"),
@@ -170,7 +200,8 @@ class ShellReaderTest {
     @Test
     void unquotedExpansionIsNotProvedWhenTheEnvSetsIfs() {
         Map<String, String> env = env("PORT", "8000", "IFS", "0");
-        assertEquals("prefixed: exec gunicorn -b :$PORT | last [gunicorn, -b, :$PORT]",
+        assertEquals(
+                "prefixed: exec gunicorn -b :$PORT | last [gunicorn, -b, :$PORT]",
                 describe(ShellReader.read("gunicorn -b :$PORT", env)));
         assertEquals("exec form [gunicorn, -b, :$(PORT)]", describe(ShellReader.read("gunicorn -b \":$PORT\"", env)));
     }
@@ -178,22 +209,26 @@ class ShellReaderTest {
     @Test
     void variablesTheShellSetsItselfAreNotProved() {
         Map<String, String> env = env("PWD", "/x", "SHLVL", "1", "BASH_ENV", "/e", "HOSTNAME", "h");
-        assertEquals("prefixed: cd /app && exec gunicorn \"$PWD\" | last [gunicorn, \"$PWD\"]",
+        assertEquals(
+                "prefixed: cd /app && exec gunicorn \"$PWD\" | last [gunicorn, \"$PWD\"]",
                 describe(ShellReader.read("cd /app && gunicorn \"$PWD\"", env)));
-        assertEquals("prefixed: exec gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\""
-                + " | last [gunicorn, \"$SHLVL$BASH_ENV\", \"$HOSTNAME\"]",
+        assertEquals(
+                "prefixed: exec gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\""
+                        + " | last [gunicorn, \"$SHLVL$BASH_ENV\", \"$HOSTNAME\"]",
                 describe(ShellReader.read("gunicorn \"$SHLVL$BASH_ENV\" \"$HOSTNAME\"", env)));
     }
 
     @Test
     void relativeCdIsNotJoinedWhenTheEnvSetsCdpath() {
-        assertEquals("prefixed: cd /srv && cd app && exec gunicorn | last [gunicorn]",
+        assertEquals(
+                "prefixed: cd /srv && cd app && exec gunicorn | last [gunicorn]",
                 describe(ShellReader.read("cd /srv && cd app && gunicorn", env("CDPATH", "/opt"))));
     }
 
     @Test
     void lastCommandKeepsWordsWithCommasAndSpacesWhole() {
-        assertEquals(List.of("gunicorn", "a, b", "$(PORT)"),
+        assertEquals(
+                List.of("gunicorn", "a, b", "$(PORT)"),
                 ShellReader.read("gunicorn 'a, b' \"$PORT\" | cat", ENV).lastCommand());
     }
 
@@ -207,8 +242,12 @@ class ShellReaderTest {
     static String describe(Reading reading) {
         if (reading instanceof Reading.ExecForm form) {
             String dir = form.workingDir().map(d -> " in " + d).orElse("");
-            String env = form.env().isEmpty() ? ""
-                    : " with " + form.env().stream().map(a -> a.name() + "=" + a.value()).toList();
+            String env = form.env().isEmpty()
+                    ? ""
+                    : " with "
+                            + form.env().stream()
+                                    .map(a -> a.name() + "=" + a.value())
+                                    .toList();
             return "exec form " + form.argv() + dir + env;
         }
         if (reading instanceof Reading.ExecPrefixed prefixed) {

@@ -1,10 +1,8 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,10 +19,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Another pod on the network cannot stop the server through the shim. A real shim, listening on all
@@ -36,12 +35,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DrainFromNetworkTest {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path dir;
 
-    private final String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
+    private final String suffix =
+            HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
     private final String namespace = "pid1-neighbour-" + suffix;
     private final String subnet = "10.213." + ThreadLocalRandom.current().nextInt(1, 255) + ".";
     private boolean made;
@@ -74,13 +75,12 @@ class DrainFromNetworkTest {
 
     @Test
     void aNeighbourWithoutTheTokenCannotDrainAndTheServerKeepsServing() throws Exception {
-        List<String> nginx = NginxDrainTest.nginx(dir,
-                "listen 127.0.0.1:" + nginxPort + "; location / { return 200; }\n");
+        List<String> nginx =
+                NginxDrainTest.nginx(dir, "listen 127.0.0.1:" + nginxPort + "; location / { return 200; }\n");
         String config = String.format("""
                 {"host": "0.0.0.0", "port": %d, "drainToken": "%s", "containers": [{"name": "proxy", "argv": %s,
                  "server": "nginx", "workers": 2, "httpPort": %d, "gracefulSignal": "SIGQUIT", "gracefulSeconds": 10,
-                 "drainSeconds": 0.2}]}""",
-                shimPort, PidNamespace.DRAIN_TOKEN, GunicornShimTest.json(nginx), nginxPort);
+                 "drainSeconds": 0.2}]}""", shimPort, PidNamespace.DRAIN_TOKEN, GunicornShimTest.json(nginx), nginxPort);
         try (PidNamespace ns = PidNamespace.start(dir, config, List.of(nginx))) {
             awaitHealthy(ns);
             int master = master(ns).orElseThrow();
@@ -96,29 +96,35 @@ class DrainFromNetworkTest {
             assertTrue(ns.log().contains("refused a drain from " + subnet + "2: no valid drain token"), ns.log());
 
             Neighbour drained = fromNeighbour("/drain/proxy", "Bearer " + PidNamespace.DRAIN_TOKEN);
-            assertTrue(drained.toString().matches("200 drained: master \\d+ exited \\d+\\.\\d s after SIGQUIT"),
+            assertTrue(
+                    drained.toString().matches("200 drained: master \\d+ exited \\d+\\.\\d s after SIGQUIT"),
                     drained + "\n" + ns.log());
             assertEquals(OptionalInt.empty(), master(ns), "the kubelet's token drains: nginx is gone");
         }
     }
 
     private static OptionalInt master(PidNamespace ns) {
-        return ns.processes().stream().map(p -> ProcFs.system().process((int) p.pid())).flatMap(Optional::stream)
-                .filter(p -> p.running() && !p.argv().isEmpty() && p.argv().get(0).startsWith("nginx: master process"))
-                .mapToInt(ProcessInfo::pid).findFirst();
+        return ns.processes().stream()
+                .map(p -> ProcFs.system().process((int) p.pid()))
+                .flatMap(Optional::stream)
+                .filter(p ->
+                        p.running() && !p.argv().isEmpty() && p.argv().get(0).startsWith("nginx: master process"))
+                .mapToInt(ProcessInfo::pid)
+                .findFirst();
     }
 
     /** Status and body of a GET to the shim's non-loopback address, sent from the neighbour's namespace. */
     private Neighbour fromNeighbour(String path, String authorization) throws Exception {
-        List<String> curl = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "curl", "-sS", "--max-time", "20",
-                "-w", "\n%{http_code}"));
+        List<String> curl = new ArrayList<>(
+                List.of("ip", "netns", "exec", namespace, "curl", "-sS", "--max-time", "20", "-w", "\n%{http_code}"));
         if (authorization != null) {
             curl.addAll(List.of("-H", "Authorization: " + authorization));
         }
         curl.add("http://" + subnet + "1:" + shimPort + path);
         String out = run(curl).strip();
         int last = out.lastIndexOf('\n');
-        return new Neighbour(out.substring(last + 1), last < 0 ? "" : out.substring(0, last).strip());
+        return new Neighbour(
+                out.substring(last + 1), last < 0 ? "" : out.substring(0, last).strip());
     }
 
     private record Neighbour(String status, String body) {
@@ -129,8 +135,11 @@ class DrainFromNetworkTest {
     }
 
     private static HttpResponse<String> local(int port, String path) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private void awaitHealthy(PidNamespace ns) throws Exception {

@@ -1,8 +1,7 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,9 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DrainerTest {
 
@@ -23,13 +22,22 @@ class DrainerTest {
 
     private FakeProc proc;
     private final List<String> sent = new ArrayList<>();
-    private final ContainerSpec proxy = new ContainerSpec("proxy", List.of("nginx", "-g", "daemon off;"), "nginx",
-            OptionalInt.empty(), OptionalInt.empty(), "/", Signal.QUIT, Duration.ofMillis(400),
+    private final ContainerSpec proxy = new ContainerSpec(
+            "proxy",
+            List.of("nginx", "-g", "daemon off;"),
+            "nginx",
+            OptionalInt.empty(),
+            OptionalInt.empty(),
+            "/",
+            Signal.QUIT,
+            Duration.ofMillis(400),
             Duration.ofMillis(200));
 
     @BeforeEach
     void pod() {
-        proc = new FakeProc(root).add(1, 0, 'S', 1, "/pause").add(20, 0, 'S', 5, NGINX)
+        proc = new FakeProc(root)
+                .add(1, 0, 'S', 1, "/pause")
+                .add(20, 0, 'S', 5, NGINX)
                 .add(21, 20, 'S', 6, "nginx: worker process");
     }
 
@@ -71,7 +79,8 @@ class DrainerTest {
     void noMasterMeansNothingToDrain() throws Exception {
         proc.remove(20);
         Verdict verdict = new Drainer(proc.procFs(), (pid, signal) -> sent.add("unexpected")).drain(proxy);
-        assertEquals(new Verdict(true, "drained: no master process matching nginx -g daemon off; was running"), verdict);
+        assertEquals(
+                new Verdict(true, "drained: no master process matching nginx -g daemon off; was running"), verdict);
         assertEquals(List.of(), sent);
     }
 
@@ -80,7 +89,8 @@ class DrainerTest {
         Signaller refused = (pid, signal) -> {
             throw new IOException("Operation not permitted");
         };
-        assertEquals(new Verdict(false, "drain failed: cannot send SIGQUIT to master 20: Operation not permitted"),
+        assertEquals(
+                new Verdict(false, "drain failed: cannot send SIGQUIT to master 20: Operation not permitted"),
                 new Drainer(proc.procFs(), refused).drain(proxy));
     }
 }

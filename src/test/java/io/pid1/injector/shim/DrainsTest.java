@@ -1,7 +1,6 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DrainsTest {
 
@@ -22,7 +21,8 @@ class DrainsTest {
     void aSecondRequestJoinsTheDrainInProgressAndALaterOneStartsAnew() throws Exception {
         FakeProc proc = new FakeProc(root).add(12, 0, 'S', 30, "gunicorn", "app:app", "-w", "2");
         AtomicInteger signals = new AtomicInteger();
-        ContainerSpec spec = Specs.timed(Specs.gunicorn(2), Signal.TERM, Duration.ofMillis(100), Duration.ofMillis(300));
+        ContainerSpec spec =
+                Specs.timed(Specs.gunicorn(2), Signal.TERM, Duration.ofMillis(100), Duration.ofMillis(300));
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             Drains drains = new Drains(new Drainer(proc.procFs(), (pid, signal) -> signals.incrementAndGet()), pool);

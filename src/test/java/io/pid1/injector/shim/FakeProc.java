@@ -24,8 +24,12 @@ final class FakeProc {
     /** Adds (or replaces) a process; its {@code comm} is the base name of argv[0], as the kernel keeps it. */
     FakeProc add(int pid, int ppid, char state, long startTime, String... argv) {
         String comm = argv.length == 0 ? "kworker" : ArgvMatcher.baseName(argv[0]);
-        return addRaw(pid, String.format("%d (%s) %c %d %d %d 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 %d 1000 200",
-                pid, comm, state, ppid, pid, pid, startTime), argv.length == 0 ? "" : String.join("\0", argv) + "\0");
+        return addRaw(
+                pid,
+                String.format(
+                        "%d (%s) %c %d %d %d 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 %d 1000 200",
+                        pid, comm, state, ppid, pid, pid, startTime),
+                argv.length == 0 ? "" : String.join("\0", argv) + "\0");
     }
 
     /** Adds a process with exactly this {@code stat} line and NUL-separated {@code cmdline}. */

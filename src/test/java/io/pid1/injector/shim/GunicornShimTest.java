@@ -1,9 +1,8 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,10 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shim beside a real gunicorn (two gthread workers, one thread and one connection each) in one
@@ -35,7 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class GunicornShimTest {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String APP = """
             import time
             def app(environ, start_response):
@@ -58,12 +58,28 @@ class GunicornShimTest {
         Files.writeString(dir.resolve("hangapp.py"), APP);
         appPort = PidNamespace.freePort();
         shimPort = PidNamespace.freePort();
-        gunicorn = List.of("gunicorn", "--chdir", dir.toString(), "hangapp:app", "-w", "2", "-k", "gthread",
-                "--threads", "1", "--worker-connections", "1", "--graceful-timeout", "5", "-b", "127.0.0.1:" + appPort);
+        gunicorn = List.of(
+                "gunicorn",
+                "--chdir",
+                dir.toString(),
+                "hangapp:app",
+                "-w",
+                "2",
+                "-k",
+                "gthread",
+                "--threads",
+                "1",
+                "--worker-connections",
+                "1",
+                "--graceful-timeout",
+                "5",
+                "-b",
+                "127.0.0.1:" + appPort);
     }
 
     private PidNamespace start(double drainSeconds) throws Exception {
-        String config = String.format(Locale.ROOT, """
+        String config = String.format(
+                Locale.ROOT, """
                 {"host": "127.0.0.1", "port": %d, "drainToken": "%s", "containers": [{"name": "web", "argv": %s,
                  "server": "gunicorn",
                  "workers": 2, "httpPort": %d, "gracefulSignal": "SIGTERM", "gracefulSeconds": 10,
@@ -88,15 +104,19 @@ class GunicornShimTest {
     void stoppedWorkersTurnTheContainerUnhealthyAtOnceWhileItsPortStillAccepts() throws Exception {
         try (PidNamespace ns = start(0)) {
             HttpResponse<String> healthy = answer("/workers/web");
-            assertTrue(healthy.body().matches("master \\d+ alive, 2/2 workers live, http 200 in \\d+ ms\n"), healthy.body());
+            assertTrue(
+                    healthy.body().matches("master \\d+ alive, 2/2 workers live, http 200 in \\d+ ms\n"),
+                    healthy.body());
             ProcessInfo master = ns.find("hangapp:app").get(0);
             List<ProcessInfo> workers = ns.children(master);
             assertEquals(2, workers.size(), ns.log());
 
             signal(workers.get(0), Signal.STOP);
-            assertAnswer(503, "master \\d+ alive, 1/2 workers live \\(0 exited, 1 stopped\\)\n", answer("/workers/web"));
+            assertAnswer(
+                    503, "master \\d+ alive, 1/2 workers live \\(0 exited, 1 stopped\\)\n", answer("/workers/web"));
             signal(workers.get(1), Signal.STOP);
-            assertAnswer(503, "master \\d+ alive, 0/2 workers live \\(0 exited, 2 stopped\\)\n", answer("/workers/web"));
+            assertAnswer(
+                    503, "master \\d+ alive, 0/2 workers live \\(0 exited, 2 stopped\\)\n", answer("/workers/web"));
             assertTrue(tcpSocketCheck(), "a tcpSocket probe still passes: the master holds the port");
 
             workers.forEach(w -> signal(w, Signal.CONT));
@@ -116,8 +136,10 @@ class GunicornShimTest {
                 long started = System.nanoTime();
                 HttpResponse<String> response = answer("/workers/web");
                 long millis = (System.nanoTime() - started) / 1_000_000;
-                assertAnswer(503, "master \\d+ alive, 2/2 workers live, no HTTP answer on :" + appPort
-                        + " within 2000 ms\n", response);
+                assertAnswer(
+                        503,
+                        "master \\d+ alive, 2/2 workers live, no HTTP answer on :" + appPort + " within 2000 ms\n",
+                        response);
                 assertTrue(millis < 3000, "one probe period: " + millis + " ms");
                 assertTrue(tcpSocketCheck(), "a tcpSocket probe still passes");
             } finally {
@@ -147,8 +169,10 @@ class GunicornShimTest {
     void drainStopsGunicornWithSigtermAndSigtermToTheShimWaitsForIt() throws Exception {
         try (PidNamespace ns = start(1.0)) {
             CompletableFuture<HttpResponse<String>> drain = CLIENT.sendAsync(
-                    HttpRequest.newBuilder(URI.create(shimUrl("/drain/web"))).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN).build(),
+                    HttpRequest.newBuilder(URI.create(shimUrl("/drain/web")))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(300);
             signal(ns.find("io.pid1.injector.cli.Main").get(0), Signal.TERM);
@@ -160,7 +184,10 @@ class GunicornShimTest {
     }
 
     private HttpResponse<String> answer(String path) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(shimUrl(path))).timeout(Duration.ofSeconds(10)).build(),
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(shimUrl(path)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -213,7 +240,9 @@ class GunicornShimTest {
     static String json(List<String> argv) {
         StringBuilder out = new StringBuilder("[");
         for (String arg : argv) {
-            out.append(out.length() == 1 ? "" : ", ").append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\""))
+            out.append(out.length() == 1 ? "" : ", ")
+                    .append('"')
+                    .append(arg.replace("\\", "\\\\").replace("\"", "\\\""))
                     .append('"');
         }
         return out.append(']').toString();

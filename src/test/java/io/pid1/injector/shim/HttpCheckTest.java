@@ -1,10 +1,8 @@
 package io.pid1.injector.shim;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpCheckTest {
 
@@ -33,7 +32,8 @@ class HttpCheckTest {
         });
         server.start();
         try {
-            assertEquals(OptionalInt.of(status), CHECK.status(server.getAddress().getPort(), "/ready?x=1"));
+            assertEquals(
+                    OptionalInt.of(status), CHECK.status(server.getAddress().getPort(), "/ready?x=1"));
             assertEquals("GET /ready?x=1", asked.get());
         } finally {
             server.stop(0);
@@ -53,7 +53,8 @@ class HttpCheckTest {
     void aServerThatTalksSomethingElseIsNoAnswer() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Thread answer = new Thread(() -> {
-                try (Socket client = server.accept(); OutputStream out = client.getOutputStream()) {
+                try (Socket client = server.accept();
+                        OutputStream out = client.getOutputStream()) {
                     out.write("-ERR unknown command\r\n".getBytes(StandardCharsets.US_ASCII));
                 } catch (Exception e) {
                     // the check has gone
@@ -69,7 +70,8 @@ class HttpCheckTest {
     void aServerThatSendsTheStatusSlowlyByteByByteStillMeetsOneDeadline() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Thread trickle = new Thread(() -> {
-                try (Socket client = server.accept(); OutputStream out = client.getOutputStream()) {
+                try (Socket client = server.accept();
+                        OutputStream out = client.getOutputStream()) {
                     for (byte b : "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII)) {
                         out.write(b);
                         out.flush();

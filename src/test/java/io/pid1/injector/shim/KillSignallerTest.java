@@ -1,15 +1,14 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Sends real signals to child processes that report, by their exit code, which one arrived. */
 class KillSignallerTest {
@@ -20,11 +19,16 @@ class KillSignallerTest {
      * when it started, and a test run under {@code nohup} ignores SIGHUP.
      */
     private static Process catcher() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("env", "--default-signal", "/bin/sh", "-c",
-                "trap 'exit 11' HUP; trap 'exit 12' INT; trap 'exit 13' QUIT; trap 'exit 25' TERM; "
-                        + "trap 'exit 38' WINCH; trap 'exit 20' USR1; echo ready; "
-                        + "i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 99")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "env",
+                        "--default-signal",
+                        "/bin/sh",
+                        "-c",
+                        "trap 'exit 11' HUP; trap 'exit 12' INT; trap 'exit 13' QUIT; trap 'exit 25' TERM; "
+                                + "trap 'exit 38' WINCH; trap 'exit 20' USR1; echo ready; "
+                                + "i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 99")
+                .redirectErrorStream(true)
+                .start();
         assertEquals('r', p.getInputStream().read(), "the traps are set");
         return p;
     }

@@ -1,12 +1,11 @@
 package io.pid1.injector.shim;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,11 +23,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /drain} stops a real nginx (two workers, in a PID namespace beside the shim) with its own
@@ -38,7 +37,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class NginxDrainTest {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final long SLOW_MILLIS = 3000;
 
     @TempDir
@@ -84,15 +84,18 @@ class NginxDrainTest {
                 {"host": "127.0.0.1", "port": %d, "drainToken": "%s", "containers": [{"name": "proxy", "argv": %s,
                  "server": "nginx",
                  "workers": 2, "httpPort": %d, "gracefulSignal": "SIGQUIT", "gracefulSeconds": 20,
-                 "drainSeconds": 0.5}]}""",
-                shimPort, PidNamespace.DRAIN_TOKEN, GunicornShimTest.json(nginx), nginxPort);
+                 "drainSeconds": 0.5}]}""", shimPort, PidNamespace.DRAIN_TOKEN, GunicornShimTest.json(nginx), nginxPort);
         try (PidNamespace ns = PidNamespace.start(dir, config, List.of(nginx))) {
             HttpResponse<String> healthy = awaitHealthy(ns);
-            assertTrue(healthy.body().matches("master \\d+ alive, 2/2 workers live, http 200 in \\d+ ms\n"), healthy.body());
+            assertTrue(
+                    healthy.body().matches("master \\d+ alive, 2/2 workers live, http 200 in \\d+ ms\n"),
+                    healthy.body());
             assertEquals(2, ns.find("nginx: worker process").size(), ns.log());
 
-            CompletableFuture<HttpResponse<String>> slow = CLIENT.sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + nginxPort + "/slow")).timeout(Duration.ofSeconds(30)).build(),
+            CompletableFuture<HttpResponse<String>> slow = CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort + "/slow"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(500);
             long started = System.nanoTime();
@@ -100,13 +103,17 @@ class NginxDrainTest {
             long millis = (System.nanoTime() - started) / 1_000_000;
 
             assertEquals(200, drained.statusCode(), drained.body());
-            assertTrue(drained.body().matches("drained: master \\d+ exited \\d+\\.\\d s after SIGQUIT\n"), drained.body());
-            assertTrue(millis >= SLOW_MILLIS - 1000 && millis < SLOW_MILLIS + 5000,
+            assertTrue(
+                    drained.body().matches("drained: master \\d+ exited \\d+\\.\\d s after SIGQUIT\n"), drained.body());
+            assertTrue(
+                    millis >= SLOW_MILLIS - 1000 && millis < SLOW_MILLIS + 5000,
                     "the master waited for the slow request: " + millis + " ms");
             HttpResponse<String> response = slow.get(10, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode());
             assertEquals("slow done\n", response.body(), "the in-flight request completed");
-            assertThrows(IOException.class, () -> new Socket(InetAddress.getByName("127.0.0.1"), nginxPort).close(),
+            assertThrows(
+                    IOException.class,
+                    () -> new Socket(InetAddress.getByName("127.0.0.1"), nginxPort).close(),
                     "nginx no longer listens");
             assertTrue(ns.find("nginx: worker process").isEmpty(), "workers are gone");
             assertEquals(List.of(), ns.zombies(), "no zombies: the reaper reaped nginx, the shim its kill helper");
@@ -144,8 +151,14 @@ class NginxDrainTest {
                 %2$s    }
                 }
                 """.formatted(dir, server));
-        return List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                "-e", dir.resolve("logs/error.log").toString());
+        return List.of(
+                "/usr/sbin/nginx",
+                "-p",
+                dir.toString(),
+                "-c",
+                dir.resolve("nginx.conf").toString(),
+                "-e",
+                dir.resolve("logs/error.log").toString());
     }
 
     private HttpResponse<String> awaitHealthy(PidNamespace ns) throws Exception {
@@ -165,8 +178,11 @@ class NginxDrainTest {
     }
 
     private HttpResponse<String> shim(String path) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shimPort + path))
-                .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shimPort + path))
+                        .header("Authorization", "Bearer " + PidNamespace.DRAIN_TOKEN)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -25,8 +25,13 @@ final class PidNamespace implements AutoCloseable {
     /** The drain token of the namespace's shim configurations. */
     static final String DRAIN_TOKEN = "TestDrainToken-0123456789";
 
-    static final List<String> SHIM_JVM = List.of("-XX:+UseSerialGC", "-Xmx24m", "-Xss256k", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-Xshare:auto");
+    static final List<String> SHIM_JVM = List.of(
+            "-XX:+UseSerialGC",
+            "-Xmx24m",
+            "-Xss256k",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1",
+            "-Xshare:auto");
 
     private final Process unshare;
     private final Path log;
@@ -48,9 +53,18 @@ final class PidNamespace implements AutoCloseable {
         shim.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pid1.injector.cli.Main", "shim"));
         script.append("exec ").append(quote(shim));
         Path log = dir.resolve("namespace.log");
-        ProcessBuilder builder = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "/usr/bin/tini-static",
-                "--", "/bin/sh", "-c", script.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        "unshare",
+                        "--pid",
+                        "--fork",
+                        "--mount-proc",
+                        "/usr/bin/tini-static",
+                        "--",
+                        "/bin/sh",
+                        "-c",
+                        script.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("PID1_SHIM_CONFIG", shimConfig);
         Process unshare = builder.start();
         return new PidNamespace(unshare, log);
@@ -132,7 +146,10 @@ final class PidNamespace implements AutoCloseable {
     private static String quote(List<String> argv) {
         StringBuilder line = new StringBuilder();
         for (String arg : argv) {
-            line.append(line.length() == 0 ? "" : " ").append('\'').append(arg.replace("'", "'\\''")).append('\'');
+            line.append(line.length() == 0 ? "" : " ")
+                    .append('\'')
+                    .append(arg.replace("'", "'\\''"))
+                    .append('\'');
         }
         return line.toString();
     }

@@ -1,16 +1,15 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcFsTest {
 
@@ -21,14 +20,21 @@ class ProcFsTest {
     void readsStateParentStartTimeAndArgv() {
         new FakeProc(root).add(42, 1, 'S', 123456, "/usr/bin/python3", "/usr/bin/gunicorn", "app:app", "");
         ProcessInfo p = new ProcFs(root).process(42).orElseThrow();
-        assertEquals(new ProcessInfo(42, 1, 'S', 123456, List.of("/usr/bin/python3", "/usr/bin/gunicorn", "app:app", "")), p);
+        assertEquals(
+                new ProcessInfo(42, 1, 'S', 123456, List.of("/usr/bin/python3", "/usr/bin/gunicorn", "app:app", "")),
+                p);
     }
 
     @Test
     void aRetitledProcessKeepsItsPaddingAsEmptyArguments() {
-        new FakeProc(root).addRaw(9, "9 (nginx) S 0 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 77 0 0",
-                "nginx: master process nginx\0\0\0");
-        assertEquals(List.of("nginx: master process nginx", "", ""), new ProcFs(root).process(9).orElseThrow().argv());
+        new FakeProc(root)
+                .addRaw(
+                        9,
+                        "9 (nginx) S 0 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 77 0 0",
+                        "nginx: master process nginx\0\0\0");
+        assertEquals(
+                List.of("nginx: master process nginx", "", ""),
+                new ProcFs(root).process(9).orElseThrow().argv());
     }
 
     @Test
@@ -46,7 +52,11 @@ class ProcFsTest {
         FakeProc proc = new FakeProc(root).add(1, 0, 'S', 1, "/pause").add(20, 0, 'R', 5, "nginx");
         Files.createDirectories(root.resolve("self"));
         Files.createDirectories(root.resolve("33"));
-        List<Integer> pids = new ProcFs(root).processes().stream().map(ProcessInfo::pid).sorted(Comparator.naturalOrder()).toList();
+        List<Integer> pids = new ProcFs(root)
+                .processes().stream()
+                        .map(ProcessInfo::pid)
+                        .sorted(Comparator.naturalOrder())
+                        .toList();
         assertEquals(List.of(1, 20), pids);
         proc.remove(20);
         assertTrue(new ProcFs(root).process(20).isEmpty());

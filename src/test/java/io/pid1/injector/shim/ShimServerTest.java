@@ -1,11 +1,7 @@
 package io.pid1.injector.shim;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,13 +13,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ShimServerTest {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String TOKEN = "ServerTestDrainToken-0123";
     private static final String CONFIG = """
             {"host": "127.0.0.1", "port": %d, "drainToken": "ServerTestDrainToken-0123", "containers": [
@@ -41,10 +41,13 @@ class ShimServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        proc = new FakeProc(root).add(1, 0, 'S', 1, "/pause")
-                .add(10, 0, 'S', 5, "gunicorn", "app:app", "-w", "2").add(11, 10, 'S', 6, "gunicorn", "app:app", "-w", "2")
+        proc = new FakeProc(root)
+                .add(1, 0, 'S', 1, "/pause")
+                .add(10, 0, 'S', 5, "gunicorn", "app:app", "-w", "2")
+                .add(11, 10, 'S', 6, "gunicorn", "app:app", "-w", "2")
                 .add(12, 10, 'S', 7, "gunicorn", "app:app", "-w", "2")
-                .add(20, 0, 'S', 8, "nginx: master process nginx -g daemon off;").add(21, 20, 'S', 9, "nginx: worker process");
+                .add(20, 0, 'S', 8, "nginx: master process nginx -g daemon off;")
+                .add(21, 20, 'S', 9, "nginx: worker process");
         Signaller signaller = (pid, signal) -> {
             sent.add(signal + " " + pid);
             if (signal == Signal.QUIT) {
@@ -75,16 +78,18 @@ class ShimServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(nullValues = "none", value = {
-        "none",
-        "Bearer",
-        "Bearer ",
-        "Bearer ServerTestDrainToken-012",
-        "Bearer ServerTestDrainToken-01234",
-        "bearer ServerTestDrainToken-0123",
-        "ServerTestDrainToken-0123",
-        "Basic U2VydmVyVGVzdERyYWluVG9rZW4tMDEyMw==",
-    })
+    @CsvSource(
+            nullValues = "none",
+            value = {
+                "none",
+                "Bearer",
+                "Bearer ",
+                "Bearer ServerTestDrainToken-012",
+                "Bearer ServerTestDrainToken-01234",
+                "bearer ServerTestDrainToken-0123",
+                "ServerTestDrainToken-0123",
+                "Basic U2VydmVyVGVzdERyYWluVG9rZW4tMDEyMw==",
+            })
     void aDrainWithoutThePodsTokenIsRefusedAndSignalsNothing(String authorization) throws Exception {
         for (String path : List.of("/drain/web", "/drain/proxy", "/drain/db")) {
             HttpResponse<String> response = get(path, authorization);
@@ -97,20 +102,24 @@ class ShimServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "/healthz | 200 | ok",
-        "/workers/web | 200 | master 10 alive, 2/2 workers live",
-        "/workers/proxy | 200 | master 20 alive, 1/1 workers live",
-        "/workers/db | 404 | no container named \"db\"",
-        "/workers/ | 404 | no container named \"\"",
-        "/workers | 404 | no container named \"\"",
-        "/metrics | 404 | unknown path; use /workers/<container>, /drain/<container> or /healthz",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/healthz | 200 | ok",
+                "/workers/web | 200 | master 10 alive, 2/2 workers live",
+                "/workers/proxy | 200 | master 20 alive, 1/1 workers live",
+                "/workers/db | 404 | no container named \"db\"",
+                "/workers/ | 404 | no container named \"\"",
+                "/workers | 404 | no container named \"\"",
+                "/metrics | 404 | unknown path; use /workers/<container>, /drain/<container> or /healthz",
+            })
     void answersOneLine(String path, int status, String body) throws Exception {
         HttpResponse<String> response = get(path);
         assertEquals(status, response.statusCode());
         assertEquals(body + "\n", response.body());
-        assertEquals("text/plain; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "text/plain; charset=utf-8",
+                response.headers().firstValue("Content-Type").orElse(""));
     }
 
     @Test
@@ -135,7 +144,8 @@ class ShimServerTest {
     @Test
     void anUnreadableProcIsAnErrorAnswerNotADroppedConnection() throws Exception {
         shim.stop(Duration.ZERO);
-        shim = new Shim(ShimConfig.parse(String.format(CONFIG, 0)), new ProcFs(root.resolve("missing")), (pid, s) -> { });
+        shim = new Shim(
+                ShimConfig.parse(String.format(CONFIG, 0)), new ProcFs(root.resolve("missing")), (pid, s) -> {});
         shim.start();
         HttpResponse<String> response = get("/workers/web");
         assertEquals(500, response.statusCode());
@@ -144,16 +154,23 @@ class ShimServerTest {
 
     @Test
     void onlyGetAndHead() throws Exception {
-        HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port()
-                + "/drain/web")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port() + "/drain/web"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
         assertEquals(List.of(), sent);
-        HttpResponse<String> head = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port()
-                + "/workers/web")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> head = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port() + "/workers/web"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, head.statusCode());
-        HttpResponse<String> headDrain = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port()
-                + "/drain/proxy")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> headDrain = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port() + "/drain/proxy"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, headDrain.statusCode());
         assertEquals(List.of(), sent, "only a GET drains");
@@ -162,9 +179,11 @@ class ShimServerTest {
     @Test
     void stoppingLetsADrainInProgressFinishAndAnswer() throws Exception {
         assertEquals(200, get("/healthz").statusCode());
-        CompletableFuture<HttpResponse<String>> drain = CLIENT.sendAsync(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + shim.port() + "/drain/web")).header("Authorization", "Bearer " + TOKEN)
-                .build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> drain = CLIENT.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shim.port() + "/drain/web"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Thread.sleep(250);
         long started = System.nanoTime();
         shim.stop(Duration.ofSeconds(5));

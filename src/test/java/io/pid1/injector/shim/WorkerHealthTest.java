@@ -1,12 +1,8 @@
 package io.pid1.injector.shim;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,8 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class WorkerHealthTest {
 
@@ -58,8 +57,16 @@ class WorkerHealthTest {
 
     @Test
     void withoutAWorkerCountOneLiveWorkerIsEnough() {
-        ContainerSpec anyCount = new ContainerSpec("web", List.of("gunicorn", "app:app"), "gunicorn", OptionalInt.empty(),
-                OptionalInt.empty(), "/", Signal.TERM, Duration.ZERO, Duration.ZERO);
+        ContainerSpec anyCount = new ContainerSpec(
+                "web",
+                List.of("gunicorn", "app:app"),
+                "gunicorn",
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                "/",
+                Signal.TERM,
+                Duration.ZERO,
+                Duration.ZERO);
         proc.add(12, 0, 'S', 30, "gunicorn", "app:app");
         assertEquals(new Verdict(false, "master 12 alive, 0/1 workers live"), check(anyCount));
         proc.add(13, 12, 'S', 31, "gunicorn", "app:app");
@@ -74,7 +81,10 @@ class WorkerHealthTest {
 
     @Test
     void aZombieMasterIsNoMasterAndARestartedOneIsFound() {
-        proc.add(12, 0, 'Z', 30).add(40, 0, 'S', 90, MASTER).add(41, 40, 'S', 91, WORKER).add(42, 40, 'S', 92, WORKER);
+        proc.add(12, 0, 'Z', 30)
+                .add(40, 0, 'S', 90, MASTER)
+                .add(41, 40, 'S', 91, WORKER)
+                .add(42, 40, 'S', 92, WORKER);
         assertEquals(new Verdict(true, "master 40 alive, 2/2 workers live"), check(Specs.gunicorn(2)));
     }
 
@@ -86,9 +96,13 @@ class WorkerHealthTest {
 
     @Test
     void theBestFitWinsThenTheOldest() {
-        proc.add(20, 0, 'S', 50, "gunicorn: master [app:app]").add(21, 20, 'S', 51, "gunicorn: worker [app:app]")
-                .add(30, 0, 'S', 60, MASTER).add(31, 30, 'S', 61, WORKER).add(32, 30, 'S', 62, WORKER)
-                .add(40, 1, 'S', 55, MASTER).add(41, 40, 'S', 56, WORKER);
+        proc.add(20, 0, 'S', 50, "gunicorn: master [app:app]")
+                .add(21, 20, 'S', 51, "gunicorn: worker [app:app]")
+                .add(30, 0, 'S', 60, MASTER)
+                .add(31, 30, 'S', 61, WORKER)
+                .add(32, 30, 'S', 62, WORKER)
+                .add(40, 1, 'S', 55, MASTER)
+                .add(41, 40, 'S', 56, WORKER);
         assertEquals(new Verdict(false, "master 40 alive, 1/2 workers live"), check(Specs.gunicorn(2)));
     }
 
@@ -102,9 +116,12 @@ class WorkerHealthTest {
         server.start();
         try {
             proc.add(12, 0, 'S', 30, MASTER).add(13, 12, 'S', 31, WORKER).add(14, 12, 'S', 32, WORKER);
-            Verdict verdict = check(Specs.withHttp(Specs.gunicorn(2), server.getAddress().getPort()));
+            Verdict verdict =
+                    check(Specs.withHttp(Specs.gunicorn(2), server.getAddress().getPort()));
             assertEquals(true, verdict.healthy(), verdict.reason());
-            assertEquals(true, verdict.reason().matches("master 12 alive, 2/2 workers live, http 500 in \\d+ ms"),
+            assertEquals(
+                    true,
+                    verdict.reason().matches("master 12 alive, 2/2 workers live, http 500 in \\d+ ms"),
                     verdict.reason());
         } finally {
             server.stop(0);
@@ -118,8 +135,12 @@ class WorkerHealthTest {
             long started = System.nanoTime();
             Verdict verdict = check(Specs.withHttp(Specs.gunicorn(2), silent.getLocalPort()));
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertEquals(new Verdict(false, "master 12 alive, 2/2 workers live, no HTTP answer on :"
-                    + silent.getLocalPort() + " within 500 ms"), verdict);
+            assertEquals(
+                    new Verdict(
+                            false,
+                            "master 12 alive, 2/2 workers live, no HTTP answer on :" + silent.getLocalPort()
+                                    + " within 500 ms"),
+                    verdict);
             assertEquals(true, millis >= 450 && millis < 1500, "took " + millis + " ms");
         }
     }
@@ -127,7 +148,8 @@ class WorkerHealthTest {
     @Test
     void deadWorkersAreReportedBeforeTheHttpCheckRuns() {
         proc.add(12, 0, 'S', 30, MASTER).add(13, 12, 'Z', 31).add(14, 12, 'Z', 32);
-        assertEquals(new Verdict(false, "master 12 alive, 0/2 workers live (2 exited, 0 stopped)"),
+        assertEquals(
+                new Verdict(false, "master 12 alive, 0/2 workers live (2 exited, 0 stopped)"),
                 check(Specs.withHttp(Specs.gunicorn(2), 1)));
     }
 }

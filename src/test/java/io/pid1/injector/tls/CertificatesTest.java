@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -57,8 +56,16 @@ class CertificatesTest {
         for (List<?> entry : material.certificate().getSubjectAlternativeNames()) {
             names.add(entry.get(0) + ":" + entry.get(1));
         }
-        assertEquals(Set.of("2:localhost", "7:127.0.0.1", "7:0:0:0:0:0:0:0:1", "2:web", "2:web.ns",
-                "2:web.ns.svc", "2:web.ns.svc.cluster.local"), names);
+        assertEquals(
+                Set.of(
+                        "2:localhost",
+                        "7:127.0.0.1",
+                        "7:0:0:0:0:0:0:0:1",
+                        "2:web",
+                        "2:web.ns",
+                        "2:web.ns.svc",
+                        "2:web.ns.svc.cluster.local"),
+                names);
     }
 
     @Test
@@ -91,9 +98,11 @@ class CertificatesTest {
     @Test
     void authorityKeyIdOfTheLeafIsTheSubjectKeyIdOfTheCa() throws Exception {
         byte[] caKeyId = SubjectKeyIdentifier.fromExtensions(
-                new JcaX509CertificateHolder(material.ca()).getExtensions()).getKeyIdentifier();
+                        new JcaX509CertificateHolder(material.ca()).getExtensions())
+                .getKeyIdentifier();
         byte[] authorityKeyId = AuthorityKeyIdentifier.fromExtensions(
-                new JcaX509CertificateHolder(material.certificate()).getExtensions()).getKeyIdentifier();
+                        new JcaX509CertificateHolder(material.certificate()).getExtensions())
+                .getKeyIdentifier();
         SubjectKeyIdentifier leafKeyId = SubjectKeyIdentifier.fromExtensions(
                 new JcaX509CertificateHolder(material.certificate()).getExtensions());
         assertArrayEquals(caKeyId, authorityKeyId);
@@ -124,7 +133,9 @@ class CertificatesTest {
 
     @Test
     void validityOfTheLeafCanBeChosen() {
-        assertAbout(Duration.ofDays(10), Certificates.create("web", "ns", Duration.ofDays(10)).certificate());
+        assertAbout(
+                Duration.ofDays(10),
+                Certificates.create("web", "ns", Duration.ofDays(10)).certificate());
     }
 
     @Test
@@ -161,14 +172,15 @@ class CertificatesTest {
 
     private static void assertAbout(Duration expected, X509Certificate cert) {
         Duration actual = Duration.between(Instant.now(), cert.getNotAfter().toInstant());
-        assertTrue(actual.minus(expected).abs().compareTo(Duration.ofMinutes(1)) < 0,
+        assertTrue(
+                actual.minus(expected).abs().compareTo(Duration.ofMinutes(1)) < 0,
                 "expected about " + expected + " left, got " + actual);
     }
 
     private static void validate(X509Certificate leaf, X509Certificate ca) throws Exception {
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
         parameters.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(
-                CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
+        CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -23,7 +22,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,8 +54,8 @@ class HandshakeTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers.getKeyManagers(), null, null);
 
-        server = (SSLServerSocket) context.getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        server = (SSLServerSocket)
+                context.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
         server.setSoTimeout(TIMEOUT_MS);
         serving = executor.submit(() -> {
             try (Socket client = server.accept()) {
@@ -117,8 +115,8 @@ class HandshakeTest {
         try {
             plain.connect(new InetSocketAddress(server.getInetAddress(), server.getLocalPort()), TIMEOUT_MS);
             plain.setSoTimeout(TIMEOUT_MS);
-            SSLSocket socket = (SSLSocket) context.getSocketFactory()
-                    .createSocket(plain, host, server.getLocalPort(), true);
+            SSLSocket socket =
+                    (SSLSocket) context.getSocketFactory().createSocket(plain, host, server.getLocalPort(), true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);

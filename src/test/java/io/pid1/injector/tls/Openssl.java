@@ -12,18 +12,19 @@ import java.util.concurrent.TimeUnit;
 public final class Openssl {
 
     /** Exit code (-1: not run or timed out) and stdout with stderr. */
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
-    private Openssl() {
-    }
+    private Openssl() {}
 
     public static Result run(Path dir, List<String> arguments) throws InterruptedException {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(arguments);
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

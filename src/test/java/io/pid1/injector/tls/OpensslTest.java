@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPrivateKey;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +34,15 @@ class OpensslTest {
 
     @Test
     void verifiesAsAServerCertificateForTheServiceName() throws Exception {
-        Openssl.Result result = openssl("verify", "-purpose", "sslserver", "-verify_hostname", "web.ns.svc",
-                "-CAfile", file("ca.crt"), file("tls.crt"));
+        Openssl.Result result = openssl(
+                "verify",
+                "-purpose",
+                "sslserver",
+                "-verify_hostname",
+                "web.ns.svc",
+                "-CAfile",
+                file("ca.crt"),
+                file("tls.crt"));
         assertEquals(0, result.exitCode(), result.output());
     }
 
@@ -44,7 +50,8 @@ class OpensslTest {
     void doesNotVerifyAgainstAnotherCa() throws Exception {
         Path other = dir.resolve("other");
         Certificates.create("web", "ns").writeTo(other);
-        Openssl.Result result = openssl("verify", "-CAfile", other.resolve("ca.crt").toString(), file("tls.crt"));
+        Openssl.Result result =
+                openssl("verify", "-CAfile", other.resolve("ca.crt").toString(), file("tls.crt"));
         assertNotEquals(0, result.exitCode(), result.output());
     }
 
@@ -52,9 +59,16 @@ class OpensslTest {
     void readsTheServingCertificate() throws Exception {
         Openssl.Result result = openssl("x509", "-noout", "-text", "-in", file("tls.crt"));
         assertEquals(0, result.exitCode(), result.output());
-        for (String expected : List.of("DNS:localhost", "IP Address:127.0.0.1", "IP Address:0:0:0:0:0:0:0:1",
-                "DNS:web.ns.svc.cluster.local", "CA:FALSE", "TLS Web Server Authentication",
-                "Digital Signature", "Issuer: CN = pid1-injector CA", "prime256v1")) {
+        for (String expected : List.of(
+                "DNS:localhost",
+                "IP Address:127.0.0.1",
+                "IP Address:0:0:0:0:0:0:0:1",
+                "DNS:web.ns.svc.cluster.local",
+                "CA:FALSE",
+                "TLS Web Server Authentication",
+                "Digital Signature",
+                "Issuer: CN = pid1-injector CA",
+                "prime256v1")) {
             assertTrue(result.output().contains(expected), expected + " in\n" + result.output());
         }
     }
@@ -82,7 +96,8 @@ class OpensslTest {
         Openssl.Result result = openssl("pkey", "-traditional", "-in", file("tls.key"), "-out", traditional.toString());
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(Files.readString(traditional).startsWith("-----BEGIN EC PRIVATE KEY-----"));
-        assertEquals(((ECPrivateKey) Pem.readPrivateKey(dir.resolve("tls.key"))).getS(),
+        assertEquals(
+                ((ECPrivateKey) Pem.readPrivateKey(dir.resolve("tls.key"))).getS(),
                 ((ECPrivateKey) Pem.readPrivateKey(traditional)).getS());
     }
 

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +38,9 @@ class ReuseTest {
 
         assertTrue(existing.material().isPresent(), existing.reason());
         assertEquals(material.certificate(), existing.material().get().certificate());
-        assertEquals(material.certificate(), Certificates.reuse(dir, "web", "ns").orElseThrow().certificate());
+        assertEquals(
+                material.certificate(),
+                Certificates.reuse(dir, "web", "ns").orElseThrow().certificate());
     }
 
     static Stream<Arguments> breakages() {
@@ -49,18 +50,36 @@ class ReuseTest {
                 broken("missing tls.key", d -> Files.delete(d.resolve("tls.key")), "tls.key"),
                 broken("garbage ca.crt", d -> Files.writeString(d.resolve("ca.crt"), "garbage"), "ca.crt"),
                 broken("binary tls.crt", d -> Files.write(d.resolve("tls.crt"), new byte[] {0, -1, 42}), "tls.crt"),
-                broken("broken PEM tls.key", d -> Files.writeString(d.resolve("tls.key"),
-                        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), "tls.key"),
-                broken("key of another set",
-                        d -> Files.writeString(d.resolve("tls.key"), Certificates.create("web", "ns").keyPem()),
+                broken(
+                        "broken PEM tls.key",
+                        d -> Files.writeString(
+                                d.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
                         "tls.key"),
-                broken("CA of another set",
-                        d -> Files.writeString(d.resolve("ca.crt"), Certificates.create("web", "ns").caPem()),
+                broken(
+                        "key of another set",
+                        d -> Files.writeString(
+                                d.resolve("tls.key"),
+                                Certificates.create("web", "ns").keyPem()),
+                        "tls.key"),
+                broken(
+                        "CA of another set",
+                        d -> Files.writeString(
+                                d.resolve("ca.crt"),
+                                Certificates.create("web", "ns").caPem()),
                         "ca.crt"),
-                broken("ends within 30 days",
-                        d -> Certificates.create("web", "ns", Duration.ofDays(29)).writeTo(d), "within 30 days"),
-                broken("made for another service", d -> Certificates.create("api", "ns").writeTo(d), "web.ns"),
-                broken("made for another namespace", d -> Certificates.create("web", "other").writeTo(d), "web.ns"),
+                broken(
+                        "ends within 30 days",
+                        d -> Certificates.create("web", "ns", Duration.ofDays(29))
+                                .writeTo(d),
+                        "within 30 days"),
+                broken(
+                        "made for another service",
+                        d -> Certificates.create("api", "ns").writeTo(d),
+                        "web.ns"),
+                broken(
+                        "made for another namespace",
+                        d -> Certificates.create("web", "other").writeTo(d),
+                        "web.ns"),
                 broken("made without 127.0.0.1", d -> without("127.0.0.1").writeTo(d), "lacks the names 127.0.0.1"),
                 broken("made without ::1", d -> without("::1").writeTo(d), "lacks the names ::1"));
     }

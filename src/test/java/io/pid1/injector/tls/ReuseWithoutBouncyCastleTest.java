@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +24,7 @@ class ReuseWithoutBouncyCastleTest {
     Path dir;
 
     /** What one fresh JVM did: the line it printed and the BouncyCastle classes it loaded. */
-    private record Run(String said, List<String> bouncyCastle) {
-    }
+    private record Run(String said, List<String> bouncyCastle) {}
 
     @Test
     void reusingTheFilesLoadsNoBouncyCastleClassWhileMakingThemDoes() throws Exception {
@@ -44,36 +42,63 @@ class ReuseWithoutBouncyCastleTest {
         TlsMaterial material = Certificates.create("web", "ns");
         material.writeTo(dir);
         Path traditional = dir.resolve("traditional.key");
-        Process openssl = new ProcessBuilder("openssl", "pkey", "-traditional", "-in", dir.resolve("tls.key").toString(),
-                "-out", traditional.toString()).redirectErrorStream(true).start();
-        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "pkey",
+                        "-traditional",
+                        "-in",
+                        dir.resolve("tls.key").toString(),
+                        "-out",
+                        traditional.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(
+                openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
                 new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         Files.move(traditional, dir.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.readString(dir.resolve("tls.key")).startsWith("-----BEGIN EC PRIVATE KEY-----"));
 
         Run reusing = ensureInFreshJvm();
         assertEquals("reused", reusing.said());
-        assertTrue(reusing.bouncyCastle().stream().anyMatch(name -> name.startsWith("org.bouncycastle.openssl.")),
+        assertTrue(
+                reusing.bouncyCastle().stream().anyMatch(name -> name.startsWith("org.bouncycastle.openssl.")),
                 reusing.bouncyCastle().toString());
     }
 
     private Run ensureInFreshJvm() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xshare:off", "-Xlog:class+load=info:stdout:none",
-                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
-        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        Process process = new ProcessBuilder(
+                        java,
+                        "-Xshare:off",
+                        "-Xlog:class+load=info:stdout:none",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Probe.class.getName(),
+                        dir.toString())
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe JVM ends");
         assertEquals(0, process.exitValue(), String.join("\n", lines));
-        return new Run(lines.stream().filter(line -> line.equals("created") || line.equals("reused")).findFirst().orElse(""),
-                lines.stream().map(line -> line.split(" ")[0]).filter(name -> name.startsWith("org.bouncycastle.")).toList());
+        return new Run(
+                lines.stream()
+                        .filter(line -> line.equals("created") || line.equals("reused"))
+                        .findFirst()
+                        .orElse(""),
+                lines.stream()
+                        .map(line -> line.split(" ")[0])
+                        .filter(name -> name.startsWith("org.bouncycastle."))
+                        .toList());
     }
 
     /** The probe's main: ensures the material in the directory it is given and says whether it made it. */
     static final class Probe {
 
         public static void main(String[] args) throws IOException {
-            System.out.println(Certificates.ensure(Path.of(args[0]), "web", "ns").created() ? "created" : "reused");
+            System.out.println(
+                    Certificates.ensure(Path.of(args[0]), "web", "ns").created() ? "created" : "reused");
         }
     }
 }

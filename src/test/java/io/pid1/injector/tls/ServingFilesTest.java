@@ -1,9 +1,8 @@
 package io.pid1.injector.tls;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,10 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which pair {@link ServingFiles} serves as the files change, and what it logs. */
 class ServingFilesTest {
@@ -35,12 +34,10 @@ class ServingFilesTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private TlsMaterial first;
     private ServingFiles files;
@@ -76,7 +73,8 @@ class ServingFilesTest {
         }
         assertEquals(first.certificate(), served());
         assertEquals(1, lines().size(), lines().toString());
-        assertTrue(lines().get(0).startsWith("ERROR pid1: new TLS files not used (tls.key is not the key of tls.crt)"),
+        assertTrue(
+                lines().get(0).startsWith("ERROR pid1: new TLS files not used (tls.key is not the key of tls.crt)"),
                 lines().toString());
 
         Files.writeString(dir.resolve(TlsMaterial.KEY_FILE), next.keyPem());
@@ -111,8 +109,10 @@ class ServingFilesTest {
     @Test
     void aMissingFileAtStartStopsTheStartWithOneLine() throws Exception {
         Files.delete(dir.resolve(TlsMaterial.KEY_FILE));
-        TlsFileException e = assertThrows(TlsFileException.class, () -> ServingFiles.load(
-                dir.resolve(TlsMaterial.CERT_FILE), dir.resolve(TlsMaterial.KEY_FILE), Instant.now()));
+        TlsFileException e = assertThrows(
+                TlsFileException.class,
+                () -> ServingFiles.load(
+                        dir.resolve(TlsMaterial.CERT_FILE), dir.resolve(TlsMaterial.KEY_FILE), Instant.now()));
         assertEquals("tls.key: missing", e.getMessage());
     }
 
@@ -137,7 +137,8 @@ class ServingFilesTest {
 
     /** The records as "ERROR message" or "INFO message" (JBoss LogManager's levels, or the JDK's). */
     private List<String> lines() {
-        return log.stream().map(r -> (r.getLevel().intValue() >= Level.SEVERE.intValue() ? "ERROR " : "INFO ")
-                + r.getMessage()).toList();
+        return log.stream()
+                .map(r -> (r.getLevel().intValue() >= Level.SEVERE.intValue() ? "ERROR " : "INFO ") + r.getMessage())
+                .toList();
     }
 }

@@ -1,5 +1,11 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,19 +13,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The admission endpoints over real HTTPS, one test per rule of docs/reference.md. */
 @QuarkusTest
@@ -47,21 +46,36 @@ class AdmissionEndpointTest extends ServedWebhookTest {
         JsonNode fixed = JsonPatch.apply(WebhookClient.patch(answer), pod);
 
         JsonNode web = fixed.path("spec").path("containers").path(0);
-        assertEquals(List.of("/.pid1/tini", "--", "gunicorn", "shop.wsgi:application", "-w", "4", "--bind", "0.0.0.0:8000"),
+        assertEquals(
+                List.of("/.pid1/tini", "--", "gunicorn", "shop.wsgi:application", "-w", "4", "--bind", "0.0.0.0:8000"),
                 strings(web.path("command")));
         assertFalse(web.has("args"));
         JsonNode init = fixed.path("spec").path("initContainers").path(0);
         assertEquals("pid1-init", init.path("name").asText());
         assertEquals("true", init.path("securityContext").path("runAsNonRoot").asText());
         assertTrue(init.path("resources").path("limits").has("memory"));
-        assertEquals("Memory", fixed.path("spec").path("volumes").path(0).path("emptyDir").path("medium").asText());
-        assertEquals("/.pid1/tini", web.path("volumeMounts").path(0).path("mountPath").asText());
+        assertEquals(
+                "Memory",
+                fixed.path("spec")
+                        .path("volumes")
+                        .path(0)
+                        .path("emptyDir")
+                        .path("medium")
+                        .asText());
+        assertEquals(
+                "/.pid1/tini",
+                web.path("volumeMounts").path(0).path("mountPath").asText());
         assertEquals("tini", web.path("volumeMounts").path(0).path("subPath").asText());
         assertTrue(web.path("volumeMounts").path(0).path("readOnly").asBoolean());
-        JsonNode status = WebhookClient.JSON.readTree(fixed.path("metadata").path("annotations").path("pid1.io/status").asText());
+        JsonNode status = WebhookClient.JSON.readTree(fixed.path("metadata")
+                .path("annotations")
+                .path("pid1.io/status")
+                .asText());
         assertTrue(strings(status.path("containers").path("web")).containsAll(List.of("exec", "init")));
-        assertTrue(strings(answer.path("warnings")).contains(
-                "pid1: container \"web\": gunicorn ran under \"sh -c\"; now exec form"), answer.toString());
+        assertTrue(
+                strings(answer.path("warnings"))
+                        .contains("pid1: container \"web\": gunicorn ran under \"sh -c\"; now exec form"),
+                answer.toString());
     }
 
     @Test
@@ -89,9 +103,12 @@ class AdmissionEndpointTest extends ServedWebhookTest {
         }
         JsonNode fixed = JsonPatch.apply(patch, pod);
         assertEquals(pod.path("spec").path("futurePodField"), fixed.path("spec").path("futurePodField"));
-        assertEquals(pod.path("spec").path("containers").path(0).path("futureContainerField"),
+        assertEquals(
+                pod.path("spec").path("containers").path(0).path("futureContainerField"),
                 fixed.path("spec").path("containers").path(0).path("futureContainerField"));
-        assertEquals(pod.path("spec").path("containers").path(1), fixed.path("spec").path("containers").path(1));
+        assertEquals(
+                pod.path("spec").path("containers").path(1),
+                fixed.path("spec").path("containers").path(1));
     }
 
     @Test
@@ -106,12 +123,17 @@ class AdmissionEndpointTest extends ServedWebhookTest {
     @Test
     void everyContainerGetsOneOutcomeInTheAuditAnnotations() throws Exception {
         JsonNode answer = client.review("audit", pod("three-outcomes"));
-        assertEquals(List.of(
-                "pid1: container \"web\": fixed (gunicorn: exec, init, probes, prestop)",
-                "pid1: container \"beat\": not-master-worker (celery beat: a scheduler, one process)",
-                "pid1: container \"boot\": not-understood (entrypoint script docker-entrypoint.sh; what it starts is "
-                        + "not read)"),
-                answer.path("auditAnnotations").path("containers").asText().lines().toList());
+        assertEquals(
+                List.of(
+                        "pid1: container \"web\": fixed (gunicorn: exec, init, probes, prestop)",
+                        "pid1: container \"beat\": not-master-worker (celery beat: a scheduler, one process)",
+                        "pid1: container \"boot\": not-understood (entrypoint script docker-entrypoint.sh; what it starts is "
+                                + "not read)"),
+                answer.path("auditAnnotations")
+                        .path("containers")
+                        .asText()
+                        .lines()
+                        .toList());
     }
 
     @Test
@@ -130,7 +152,9 @@ class AdmissionEndpointTest extends ServedWebhookTest {
         ((ObjectNode) review.path("request")).put("dryRun", true);
         HttpResponse<String> dry = client.post("mutate", review.toString());
         JsonNode real = client.review("mutate", pod);
-        assertEquals(WebhookClient.patch(real), WebhookClient.patch(WebhookClient.JSON.readTree(dry.body()).path("response")));
+        assertEquals(
+                WebhookClient.patch(real),
+                WebhookClient.patch(WebhookClient.JSON.readTree(dry.body()).path("response")));
     }
 
     @Test
@@ -162,10 +186,15 @@ class AdmissionEndpointTest extends ServedWebhookTest {
     void jsonThatIsNotAReviewIsA400() throws Exception {
         assertOneLine400(client.post("mutate", "{\"kind\":\"Pod\"}"), "pid1: kind is \"Pod\", not AdmissionReview");
         assertOneLine400(client.post("audit", "[]"), "pid1: body is not a JSON object");
-        assertOneLine400(client.post("mutate", "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\"}"),
+        assertOneLine400(
+                client.post("mutate", "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\"}"),
                 "pid1: apiVersion is \"admission.k8s.io/v1beta1\", not admission.k8s.io/v1");
-        assertOneLine400(client.post("mutate", "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
-                + "\"request\":{\"operation\":\"CREATE\"}}"), "pid1: AdmissionReview request has no uid");
+        assertOneLine400(
+                client.post(
+                        "mutate",
+                        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+                                + "\"request\":{\"operation\":\"CREATE\"}}"),
+                "pid1: AdmissionReview request has no uid");
         assertOneLine400(client.post("mutate", ""), "pid1: empty body; expected an AdmissionReview");
     }
 
@@ -173,7 +202,8 @@ class AdmissionEndpointTest extends ServedWebhookTest {
     void bodyOverFourMebibytesIsA413() throws Exception {
         ObjectNode pod = pod("gunicorn-sh-c");
         ((ObjectNode) pod.path("metadata")).putObject("annotations").put("padding", "x".repeat(4 * 1024 * 1024));
-        assertEquals(413, client.post("mutate", WebhookClient.review(pod).toString()).statusCode());
+        assertEquals(
+                413, client.post("mutate", WebhookClient.review(pod).toString()).statusCode());
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.pid1.injector.tls.TlsMaterial;
@@ -7,19 +12,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * Seeded fuzzing of the admission endpoint with mutated real reviews: never a 5xx; every answer is
@@ -50,7 +49,9 @@ class AdmissionFuzzTest {
             byte[] body = cases.next();
             Endpoint endpoint = i % 3 == 0 ? Endpoint.AUDIT : Endpoint.MUTATE;
             try {
-                byte[] answer = service.handle(body, endpoint, ReviewDeadline.after("10s")).toCompletableFuture().join();
+                byte[] answer = service.handle(body, endpoint, ReviewDeadline.after("10s"))
+                        .toCompletableFuture()
+                        .join();
                 patched += checkAnswer(body, answer) ? 1 : 0;
                 answered++;
             } catch (CompletionException e) {
@@ -72,8 +73,8 @@ class AdmissionFuzzTest {
 
     @Test
     void aSampleOverHttpsNeverGetsA5xx() throws Exception {
-        WebhookClient client = new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
-                TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+        WebhookClient client = new WebhookClient(
+                URI.create("https://localhost:" + base.getPort() + "/"), TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
         ReviewMutator cases = new ReviewMutator(SEED + 1);
         for (int i = 0; i < HTTPS_CASES; i++) {
             byte[] body = cases.next();
@@ -97,14 +98,16 @@ class AdmissionFuzzTest {
         assertEquals("admission.k8s.io/v1", review.path("apiVersion").asText());
         assertEquals("AdmissionReview", review.path("kind").asText());
         JsonNode response = review.path("response");
-        assertEquals(sent.path("request").path("uid").asText(), response.path("uid").asText());
+        assertEquals(
+                sent.path("request").path("uid").asText(), response.path("uid").asText());
         assertTrue(response.path("allowed").asBoolean(false), "not allowed");
         assertFalse(response.path("warnings").toString().contains("internal error"), "the engine failed: " + response);
         for (JsonNode warning : response.path("warnings")) {
             assertTrue(warning.asText().startsWith("pid1:") && !warning.asText().contains("\n"), "warning " + warning);
         }
         if (response.has("patch")) {
-            JsonNode patch = WebhookClient.JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
+            JsonNode patch = WebhookClient.JSON.readTree(
+                    Base64.getDecoder().decode(response.path("patch").asText()));
             JsonPatch.validate(patch);
             JsonPatch.apply(patch, sent.path("request").path("object"));
             return true;

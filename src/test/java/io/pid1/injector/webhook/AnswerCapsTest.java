@@ -1,18 +1,18 @@
 package io.pid1.injector.webhook;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.stream.IntStream;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
 class AnswerCapsTest {
 
     static final List<String> TEN_THOUSAND = IntStream.range(0, 10_000)
-            .mapToObj(i -> "pid1: container \"web" + i + "\": gunicorn now runs under tini").toList();
+            .mapToObj(i -> "pid1: container \"web" + i + "\": gunicorn now runs under tini")
+            .toList();
 
     @Test
     void tenThousandFindingsBecomeThirtyWarningsEndingWithTheCountOfTheRest() {

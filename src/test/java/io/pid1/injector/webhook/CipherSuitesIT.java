@@ -1,16 +1,15 @@
 package io.pid1.injector.webhook;
 
-import io.pid1.injector.tls.Openssl;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pid1.injector.tls.Openssl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every TLS 1.2 suite and every TLS 1.3 suite the {@code openssl} command knows, offered alone to the packaged
@@ -19,10 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class CipherSuitesIT {
 
-    private static final Set<String> TLS12 = Set.of("ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-GCM-SHA256",
-            "ECDHE-ECDSA-CHACHA20-POLY1305");
-    private static final Set<String> TLS13 = Set.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
-            "TLS_CHACHA20_POLY1305_SHA256");
+    private static final Set<String> TLS12 =
+            Set.of("ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305");
+    private static final Set<String> TLS13 =
+            Set.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256");
 
     @ParameterizedTest
     @ValueSource(strings = {"BoringSSL", "JDK"})
@@ -32,14 +31,19 @@ class CipherSuitesIT {
             server.awaitFirstAnswer();
             String connect = "127.0.0.1:" + server.port;
             Set<String> tls12 = new TreeSet<>();
-            for (String suite : openssl("ciphers", "-s", "-tls1_2", "ALL:COMPLEMENTOFALL:@SECLEVEL=0").split(":")) {
+            for (String suite : openssl("ciphers", "-s", "-tls1_2", "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+                    .split(":")) {
                 if (!suite.startsWith("TLS_") && handshakes(connect, "-tls1_2", "-cipher", suite + ":@SECLEVEL=0")) {
                     tls12.add(suite.strip());
                 }
             }
             Set<String> tls13 = new TreeSet<>();
-            for (String suite : List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
-                    "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256")) {
+            for (String suite : List.of(
+                    "TLS_AES_256_GCM_SHA384",
+                    "TLS_AES_128_GCM_SHA256",
+                    "TLS_CHACHA20_POLY1305_SHA256",
+                    "TLS_AES_128_CCM_SHA256",
+                    "TLS_AES_128_CCM_8_SHA256")) {
                 if (handshakes(connect, "-tls1_3", "-ciphersuites", suite)) {
                     tls13.add(suite);
                 }

@@ -2,7 +2,6 @@ package io.pid1.injector.webhook;
 
 import io.pid1.injector.tls.Openssl;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,20 +28,67 @@ public class ClientCas implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("pid1.tls.client-ca-file", dir.resolve("trusted").resolve("ca.crt").toString());
+        return Map.of(
+                "pid1.tls.client-ca-file",
+                dir.resolve("trusted").resolve("ca.crt").toString());
     }
 
     private static void make(Path ca) throws IOException {
         Files.createDirectories(ca);
         Files.writeString(ca.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         String ec = "ec_paramgen_curve:P-256";
-        openssl(ca, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-subj", "/CN=" + ca.getFileName() + " client CA", "-days", "2",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
-        openssl(ca, "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "client.key", "-out", "client.csr",
-                "-subj", "/CN=kube-apiserver");
-        openssl(ca, "x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "client.crt", "-days", "2", "-extfile", "client.ext");
+        openssl(
+                ca,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                ec,
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-subj",
+                "/CN=" + ca.getFileName() + " client CA",
+                "-days",
+                "2",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign");
+        openssl(
+                ca,
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                ec,
+                "-nodes",
+                "-keyout",
+                "client.key",
+                "-out",
+                "client.csr",
+                "-subj",
+                "/CN=kube-apiserver");
+        openssl(
+                ca,
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "client.crt",
+                "-days",
+                "2",
+                "-extfile",
+                "client.ext");
     }
 
     private static void openssl(Path in, String... arguments) throws IOException {

@@ -1,19 +1,18 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * With {@code pid1.tls.client-ca-file} set at run time, only a client certificate from that CA reaches
@@ -47,18 +46,39 @@ class ClientCertificateTest {
 
     @Test
     void theManagementPortAsksForNoCertificate() throws Exception {
-        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                "http://127.0.0.1:" + management.getPort() + "/q/health/live").start();
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "http://127.0.0.1:" + management.getPort() + "/q/health/live")
+                .start();
         assertEquals("200", new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     /** The status of an invalid review posted with the client certificate of {@code ca}, or curl's exit code. */
     private String curl(String ca) throws Exception {
-        List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                "--cacert", TlsFiles.dir.resolve(TlsMaterial.CA_FILE).toString(), "-X", "POST", "-d", "{"));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--cacert",
+                TlsFiles.dir.resolve(TlsMaterial.CA_FILE).toString(),
+                "-X",
+                "POST",
+                "-d",
+                "{"));
         if (ca != null) {
-            command.addAll(List.of("--cert", ClientCas.dir.resolve(ca).resolve("client.crt").toString(),
-                    "--key", ClientCas.dir.resolve(ca).resolve("client.key").toString()));
+            command.addAll(List.of(
+                    "--cert",
+                    ClientCas.dir.resolve(ca).resolve("client.crt").toString(),
+                    "--key",
+                    ClientCas.dir.resolve(ca).resolve("client.key").toString()));
         }
         command.add("https://localhost:" + base.getPort() + "/mutate");
         Process process = new ProcessBuilder(command).start();

@@ -1,14 +1,13 @@
 package io.pid1.injector.webhook;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The packaged server where Netty's native libraries cannot load (forced here with Netty's own switches):
@@ -23,8 +22,8 @@ class FallbacksIT {
 
     @Test
     void withoutNativeLibrariesReviewsAreStillAnsweredAndTheLogSaysWhy() throws Exception {
-        try (PackagedServer server = new PackagedServer("-Dio.netty.handler.ssl.noOpenSsl=true",
-                "-Dio.netty.transport.noNative=true")) {
+        try (PackagedServer server =
+                new PackagedServer("-Dio.netty.handler.ssl.noOpenSsl=true", "-Dio.netty.transport.noNative=true")) {
             assertPatchedOverHttp2(server.awaitFirstAnswer());
             String output = server.output();
             assertTrue(output.contains(JDK_TLS), output);
@@ -43,7 +42,8 @@ class FallbacksIT {
     }
 
     private static void assertPatchedOverHttp2(WebhookClient client) throws Exception {
-        HttpResponse<String> answer = client.post("mutate",
+        HttpResponse<String> answer = client.post(
+                "mutate",
                 WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString());
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals(HttpClient.Version.HTTP_2, answer.version());

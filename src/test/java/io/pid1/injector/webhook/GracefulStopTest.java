@@ -1,5 +1,11 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -10,11 +16,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.ext.web.Router;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +24,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link GracefulStop} in front of a real Vert.x server (HTTP/2 without TLS, and HTTP/1.1): what a review
@@ -60,8 +59,12 @@ class GracefulStopTest {
             holding.countDown();
             release.thenRun(() -> ctx.response().end("answered late"));
         });
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -71,8 +74,11 @@ class GracefulStopTest {
     }
 
     HttpClient client(HttpVersion version) {
-        return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(version)
-                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()));
+        return vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(version)
+                .setHttp2ClearTextUpgrade(false)
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(server.actualPort()));
     }
 
     static <T> T await(Future<T> future) throws Exception {
@@ -80,7 +86,8 @@ class GracefulStopTest {
     }
 
     static Future<HttpClientResponse> post(HttpClient client, String path) {
-        return client.request(HttpMethod.POST, path).compose(request -> request.send("{}"))
+        return client.request(HttpMethod.POST, path)
+                .compose(request -> request.send("{}"))
                 .compose(response -> response.body().map(body -> response));
     }
 
@@ -98,7 +105,8 @@ class GracefulStopTest {
         HttpClient client = client(HttpVersion.HTTP_2);
         List<Integer> goAways = new CopyOnWriteArrayList<>();
         CountDownLatch closed = new CountDownLatch(1);
-        client.connectionHandler(connection -> connection.goAwayHandler(away -> goAways.add(away.getLastStreamId()))
+        client.connectionHandler(connection -> connection
+                .goAwayHandler(away -> goAways.add(away.getLastStreamId()))
                 .closeHandler(none -> closed.countDown()));
         assertEquals(200, await(post(client, "/mutate")).statusCode());
         assertTrue(goAways.isEmpty(), "sent away while serving");
@@ -130,8 +138,8 @@ class GracefulStopTest {
         stop.begin();
         assertTrue(exited.await(10, TimeUnit.SECONDS), "nothing in flight, yet not let go");
 
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> await(post(client(HttpVersion.HTTP_2), "/mutate")));
+        ExecutionException refused =
+                assertThrows(ExecutionException.class, () -> await(post(client(HttpVersion.HTTP_2), "/mutate")));
 
         StreamResetException reset = assertInstanceOf(StreamResetException.class, refused.getCause());
         assertEquals(0x7, reset.getCode(), "REFUSED_STREAM, which clients retry elsewhere");

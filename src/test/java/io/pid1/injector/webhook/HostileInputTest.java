@@ -1,5 +1,11 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,10 +14,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -24,12 +26,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Bodies built to hurt a JSON server: each gets a clear answer (a review or a one-line 400), fast,
@@ -53,8 +52,8 @@ class HostileInputTest {
 
     @BeforeEach
     void connect() throws Exception {
-        client = new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
-                TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+        client = new WebhookClient(
+                URI.create("https://localhost:" + base.getPort() + "/"), TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
     }
 
     @Test
@@ -68,19 +67,25 @@ class HostileInputTest {
     @Test
     void nestingJustUnderTheParsersLimitInsideThePodIsAnswered() throws Exception {
         ObjectNode pod = AdmissionEndpointTest.pod("gunicorn-sh-c");
-        String review = WebhookClient.review(pod).toString()
+        String review = WebhookClient.review(pod)
+                .toString()
                 .replace("\"spec\":{", "\"spec\":{\"futureField\":" + "[".repeat(990) + "]".repeat(990) + ",");
         HttpResponse<String> response = client.post("mutate", review);
         assertEquals(200, response.statusCode(), response.body());
-        assertNotNull(WebhookClient.patch(WebhookClient.JSON.readTree(response.body()).path("response")));
+        assertNotNull(
+                WebhookClient.patch(WebhookClient.JSON.readTree(response.body()).path("response")));
     }
 
     @Test
     void aThreeMebibyteShellScriptIsAnswered() throws Exception {
         ObjectNode pod = AdmissionEndpointTest.pod("gunicorn-sh-c");
-        ArrayNode command = (ArrayNode) pod.path("spec").path("containers").path(0).path("command");
-        command.set(2, WebhookClient.JSON.getNodeFactory().textNode(
-                "echo " + "a".repeat(3 * 1024 * 1024) + "; gunicorn app:app"));
+        ArrayNode command =
+                (ArrayNode) pod.path("spec").path("containers").path(0).path("command");
+        command.set(
+                2,
+                WebhookClient.JSON
+                        .getNodeFactory()
+                        .textNode("echo " + "a".repeat(3 * 1024 * 1024) + "; gunicorn app:app"));
         JsonNode answer = client.review("mutate", pod);
         assertTrue(answer.path("allowed").asBoolean());
     }
@@ -103,7 +108,8 @@ class HostileInputTest {
 
     /** A review padded to over {@code mebibytes} MiB. */
     private static byte[] review(int mebibytes) throws IOException {
-        return WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString()
+        return WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c"))
+                .toString()
                 .replace("\"spec\":{", "\"spec\":{\"pad\":\"" + "x".repeat(mebibytes * 1024 * 1024) + "\",")
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -114,13 +120,15 @@ class HostileInputTest {
         byte[] body = review.toString().getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = client.postChunked("mutate", body);
         assertEquals(200, response.statusCode(), response.body());
-        assertNotNull(WebhookClient.patch(WebhookClient.JSON.readTree(response.body()).path("response")));
+        assertNotNull(
+                WebhookClient.patch(WebhookClient.JSON.readTree(response.body()).path("response")));
     }
 
     @Test
     void aQuarterMebibyteOfFlagsIsLeftUnreadWithAWarning() throws Exception {
         ObjectNode pod = AdmissionEndpointTest.pod("gunicorn-sh-c");
-        ArrayNode command = (ArrayNode) pod.path("spec").path("containers").path(0).path("command");
+        ArrayNode command =
+                (ArrayNode) pod.path("spec").path("containers").path(0).path("command");
         command.set(2, WebhookClient.JSON.getNodeFactory().textNode("gunicorn app:app " + "-w 4 ".repeat(50_000)));
         JsonNode answer = assertAnsweredWithin30s(pod);
         assertTrue(answer.path("warnings").toString().contains("command is over 64 KiB; not read"), answer.toString());
@@ -130,7 +138,8 @@ class HostileInputTest {
     void tenThousandContainersAreAdmittedUnchangedWithOneWarning() throws Exception {
         JsonNode answer = assertAnsweredWithin30s(LargeReviewsIT.pod(10_000, 0));
         assertNull(WebhookClient.patch(answer));
-        assertEquals("[\"pid1: 10,000 containers, over the 100 this webhook analyses; left unchanged\"]",
+        assertEquals(
+                "[\"pid1: 10,000 containers, over the 100 this webhook analyses; left unchanged\"]",
                 answer.path("warnings").toString());
     }
 
@@ -157,12 +166,16 @@ class HostileInputTest {
         byte[] body = review.toString().getBytes(StandardCharsets.UTF_8);
         assertTrue(body.length > AdmissionService.INLINE_BYTES);
         byte[] answer = service.handle(body, Endpoint.MUTATE, new ReviewDeadline(System.nanoTime() - 1))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         JsonNode response = WebhookClient.JSON.readTree(answer).path("response");
-        assertEquals(review.path("request").path("uid").asText(), response.path("uid").asText());
+        assertEquals(
+                review.path("request").path("uid").asText(),
+                response.path("uid").asText());
         assertTrue(response.path("allowed").asBoolean());
         assertFalse(response.has("patch"));
-        assertEquals("[\"" + AdmissionService.LATE + "\"]", response.path("warnings").toString());
+        assertEquals(
+                "[\"" + AdmissionService.LATE + "\"]", response.path("warnings").toString());
     }
 
     @Test
@@ -180,7 +193,9 @@ class HostileInputTest {
             assertEquals(LargeReviews.THREADS + LargeReviews.WAITING, held);
             JsonNode answer = assertAnsweredWithin30s(LargeReviewsIT.pod(90, 300));
             assertNull(WebhookClient.patch(answer));
-            assertEquals("[\"" + AdmissionService.BUSY + "\"]", answer.path("warnings").toString());
+            assertEquals(
+                    "[\"" + AdmissionService.BUSY + "\"]",
+                    answer.path("warnings").toString());
         } finally {
             release.countDown();
         }
@@ -197,12 +212,10 @@ class HostileInputTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger admission = java.util.logging.Logger.getLogger("pid1.admission");
         admission.addHandler(capture);
@@ -217,7 +230,9 @@ class HostileInputTest {
         } finally {
             admission.removeHandler(capture);
         }
-        String line = logged.stream().filter(m -> m.startsWith("pod=")).findFirst()
+        String line = logged.stream()
+                .filter(m -> m.startsWith("pod="))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(logged));
         assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u2028"), line);
         assertTrue(line.startsWith("pod=shop\\u2028\\n2026-12-05T00:00:00.000+0000 INFO"), line);
@@ -234,16 +249,19 @@ class HostileInputTest {
 
     @Test
     void invalidUtf8IsA400() throws Exception {
-        byte[] review = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString()
+        byte[] review = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c"))
+                .toString()
                 .getBytes(StandardCharsets.UTF_8);
         String text = new String(review, StandardCharsets.UTF_8);
         ByteArrayOutputStream broken = new ByteArrayOutputStream();
         int at = text.indexOf("shop-web");
         broken.write(review, 0, at);
-        broken.write(new byte[]{(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
+        broken.write(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
         broken.write(review, at, review.length - at);
         HttpResponse<byte[]> response = client.post("mutate", broken.toByteArray());
-        assertOneLine400(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8),
+        assertOneLine400(
+                response.statusCode(),
+                new String(response.body(), StandardCharsets.UTF_8),
                 "pid1: body is not JSON: Invalid UTF-8");
     }
 
@@ -253,8 +271,13 @@ class HostileInputTest {
         String body = review.toString().replace("\"request\":{", "\"request\":{\"uid\":\"first\",");
         HttpResponse<String> response = client.post("mutate", body);
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals(review.path("request").path("uid").asText(),
-                WebhookClient.JSON.readTree(response.body()).path("response").path("uid").asText());
+        assertEquals(
+                review.path("request").path("uid").asText(),
+                WebhookClient.JSON
+                        .readTree(response.body())
+                        .path("response")
+                        .path("uid")
+                        .asText());
     }
 
     /** The allowed answer for {@code pod}, within kube-apiserver's longest webhook timeout. */
@@ -263,7 +286,8 @@ class HostileInputTest {
         HttpResponse<String> response = client.post("mutate", review.toString(), Duration.ofSeconds(30));
         assertEquals(200, response.statusCode(), response.body());
         JsonNode answer = WebhookClient.JSON.readTree(response.body()).path("response");
-        assertEquals(review.path("request").path("uid").asText(), answer.path("uid").asText());
+        assertEquals(
+                review.path("request").path("uid").asText(), answer.path("uid").asText());
         assertTrue(answer.path("allowed").asBoolean());
         return answer;
     }

@@ -1,17 +1,16 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pods the engine must leave alone or fix around (issue 20), over real HTTPS: the webhook says
@@ -40,7 +39,8 @@ class HostilePodsTest extends ServedWebhookTest {
         JsonNode fixed = JsonPatch.apply(WebhookClient.patch(answer), pod);
         assertEquals(pod.path("spec").path("volumes"), fixed.path("spec").path("volumes"));
         assertTrue(fixed.path("spec").path("initContainers").isMissingNode(), fixed.toString());
-        assertTrue(answer.path("warnings").toString().contains("the pod's own volume \\\"pid1-bin\\\""),
+        assertTrue(
+                answer.path("warnings").toString().contains("the pod's own volume \\\"pid1-bin\\\""),
                 answer.toString());
     }
 
@@ -50,7 +50,8 @@ class HostilePodsTest extends ServedWebhookTest {
             JsonNode answer = client.review("mutate", golden(name));
             assertTrue(answer.path("warnings").toString().contains("\\\\u00"), answer.toString());
             answer.path("warnings").forEach(w -> assertPrintable(w.asText()));
-            answer.path("auditAnnotations").forEach(a -> assertPrintable(a.asText().replace('\n', ' ')));
+            answer.path("auditAnnotations")
+                    .forEach(a -> assertPrintable(a.asText().replace('\n', ' ')));
             JsonNode patch = WebhookClient.patch(answer);
             assertTrue(patch == null || !patch.toString().contains("evil"), String.valueOf(patch));
         }
@@ -61,6 +62,7 @@ class HostilePodsTest extends ServedWebhookTest {
     }
 
     private static JsonNode golden(String name) throws IOException {
-        return AdmissionEndpointTest.YAML.readTree(GOLDEN.resolve(name).resolve("in.yaml").toFile());
+        return AdmissionEndpointTest.YAML.readTree(
+                GOLDEN.resolve(name).resolve("in.yaml").toFile());
     }
 }

@@ -1,11 +1,11 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,9 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The packaged server with the Deployment's own JVM options and malloc setting, sent the reviews that
@@ -51,8 +50,8 @@ class LargeReviewsIT {
             for (int round = 0; round < 3; round++) {
                 List<Future<HttpResponse<String>>> answers = new ArrayList<>();
                 for (String review : reviews) {
-                    answers.add(clients.submit(
-                            () -> client.post("mutate?timeout=10s", review, Duration.ofSeconds(30))));
+                    answers.add(
+                            clients.submit(() -> client.post("mutate?timeout=10s", review, Duration.ofSeconds(30))));
                 }
                 for (int i = 0; i < answers.size(); i++) {
                     assertAllowed(reviews.get(i), answers.get(i).get(), server);
@@ -72,7 +71,8 @@ class LargeReviewsIT {
         assertEquals(200, response.statusCode(), () -> response.body() + output(server));
         JsonNode answer = WebhookClient.JSON.readTree(response.body());
         assertEquals("AdmissionReview", answer.path("kind").asText());
-        assertEquals(WebhookClient.JSON.readTree(review).path("request").path("uid").asText(),
+        assertEquals(
+                WebhookClient.JSON.readTree(review).path("request").path("uid").asText(),
                 answer.path("response").path("uid").asText());
         assertTrue(answer.path("response").path("allowed").asBoolean(), response.body());
     }
@@ -105,7 +105,8 @@ class LargeReviewsIT {
         String manifest = Files.readString(DEPLOYMENT);
         Map<String, String> environment = new LinkedHashMap<>();
         for (String name : List.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX")) {
-            Matcher value = Pattern.compile("- name: " + name + "\\s*\\n\\s*value: \"?([^\"\\n]+)").matcher(manifest);
+            Matcher value = Pattern.compile("- name: " + name + "\\s*\\n\\s*value: \"?([^\"\\n]+)")
+                    .matcher(manifest);
             assertTrue(value.find(), name + " is not in " + DEPLOYMENT);
             environment.put(name, value.group(1).strip());
         }

@@ -1,5 +1,11 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.logging.Handler;
+import java.util.logging.Level;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.formatters.PatternFormatter;
@@ -7,13 +13,6 @@ import org.jboss.logmanager.handlers.WriterHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.io.StringWriter;
-import java.time.Duration;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Real JBoss LogManager handlers writing into a string: when a line reaches the writer. */
 @Timeout(30)
@@ -70,8 +69,7 @@ class LogBatchingTest {
 
     /** As Quarkus sets it up: the writer inside another handler on the root logger. */
     private Handler[] nested() {
-        ExtHandler parent = new ExtHandler() {
-        };
+        ExtHandler parent = new ExtHandler() {};
         parent.addHandler(writer);
         return new Handler[] {parent};
     }

@@ -1,10 +1,10 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** The packaged BoringSSL library loads on this platform, so the webhook's TLS runs on it. */
 class OpenSslEngineTest {

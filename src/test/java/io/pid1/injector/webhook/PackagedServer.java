@@ -1,7 +1,6 @@
 package io.pid1.injector.webhook;
 
 import io.pid1.injector.tls.TlsMaterial;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,10 +36,18 @@ final class PackagedServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", System.getProperty("pid1.jar", "target/quarkus-app/quarkus-run.jar")));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("PID1_WEBHOOK_PORT", String.valueOf(port),
-                "PID1_MANAGEMENT_PORT", String.valueOf(freePort()), "PID1_LISTEN_HOST", "127.0.0.1",
-                "PID1_TLS_DIR", dir.resolve("tls").toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment()
+                .putAll(Map.of(
+                        "PID1_WEBHOOK_PORT",
+                        String.valueOf(port),
+                        "PID1_MANAGEMENT_PORT",
+                        String.valueOf(freePort()),
+                        "PID1_LISTEN_HOST",
+                        "127.0.0.1",
+                        "PID1_TLS_DIR",
+                        dir.resolve("tls").toString()));
         builder.environment().putAll(environment);
         process = builder.start();
     }
@@ -59,7 +66,8 @@ final class PackagedServer implements AutoCloseable {
 
     /** Waits up to 60 s for the first answered review: the server is up and its CA written. */
     WebhookClient awaitFirstAnswer() throws Exception {
-        String review = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString();
+        String review =
+                WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {

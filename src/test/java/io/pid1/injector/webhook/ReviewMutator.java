@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pid1.injector.catalog.Catalog;
 import io.pid1.injector.catalog.Server;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -33,9 +32,46 @@ final class ReviewMutator {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] WORDS = {"sh", "-c", "exec", "gunicorn", "app:app", "--bind", "0.0.0.0:8000", "-w",
-            "4", "&&", "|", ";", "$PORT", "${X:-1}", "'", "\"", "\\", "`id`", "$(date)", "*", "\n", "#", "", "~", "/",
-            "pid1.io/init", "shim", "tini", "none", "audit", "false", "é", "\u0000", "\uFFFF", "🚀", "--", "=", "-"};
+    private static final String[] WORDS = {
+        "sh",
+        "-c",
+        "exec",
+        "gunicorn",
+        "app:app",
+        "--bind",
+        "0.0.0.0:8000",
+        "-w",
+        "4",
+        "&&",
+        "|",
+        ";",
+        "$PORT",
+        "${X:-1}",
+        "'",
+        "\"",
+        "\\",
+        "`id`",
+        "$(date)",
+        "*",
+        "\n",
+        "#",
+        "",
+        "~",
+        "/",
+        "pid1.io/init",
+        "shim",
+        "tini",
+        "none",
+        "audit",
+        "false",
+        "é",
+        "\u0000",
+        "\uFFFF",
+        "🚀",
+        "--",
+        "=",
+        "-"
+    };
 
     private final Random random;
     private final List<JsonNode> pods;
@@ -48,7 +84,10 @@ final class ReviewMutator {
 
     /** One case: the body to post. */
     byte[] next() {
-        ObjectNode review = WebhookClient.review(random.nextInt(4) == 0 ? catalogPod() : pods.get(random.nextInt(pods.size())).deepCopy());
+        ObjectNode review = WebhookClient.review(
+                random.nextInt(4) == 0
+                        ? catalogPod()
+                        : pods.get(random.nextInt(pods.size())).deepCopy());
         ((ObjectNode) review.get("request")).put("uid", new UUID(random.nextLong(), random.nextLong()).toString());
         int mutations = random.nextInt(4);
         for (int i = 0; i < mutations; i++) {
@@ -64,11 +103,16 @@ final class ReviewMutator {
     private static List<JsonNode> realPods() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<JsonNode> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of(ReviewMutator.class.getResource("/golden").toURI()))) {
-            for (Path file : files.filter(p -> p.getFileName().toString().equals("in.yaml")).sorted().toList()) {
+        try (Stream<Path> files =
+                Files.walk(Path.of(ReviewMutator.class.getResource("/golden").toURI()))) {
+            for (Path file : files.filter(p -> p.getFileName().toString().equals("in.yaml"))
+                    .sorted()
+                    .toList()) {
                 out.add(yaml.readTree(file.toFile()));
             }
-            out.add(JSON.readTree(Path.of("examples/review-gunicorn.json").toFile()).path("request").path("object"));
+            out.add(JSON.readTree(Path.of("examples/review-gunicorn.json").toFile())
+                    .path("request")
+                    .path("object"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
@@ -95,7 +139,8 @@ final class ReviewMutator {
                 argv.add(pick(server.workersFlags(), "-w"));
                 argv.add(String.valueOf(random.nextInt(9)));
             }
-            ObjectNode container = containers.addObject().put("name", "c" + i).put("image", "example/" + server.name() + ":1");
+            ObjectNode container =
+                    containers.addObject().put("name", "c" + i).put("image", "example/" + server.name() + ":1");
             ArrayNode command = container.putArray("command");
             if (random.nextBoolean()) {
                 command.add(random.nextBoolean() ? "sh" : "bash").add("-c").add(String.join(" ", argv));
@@ -136,8 +181,12 @@ final class ReviewMutator {
                 metadata.put("name", metadata.path("name").asText() + forged);
                 request.put("namespace", request.path("namespace").asText() + forged);
             }
-            default -> spec.set("terminationGracePeriodSeconds", random.nextBoolean()
-                    ? NODES.numberNode(99_999_999_999L) : NODES.numberNode(new BigInteger("1" + "0".repeat(30))));
+            default ->
+                spec.set(
+                        "terminationGracePeriodSeconds",
+                        random.nextBoolean()
+                                ? NODES.numberNode(99_999_999_999L)
+                                : NODES.numberNode(new BigInteger("1" + "0".repeat(30))));
         }
     }
 
@@ -152,7 +201,10 @@ final class ReviewMutator {
             String name = names.get(random.nextInt(names.size()));
             switch (random.nextInt(4)) {
                 case 0 -> object.remove(name);
-                case 1 -> object.set(name + (random.nextBoolean() ? "" : "X"), object.get(name).deepCopy());
+                case 1 ->
+                    object.set(
+                            name + (random.nextBoolean() ? "" : "X"),
+                            object.get(name).deepCopy());
                 default -> object.set(name, value(object.get(name)));
             }
         } else if (parent instanceof ArrayNode array && !array.isEmpty()) {
@@ -204,8 +256,9 @@ final class ReviewMutator {
     private byte[] breakBytes(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         return switch (random.nextInt(4)) {
-            case 0 -> text.replaceFirst("\\{", "{\"uid\":\"dup\",\"kind\":\"AdmissionReview\",")
-                    .getBytes(StandardCharsets.UTF_8);
+            case 0 ->
+                text.replaceFirst("\\{", "{\"uid\":\"dup\",\"kind\":\"AdmissionReview\",")
+                        .getBytes(StandardCharsets.UTF_8);
             case 1 -> java.util.Arrays.copyOf(body, random.nextInt(body.length));
             case 2 -> {
                 byte[] copy = body.clone();

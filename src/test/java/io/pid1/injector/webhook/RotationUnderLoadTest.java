@@ -1,15 +1,14 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
 
 /**
  * Clients that make a new TLS connection each time, as kube-apiserver does after a connection closes, while the
@@ -70,7 +69,8 @@ class RotationUnderLoadTest {
                     lastSeen.set(handshake(client));
                     ok.incrementAndGet();
                 } catch (IOException e) {
-                    failures.computeIfAbsent(String.valueOf(e), k -> new AtomicInteger()).incrementAndGet();
+                    failures.computeIfAbsent(String.valueOf(e), k -> new AtomicInteger())
+                            .incrementAndGet();
                 }
             }
         }));
@@ -82,7 +82,8 @@ class RotationUnderLoadTest {
                     if (count.find()) {
                         ok.addAndGet(Integer.parseInt(count.group(1)));
                     } else {
-                        failures.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
+                        failures.computeIfAbsent(outcome, k -> new AtomicInteger())
+                                .incrementAndGet();
                     }
                 }
             }));
@@ -92,10 +93,15 @@ class RotationUnderLoadTest {
         try {
             TlsMaterial certificateFirst = materials.get(1);
             Files.writeString(TlsFiles.dir.resolve("new.crt"), certificateFirst.certificatePem());
-            Files.move(TlsFiles.dir.resolve("new.crt"), TlsFiles.dir.resolve(TlsMaterial.CERT_FILE),
-                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    TlsFiles.dir.resolve("new.crt"),
+                    TlsFiles.dir.resolve(TlsMaterial.CERT_FILE),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             Thread.sleep(3_000);
-            assertEquals(materials.get(0).certificate(), handshake(client),
+            assertEquals(
+                    materials.get(0).certificate(),
+                    handshake(client),
                     "a certificate was served before its key was there");
             for (int i = 1; i < materials.size(); i++) {
                 materials.get(i).writeTo(TlsFiles.dir);
@@ -114,7 +120,10 @@ class RotationUnderLoadTest {
                 thread.join();
             }
         }
-        System.out.printf("%d handshakes across %d rotations, %d failed%n", ok.get(), materials.size() - 1,
+        System.out.printf(
+                "%d handshakes across %d rotations, %d failed%n",
+                ok.get(),
+                materials.size() - 1,
                 failures.values().stream().mapToInt(AtomicInteger::get).sum());
         assertEquals(Map.of(), Map.copyOf(failures), "failed handshakes; " + ok.get() + " succeeded");
         assertTrue(ok.get() >= HANDSHAKES, "only " + ok.get() + " handshakes before the deadline");
@@ -123,8 +132,16 @@ class RotationUnderLoadTest {
     /** Full handshakes for {@code seconds}: s_time's summary, or what it said when one failed. */
     private String sTime(int seconds) {
         try {
-            Process process = new ProcessBuilder("openssl", "s_time", "-connect", "127.0.0.1:" + base.getPort(), "-new",
-                    "-time", String.valueOf(seconds)).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            "openssl",
+                            "s_time",
+                            "-connect",
+                            "127.0.0.1:" + base.getPort(),
+                            "-new",
+                            "-time",
+                            String.valueOf(seconds))
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return process.waitFor() == 0 ? output : "s_time exit " + process.exitValue() + ": " + output.strip();
         } catch (IOException e) {

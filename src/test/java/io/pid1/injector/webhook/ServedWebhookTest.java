@@ -1,9 +1,8 @@
 package io.pid1.injector.webhook;
 
 import io.quarkus.test.common.http.TestHTTPResource;
-import org.junit.jupiter.api.BeforeEach;
-
 import java.net.URI;
+import org.junit.jupiter.api.BeforeEach;
 
 /** What the Quarkus webhook tests share: the test server's HTTPS address and a client that trusts its TLS files. */
 abstract class ServedWebhookTest {

@@ -1,5 +1,8 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -8,11 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SIGTERM to the packaged server while 16 clients keep sending reviews over HTTP/2 (Vert.x' client),
@@ -51,8 +50,7 @@ class ShutdownUnderLoadIT {
     PackagedServer packaged;
 
     /** A request that did not get an answer, and how long after SIGTERM. */
-    record Failure(String uid, String error, long millisAfterSignal) {
-    }
+    record Failure(String uid, String error, long millisAfterSignal) {}
 
     @AfterEach
     void stop() throws IOException {
@@ -81,9 +79,16 @@ class ShutdownUnderLoadIT {
         ObjectNode large = pod.deepCopy();
         large.with("metadata").with("annotations").put("padding", "x".repeat(AdmissionService.INLINE_BYTES));
         Vertx vertx = Vertx.vertx();
-        HttpClient http2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setSsl(true).setUseAlpn(true).setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))
-                .setHttp2MultiplexingLimit(streamsPerConnection).setDefaultHost("localhost").setDefaultPort(port).setConnectTimeout(5000),
+        HttpClient http2 = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setSsl(true)
+                        .setUseAlpn(true)
+                        .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))
+                        .setHttp2MultiplexingLimit(streamsPerConnection)
+                        .setDefaultHost("localhost")
+                        .setDefaultPort(port)
+                        .setConnectTimeout(5000),
                 new PoolOptions().setHttp2MaxSize(CLIENTS / streamsPerConnection));
         for (int i = 0; i < CLIENTS; i++) {
             ObjectNode sent = i % 2 == 0 ? pod : large;
@@ -96,7 +101,9 @@ class ShutdownUnderLoadIT {
                                 .compose(request -> request.putHeader("Content-Type", "application/json")
                                         .send(review.toString()))
                                 .compose(response -> response.body().map(body -> response.statusCode()))
-                                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .get(10, TimeUnit.SECONDS);
                         statuses.merge(status, 1, Integer::sum);
                         if (status == 200) {
                             answered.add(uid);
@@ -135,13 +142,16 @@ class ShutdownUnderLoadIT {
         synchronized (failures) {
             assertTrue(failures.size() > 0, "no request was refused after the server stopped; " + summary);
             for (Failure failure : failures) {
-                assertTrue(!served.contains("uid=" + failure.uid() + " "),
+                assertTrue(
+                        !served.contains("uid=" + failure.uid() + " "),
                         "the server started on a review whose answer was lost: " + failure + "; " + summary);
             }
         }
         for (String uid : answered) {
-            assertTrue(served.contains("uid=" + uid + " "), "an answered review has no line in the server's log: " + uid
-                    + " (buffered lines lost at exit?); " + summary);
+            assertTrue(
+                    served.contains("uid=" + uid + " "),
+                    "an answered review has no line in the server's log: " + uid + " (buffered lines lost at exit?); "
+                            + summary);
         }
         assertTrue(answeredInDelay.get() > 0, "no review was answered during the shutdown delay; " + summary);
         assertTrue(statuses.keySet().equals(Set.of(200)), summary);

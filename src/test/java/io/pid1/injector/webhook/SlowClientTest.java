@@ -1,15 +1,14 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A client that sends a byte a second neither starves the others nor keeps its connection: headers
@@ -43,8 +42,11 @@ class SlowClientTest {
     public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", IDLE.toSeconds() + "s",
-                    "quarkus.http.read-timeout", READ.toSeconds() + "s");
+            return Map.of(
+                    "quarkus.http.idle-timeout",
+                    IDLE.toSeconds() + "s",
+                    "quarkus.http.read-timeout",
+                    READ.toSeconds() + "s");
         }
     }
 
@@ -59,9 +61,10 @@ class SlowClientTest {
 
     @BeforeEach
     void connect() throws Exception {
-        client = new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
-                TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
-        review = WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString();
+        client = new WebhookClient(
+                URI.create("https://localhost:" + base.getPort() + "/"), TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+        review =
+                WebhookClient.review(AdmissionEndpointTest.pod("gunicorn-sh-c")).toString();
         assertEquals(200, client.post("mutate", review).statusCode());
     }
 
@@ -116,7 +119,8 @@ class SlowClientTest {
      */
     private Duration trickle(byte[] prefix, byte[] slow) throws Exception {
         try (SSLSocket socket = (SSLSocket) WebhookClient.trusting(TlsMaterial.readFrom(TlsFiles.dir))
-                .getSocketFactory().createSocket("localhost", base.getPort())) {
+                .getSocketFactory()
+                .createSocket("localhost", base.getPort())) {
             socket.setSoTimeout(1000);
             socket.startHandshake();
             long start = System.nanoTime();

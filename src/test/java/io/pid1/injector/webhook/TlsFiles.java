@@ -3,7 +3,6 @@ package io.pid1.injector.webhook;
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +34,8 @@ public class TlsFiles implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

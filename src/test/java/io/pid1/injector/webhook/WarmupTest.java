@@ -1,23 +1,22 @@
 package io.pid1.injector.webhook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
 
 /** The review run at start goes through every default fix, and readiness waits for it, whatever its outcome. */
 @QuarkusTest
@@ -41,11 +40,19 @@ class WarmupTest {
             paths.add(operation.path("path").asText());
         }
         String all = String.join(" ", paths);
-        for (String part : List.of("/initContainers", "/command", "/workingDir", "/livenessProbe", "/readinessProbe",
-                "/lifecycle", "/terminationGracePeriodSeconds")) {
+        for (String part : List.of(
+                "/initContainers",
+                "/command",
+                "/workingDir",
+                "/livenessProbe",
+                "/readinessProbe",
+                "/lifecycle",
+                "/terminationGracePeriodSeconds")) {
             assertTrue(all.contains(part), part + " not in " + all);
         }
-        assertEquals("pid1-warm-up", json.readTree(answer.write(json)).path("response").path("uid").asText());
+        assertEquals(
+                "pid1-warm-up",
+                json.readTree(answer.write(json)).path("response").path("uid").asText());
     }
 
     @Test
@@ -59,12 +66,17 @@ class WarmupTest {
     }
 
     private List<String> readiness() throws Exception {
-        HttpResponse<String> ready = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management.getPort() + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + management.getPort() + "/q/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         List<String> checks = new ArrayList<>();
-        json.readTree(ready.body()).path("checks")
-                .forEach(check -> checks.add(check.path("name").asText() + "=" + check.path("status").asText()));
+        json.readTree(ready.body())
+                .path("checks")
+                .forEach(check -> checks.add(
+                        check.path("name").asText() + "=" + check.path("status").asText()));
         return checks;
     }
 

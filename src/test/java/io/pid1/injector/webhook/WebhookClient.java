@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.tls.TlsMaterial;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +15,9 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Talks to the webhook as kube-apiserver does: HTTPS (HTTP/2 when offered), trusting only the CA
@@ -33,7 +32,8 @@ final class WebhookClient {
 
     WebhookClient(URI base, Path caFile, String... protocols) throws Exception {
         this.base = base;
-        HttpClient.Builder builder = HttpClient.newBuilder().sslContext(trusting(TlsMaterial.readFrom(caFile.getParent())))
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .sslContext(trusting(TlsMaterial.readFrom(caFile.getParent())))
                 .connectTimeout(Duration.ofSeconds(30));
         if (protocols.length > 0) {
             // Own SSLParameters replace the client's ALPN offer: such a client speaks HTTP/1.1 only.
@@ -46,8 +46,8 @@ final class WebhookClient {
 
     /** A client of the server under test ({@code base} from {@code @TestHTTPResource(tls = true)}) by its name. */
     static WebhookClient local(URI base) throws Exception {
-        return new WebhookClient(URI.create("https://localhost:" + base.getPort() + "/"),
-                TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
+        return new WebhookClient(
+                URI.create("https://localhost:" + base.getPort() + "/"), TlsFiles.dir.resolve(TlsMaterial.CA_FILE));
     }
 
     /** A TLS context that trusts only the CAs of {@code materials}. */
@@ -69,24 +69,32 @@ final class WebhookClient {
     }
 
     HttpResponse<String> post(String path, String body, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                .header("Content-Type", "application/json").header("Accept", "application/json, */*")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, */*")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> post(String path, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Posts {@code body} over HTTP/1.1 without a length: chunked. */
     HttpResponse<String> postChunked(String path, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
                 .version(HttpClient.Version.HTTP_1_1)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -99,11 +107,14 @@ final class WebhookClient {
         }
         JsonNode body = JSON.readTree(response.body());
         JsonNode answer = body.path("response");
-        if (!answer.path("uid").asText().equals(review.path("request").path("uid").asText())
+        if (!answer.path("uid")
+                        .asText()
+                        .equals(review.path("request").path("uid").asText())
                 || !answer.path("allowed").asBoolean(false)
                 || !body.path("apiVersion").asText().equals("admission.k8s.io/v1")
                 || !body.path("kind").asText().equals("AdmissionReview")) {
-            throw new AssertionError("not an allowed AdmissionReview answer with the request's uid: " + response.body());
+            throw new AssertionError(
+                    "not an allowed AdmissionReview answer with the request's uid: " + response.body());
         }
         return answer;
     }

@@ -2,7 +2,6 @@ package io.pid1.injector.cli.manifest;
 
 import io.pid1.injector.core.ContainerOutcome;
 import io.pid1.injector.core.Finding;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,8 +14,8 @@ import java.util.Set;
  * What {@code mutate} would do to a set of documents and why: every workload the engine saw, one
  * row per finding and one per container with its outcome.
  */
-public record Audit(int documents, List<ManifestFixer.Result> workloads, List<AuditRow> rows,
-                    List<ContainerRow> containers) {
+public record Audit(
+        int documents, List<ManifestFixer.Result> workloads, List<AuditRow> rows, List<ContainerRow> containers) {
 
     /** The outcome of a workload whose pod was not analysed (opted out, Windows, mirror, no containers). */
     public static final String NOT_ANALYSED = "not-analysed";
@@ -36,10 +35,13 @@ public record Audit(int documents, List<ManifestFixer.Result> workloads, List<Au
             for (ManifestFixer.Result result : document.results()) {
                 workloads.add(result);
                 Workload workload = result.workload();
-                result.outcome().containers().forEach(outcome -> containers.add(
-                        new ContainerRow(workload, workload.lineOf(outcome.container()), outcome)));
+                result.outcome()
+                        .containers()
+                        .forEach(outcome -> containers.add(
+                                new ContainerRow(workload, workload.lineOf(outcome.container()), outcome)));
                 for (Finding finding : result.outcome().findings()) {
-                    int line = finding.container().map(workload::lineOf)
+                    int line = finding.container()
+                            .map(workload::lineOf)
                             .orElseGet(() -> workload.document().lines().of(workload.template()));
                     rows.add(new AuditRow(workload, line, finding, finding.applied() && result.changes()));
                 }
@@ -98,8 +100,8 @@ public record Audit(int documents, List<ManifestFixer.Result> workloads, List<Au
 
     private static String counts(Map<String, Long> byOutcome) {
         StringBuilder text = new StringBuilder();
-        byOutcome.forEach((outcome, n) -> text.append(text.isEmpty() ? "" : ", ").append(n).append(' ')
-                .append(outcome));
+        byOutcome.forEach((outcome, n) ->
+                text.append(text.isEmpty() ? "" : ", ").append(n).append(' ').append(outcome));
         return text.toString();
     }
 

@@ -11,5 +11,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param tree      the parsed document; {@code null} when it holds only comments
  * @param lines     where each of its objects starts
  */
-public record Document(String source, int firstLine, String text, JsonNode tree, SourceLines lines) {
-}
+public record Document(String source, int firstLine, String text, JsonNode tree, SourceLines lines) {}

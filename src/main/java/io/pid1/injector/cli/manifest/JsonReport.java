@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.core.ContainerOutcome;
 import io.pid1.injector.core.Outcome;
-
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +49,7 @@ public final class JsonReport {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     public static String render(Audit audit) {
         ObjectNode root = JSON.createObjectNode();
@@ -96,9 +94,12 @@ public final class JsonReport {
         node.put("outcome", Audit.outcomeOf(result));
         ArrayNode containers = node.putArray("containers");
         for (ContainerOutcome container : outcome.containers()) {
-            containers.addObject().put("name", container.container())
+            containers
+                    .addObject()
+                    .put("name", container.container())
                     .put("line", result.workload().lineOf(container.container()))
-                    .put("outcome", container.kind().id()).put("reason", container.reason());
+                    .put("outcome", container.kind().id())
+                    .put("reason", container.reason());
         }
     }
 

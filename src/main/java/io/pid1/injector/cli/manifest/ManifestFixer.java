@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.core.ImageFacts;
 import io.pid1.injector.core.Outcome;
 import io.pid1.injector.core.PodFixer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +32,7 @@ public final class ManifestFixer {
      *
      * @param fixed the document with every change in place; {@code null} when nothing changed
      */
-    public record Fixed(Document document, List<Result> results, JsonNode fixed) {
-    }
+    public record Fixed(Document document, List<Result> results, JsonNode fixed) {}
 
     private final PodFixer fixer;
     private final Function<JsonNode, ImageFacts> images;

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads manifests from files, directories (recursively: {@code *.yaml}, {@code *.yml},
@@ -83,7 +81,10 @@ public final class ManifestReader {
             return List.of(path);
         }
         try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile).filter(ManifestReader::isManifest).sorted().toList();
+            return walk.filter(Files::isRegularFile)
+                    .filter(ManifestReader::isManifest)
+                    .sorted()
+                    .toList();
         } catch (IOException | UncheckedIOException e) {
             throw new BadInputException(input, 0, "cannot list directory: " + e.getMessage());
         }
@@ -106,8 +107,11 @@ public final class ManifestReader {
 
     private static String decode(String source, byte[] bytes) throws BadInputException {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new BadInputException(source, 0, "not UTF-8 text");
         }
@@ -115,8 +119,8 @@ public final class ManifestReader {
 
     private static List<Document> parse(String source, String text, boolean json) throws BadInputException {
         boolean jsonText = json || text.stripLeading().startsWith("{");
-        List<YamlSplitter.Piece> pieces = jsonText && !text.isBlank()
-                ? List.of(new YamlSplitter.Piece(text, 1)) : YamlSplitter.split(text);
+        List<YamlSplitter.Piece> pieces =
+                jsonText && !text.isBlank() ? List.of(new YamlSplitter.Piece(text, 1)) : YamlSplitter.split(text);
         List<Document> documents = new ArrayList<>(pieces.size());
         for (YamlSplitter.Piece piece : pieces) {
             documents.add(document(source, piece, jsonText ? JSON : YAML));
@@ -131,16 +135,25 @@ public final class ManifestReader {
         try (JsonParser parser = new LocatingParser(factory.createParser(piece.text()), lines, offset)) {
             JsonNode tree = MAPPER.readTree(parser);
             if (tree != null && !tree.isMissingNode() && parser.nextToken() != null) {
-                throw new BadInputException(source, parser.currentLocation().getLineNr() + offset,
+                throw new BadInputException(
+                        source,
+                        parser.currentLocation().getLineNr() + offset,
                         "more than one document where one was expected");
             }
-            return new Document(source, piece.firstLine(), piece.text(),
-                    tree == null || tree.isMissingNode() || tree.isNull() ? null : tree, lines);
+            return new Document(
+                    source,
+                    piece.firstLine(),
+                    piece.text(),
+                    tree == null || tree.isMissingNode() || tree.isNull() ? null : tree,
+                    lines);
         } catch (JsonProcessingException e) {
             String kind = factory == JSON ? "JSON" : "YAML";
             if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
-                throw new BadInputException(source, yaml.getProblemMark().getLine() + 1 + offset,
-                        "invalid YAML: " + yaml.getProblem() + (yaml.getContext() == null ? "" : " " + yaml.getContext()));
+                throw new BadInputException(
+                        source,
+                        yaml.getProblemMark().getLine() + 1 + offset,
+                        "invalid YAML: " + yaml.getProblem()
+                                + (yaml.getContext() == null ? "" : " " + yaml.getContext()));
             }
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + offset;
             throw new BadInputException(source, line, "invalid " + kind + ": " + e.getOriginalMessage());

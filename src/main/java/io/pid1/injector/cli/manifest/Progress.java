@@ -10,6 +10,7 @@ public final class Progress {
 
     /** Fewer documents than this finish too fast to need a progress line. */
     public static final int THRESHOLD = 300;
+
     private static final int STEP = 100;
 
     private final PrintWriter err;

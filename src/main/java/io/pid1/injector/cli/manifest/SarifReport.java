@@ -3,7 +3,6 @@ package io.pid1.injector.cli.manifest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
@@ -21,14 +20,14 @@ import java.util.Map;
  */
 public final class SarifReport {
 
-    static final String SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+    static final String SCHEMA =
+            "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
     static final String NO_FIX_RULE = "annotation";
 
     private static final Map<String, String> RULES = rules();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SarifReport() {
-    }
+    private SarifReport() {}
 
     private static Map<String, String> rules() {
         Map<String, String> rules = new LinkedHashMap<>();
@@ -57,7 +56,8 @@ public final class SarifReport {
         driver.put("name", "pid1-injector");
         driver.put("version", version);
         ArrayNode rules = driver.putArray("rules");
-        RULES.forEach((id, text) -> rules.addObject().put("id", id).putObject("shortDescription").put("text", text));
+        RULES.forEach((id, text) ->
+                rules.addObject().put("id", id).putObject("shortDescription").put("text", text));
         ArrayNode results = run.putArray("results");
         List<String> ids = List.copyOf(RULES.keySet());
         for (AuditRow row : audit.rows()) {
@@ -66,7 +66,8 @@ public final class SarifReport {
             result.put("ruleId", rule);
             result.put("ruleIndex", ids.indexOf(rule));
             result.put("level", row.wouldFix() ? "note" : "warning");
-            result.putObject("message").put("text", row.workload().id() + ": " + row.finding().line());
+            result.putObject("message")
+                    .put("text", row.workload().id() + ": " + row.finding().line());
             locate(result, row.file(), row.line());
         }
         for (ContainerRow row : audit.containers()) {
@@ -80,7 +81,8 @@ public final class SarifReport {
                 case FINE -> result.put("kind", "pass").put("level", "none");
                 case NOT_MASTER_WORKER -> result.put("kind", "notApplicable").put("level", "none");
             }
-            result.putObject("message").put("text", row.workload().id() + ": " + row.outcome().line());
+            result.putObject("message")
+                    .put("text", row.workload().id() + ": " + row.outcome().line());
             locate(result, row.file(), row.line());
         }
         return log.toPrettyString() + "\n";

@@ -1,7 +1,6 @@
 package io.pid1.injector.cli.manifest;
 
 import com.fasterxml.jackson.core.JsonPointer;
-
 import java.util.HashMap;
 import java.util.Map;
 

@@ -10,24 +10,33 @@ import java.util.List;
  */
 public final class TableReport {
 
-    private static final List<String> HEADER = List.of("FILE:LINE", "WORKLOAD", "CONTAINER", "FIX", "ACTION", "FINDING");
+    private static final List<String> HEADER =
+            List.of("FILE:LINE", "WORKLOAD", "CONTAINER", "FIX", "ACTION", "FINDING");
     private static final List<String> CONTAINERS = List.of("FILE:LINE", "WORKLOAD", "CONTAINER", "OUTCOME", "WHY");
 
-    private TableReport() {
-    }
+    private TableReport() {}
 
     public static String render(Audit audit) {
         List<List<String>> findings = new ArrayList<>();
         findings.add(HEADER);
         for (AuditRow row : audit.rows()) {
-            findings.add(List.of(row.file() + ":" + row.line(), row.workload().id(), orDash(row.container()),
-                    orDash(row.fix()), row.action(), row.finding().line()));
+            findings.add(List.of(
+                    row.file() + ":" + row.line(),
+                    row.workload().id(),
+                    orDash(row.container()),
+                    orDash(row.fix()),
+                    row.action(),
+                    row.finding().line()));
         }
         List<List<String>> containers = new ArrayList<>();
         containers.add(CONTAINERS);
         for (ContainerRow row : audit.containers()) {
-            containers.add(List.of(row.file() + ":" + row.line(), row.workload().id(), row.outcome().container(),
-                    row.outcome().kind().id(), row.outcome().reason()));
+            containers.add(List.of(
+                    row.file() + ":" + row.line(),
+                    row.workload().id(),
+                    row.outcome().container(),
+                    row.outcome().kind().id(),
+                    row.outcome().reason()));
         }
         StringBuilder out = new StringBuilder();
         if (!audit.rows().isEmpty()) {
@@ -49,7 +58,8 @@ public final class TableReport {
         }
         for (List<String> cells : table) {
             for (int i = 0; i < widths.length - 1; i++) {
-                out.append(cells.get(i)).append(" ".repeat(widths[i] - cells.get(i).length() + 2));
+                out.append(cells.get(i))
+                        .append(" ".repeat(widths[i] - cells.get(i).length() + 2));
             }
             out.append(cells.get(widths.length - 1)).append('\n');
         }

@@ -2,7 +2,6 @@ package io.pid1.injector.cli.manifest;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,7 @@ public final class Workloads {
             "Job", List.of("batch"),
             "CronJob", List.of("batch"));
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     /** The workloads of {@code document}, in order. */
     public static List<Workload> of(Document document) throws BadInputException {
@@ -49,13 +47,21 @@ public final class Workloads {
         JsonNode object = document.tree().at(at);
         int line = document.lines().of(at);
         if (!object.isObject()) {
-            throw new BadInputException(document.source(), line, at.matches()
-                    ? "document is not a mapping" : "List item " + at.last().getMatchingIndex() + " is not a mapping");
+            throw new BadInputException(
+                    document.source(),
+                    line,
+                    at.matches()
+                            ? "document is not a mapping"
+                            : "List item " + at.last().getMatchingIndex() + " is not a mapping");
         }
         String kind = object.path("kind").asText("");
         if (kind.isEmpty()) {
-            throw new BadInputException(document.source(), line, at.matches()
-                    ? "document has no kind" : "List item " + at.last().getMatchingIndex() + " has no kind");
+            throw new BadInputException(
+                    document.source(),
+                    line,
+                    at.matches()
+                            ? "document has no kind"
+                            : "List item " + at.last().getMatchingIndex() + " has no kind");
         }
         String group = group(object.path("apiVersion").asText(""));
         if (kind.equals("List") && group.isEmpty()) {
@@ -66,7 +72,9 @@ public final class Workloads {
             return;
         }
         JsonPointer template = TEMPLATES.get(kind);
-        if (template != null && GROUPS.get(kind).contains(group) && object.at(template).isObject()) {
+        if (template != null
+                && GROUPS.get(kind).contains(group)
+                && object.at(template).isObject()) {
             found.add(new Workload(document, at, at.append(template), kind, name(object)));
         }
     }

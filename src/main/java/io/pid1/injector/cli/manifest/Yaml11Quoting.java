@@ -1,7 +1,6 @@
 package io.pid1.injector.cli.manifest;
 
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
-
 import java.util.regex.Pattern;
 
 /**
@@ -12,12 +11,11 @@ import java.util.regex.Pattern;
  */
 final class Yaml11Quoting extends StringQuotingChecker.Default {
 
-    private static final Pattern NOT_A_STRING = Pattern.compile(
-            "[-+]?(\\.?[0-9][0-9_]*([.:][0-9_]*)*([eE][-+]?[0-9]+)?"
-                    + "|0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+"
-                    + "|\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))"
-                    + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?"
-                    + "|<<|=");
+    private static final Pattern NOT_A_STRING = Pattern.compile("[-+]?(\\.?[0-9][0-9_]*([.:][0-9_]*)*([eE][-+]?[0-9]+)?"
+            + "|0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+"
+            + "|\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))"
+            + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?"
+            + "|<<|=");
 
     @Override
     public boolean needToQuoteValue(String value) {

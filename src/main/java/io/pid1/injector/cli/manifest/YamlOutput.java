@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -29,11 +28,10 @@ public final class YamlOutput {
     private static final Pattern COMMENT_OR_BLANK = Pattern.compile("[ \\t]*(#.*)?\\r?\\n?");
     private static final Pattern PINNED = Pattern.compile("(?m)^([ \\t]*(?:- )?image: \\S+@(sha256:[0-9a-f]{64}))$");
     /** Said beside an image the engine pinned: a reader of the manifest sees why the tag went. */
-    static final String PIN_COMMENT = "  # pid1: pinned to the digest the command below was read from; "
-            + "retag by re-running mutate";
+    static final String PIN_COMMENT =
+            "  # pid1: pinned to the digest the command below was read from; " + "retag by re-running mutate";
 
-    private YamlOutput() {
-    }
+    private YamlOutput() {}
 
     /** {@code tree} as the new text of {@code document}, keeping the comment lines that headed it. */
     public static String render(Document document, JsonNode tree) {
@@ -48,7 +46,8 @@ public final class YamlOutput {
             out.append(lines.get(i)).append('\n');
         }
         try {
-            return out.append(commentPins(YAML.writeValueAsString(tree), document.text())).toString();
+            return out.append(commentPins(YAML.writeValueAsString(tree), document.text()))
+                    .toString();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write YAML", e);
         }
@@ -56,9 +55,10 @@ public final class YamlOutput {
 
     /** Jackson's YAML writer keeps no comments: the line of each digest the input did not have gets one. */
     private static String commentPins(String yaml, String input) {
-        return PINNED.matcher(yaml).replaceAll(match -> input.contains(match.group(2))
-                ? java.util.regex.Matcher.quoteReplacement(match.group(1))
-                : java.util.regex.Matcher.quoteReplacement(match.group(1) + PIN_COMMENT));
+        return PINNED.matcher(yaml)
+                .replaceAll(match -> input.contains(match.group(2))
+                        ? java.util.regex.Matcher.quoteReplacement(match.group(1))
+                        : java.util.regex.Matcher.quoteReplacement(match.group(1) + PIN_COMMENT));
     }
 
     /** The texts as one stream: each after a {@code ---} line unless it starts with its own. */

@@ -12,14 +12,12 @@ import java.util.regex.Pattern;
 final class YamlSplitter {
 
     /** One document's text as written, starting with its own {@code ---} line when it had one. */
-    record Piece(String text, int firstLine) {
-    }
+    record Piece(String text, int firstLine) {}
 
     private static final Pattern START = Pattern.compile("---(?=[ \\t\\r\\n]|$)");
     private static final Pattern END = Pattern.compile("\\.\\.\\.(?=[ \\t\\r\\n]|$)");
 
-    private YamlSplitter() {
-    }
+    private YamlSplitter() {}
 
     /** The pieces in order; pieces that hold nothing but white space (or a lone end marker) are dropped. */
     static List<Piece> split(String stream) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pid1.injector.tls.TlsMaterial;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -29,8 +28,7 @@ public final class AutoTls {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int REQUEST_TIMEOUT_MS = 10_000;
 
-    private AutoTls() {
-    }
+    private AutoTls() {}
 
     /**
      * What a start did, for the log.
@@ -40,8 +38,7 @@ public final class AutoTls {
      * @param reason   why
      * @param patched  the webhooks whose caBundle was set; empty when all trusted the CA already
      */
-    public record Outcome(TlsMaterial material, String secret, String reason, List<String> patched) {
-    }
+    public record Outcome(TlsMaterial material, String secret, String reason, List<String> patched) {}
 
     /**
      * Connects to the API server the way a pod does and runs {@link #start(KubernetesClient, AutoTlsTarget, Path)}.
@@ -55,7 +52,8 @@ public final class AutoTls {
                 .withConnectionTimeout(CONNECT_TIMEOUT_MS)
                 .withRequestTimeout(REQUEST_TIMEOUT_MS)
                 .build();
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
             return start(client, target, dir);
         }
     }
@@ -69,9 +67,10 @@ public final class AutoTls {
         try {
             SharedSecret.Obtained obtained = new SharedSecret(client, target).obtain();
             obtained.material().writeTo(dir);
-            List<String> patched = new CaBundlePublisher(client, target).publish(obtained.material().caPem(), obtained.previousCa());
-            return new Outcome(obtained.material(), obtained.how().name().toLowerCase(Locale.ROOT),
-                    obtained.reason(), patched);
+            List<String> patched = new CaBundlePublisher(client, target)
+                    .publish(obtained.material().caPem(), obtained.previousCa());
+            return new Outcome(
+                    obtained.material(), obtained.how().name().toLowerCase(Locale.ROOT), obtained.reason(), patched);
         } catch (KubernetesClientException e) {
             throw new AutoTlsException(describe(e, client.getMasterUrl().toString()), e);
         } catch (IllegalStateException | IOException | UncheckedIOException e) {
@@ -82,15 +81,16 @@ public final class AutoTls {
     private static String describe(KubernetesClientException e, String master) {
         if (e.getCode() > 0) {
             String message = e.getStatus() != null && e.getStatus().getMessage() != null
-                    ? e.getStatus().getMessage() : e.getMessage();
+                    ? e.getStatus().getMessage()
+                    : e.getMessage();
             return "the API server at " + master + " answered " + e.getCode() + ": " + message;
         }
         List<String> causes = new ArrayList<>();
         for (Throwable cause = e.getCause(); cause != null && causes.size() < 4; cause = cause.getCause()) {
-            causes.add(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
+            causes.add(cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
         }
         String cause = causes.isEmpty() ? e.getMessage() : String.join(" / ", causes);
         return "cannot reach the API server at " + master + ": " + cause;
     }
-
 }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +38,7 @@ final class CaBundlePublisher {
 
     /** Answers of a JSON patch whose {@code test} failed, or that collided with another writer. */
     private static final Set<Integer> RETRIED = Set.of(HttpURLConnection.HTTP_CONFLICT, 422);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -76,19 +76,20 @@ final class CaBundlePublisher {
                 last = e;
             }
         }
-        throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
-                + " changed " + ATTEMPTS + " times while patched", last);
+        throw new IllegalStateException(
+                "MutatingWebhookConfiguration " + target.webhookConfiguration() + " changed " + ATTEMPTS
+                        + " times while patched",
+                last);
     }
 
     /** JSON patch operations and the names of the webhooks they change. */
-    private record Patch(List<Map<String, Object>> operations, List<String> webhooks) {
-    }
+    private record Patch(List<Map<String, Object>> operations, List<String> webhooks) {}
 
     /** The patch that makes every webhook calling the Service trust {@code ca}, for the configuration as read. */
     private Patch plan(MutatingWebhookConfiguration configuration, String ca, String caBundle) {
         if (configuration == null) {
-            throw new IllegalStateException("MutatingWebhookConfiguration " + target.webhookConfiguration()
-                    + " does not exist");
+            throw new IllegalStateException(
+                    "MutatingWebhookConfiguration " + target.webhookConfiguration() + " does not exist");
         }
         List<MutatingWebhook> webhooks = configuration.getWebhooks() == null ? List.of() : configuration.getWebhooks();
         List<Map<String, Object>> operations = new ArrayList<>();
@@ -114,13 +115,16 @@ final class CaBundlePublisher {
     }
 
     private Resource<MutatingWebhookConfiguration> resource() {
-        return client.admissionRegistration().v1().mutatingWebhookConfigurations()
+        return client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
                 .withName(target.webhookConfiguration());
     }
 
     private boolean callsOurService(WebhookClientConfig clientConfig) {
         ServiceReference service = clientConfig == null ? null : clientConfig.getService();
-        return service != null && Objects.equals(service.getName(), target.service())
+        return service != null
+                && Objects.equals(service.getName(), target.service())
                 && Objects.equals(service.getNamespace(), target.namespace());
     }
 

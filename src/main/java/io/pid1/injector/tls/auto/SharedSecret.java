@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +36,11 @@ import java.util.stream.Stream;
 final class SharedSecret {
 
     /** How the material was obtained. */
-    enum How { CREATED, REUSED, REPLACED }
+    enum How {
+        CREATED,
+        REUSED,
+        REPLACED
+    }
 
     /**
      * The material now in the Secret.
@@ -48,8 +51,7 @@ final class SharedSecret {
      * @param previousCa when replaced: the CA PEM of the replaced Secret while it is still valid, which
      *                   the other replicas may still serve certificates of until they restart
      */
-    record Obtained(TlsMaterial material, How how, String reason, Optional<String> previousCa) {
-    }
+    record Obtained(TlsMaterial material, How how, String reason, Optional<String> previousCa) {}
 
     /** Reads (and, when needed, writes) the Secret at most this many times before giving up. */
     static final int ATTEMPTS = 5;
@@ -73,14 +75,18 @@ final class SharedSecret {
                 if (existing == null) {
                     TlsMaterial material = Certificates.create(target.service(), target.namespace());
                     client.resource(secret(material, TLS_TYPE, null)).create();
-                    return new Obtained(material, How.CREATED, "Secret " + describe() + " was missing", Optional.empty());
+                    return new Obtained(
+                            material, How.CREATED, "Secret " + describe() + " was missing", Optional.empty());
                 }
                 Certificates.Existing found = inspect(existing);
                 if (found.material().isPresent()) {
                     return new Obtained(found.material().get(), How.REUSED, found.reason(), Optional.empty());
                 }
                 TlsMaterial material = Certificates.create(target.service(), target.namespace());
-                client.resource(secret(material, existing.getType(), existing.getMetadata().getResourceVersion()))
+                client.resource(secret(
+                                material,
+                                existing.getType(),
+                                existing.getMetadata().getResourceVersion()))
                         .update();
                 return new Obtained(material, How.REPLACED, found.reason(), validCa(existing));
             } catch (KubernetesClientException e) {
@@ -148,8 +154,8 @@ final class SharedSecret {
         }
         try {
             byte[] pem = Base64.getMimeDecoder().decode(value);
-            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pem));
+            X509Certificate ca = (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
             ca.checkValidity();
             String text = new String(pem, StandardCharsets.US_ASCII).strip();
             return text.startsWith("-----BEGIN CERTIFICATE-----") ? Optional.of(text + "\n") : Optional.empty();

@@ -1,11 +1,10 @@
 package io.pid1.injector.cli.manifest;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Cutting YAML streams: the pieces put back together are the input, minus empty documents. */
 class YamlSplitterTest {
@@ -25,8 +24,16 @@ class YamlSplitterTest {
             """)
     void piecesAndTheirFirstLines(String what, String stream, String pieces, String firstLines) {
         List<YamlSplitter.Piece> split = YamlSplitter.split(unescape(stream));
-        assertEquals(List.of(unescape(pieces).split(",")), split.stream().map(YamlSplitter.Piece::text).toList(), what);
-        assertEquals(firstLines, String.join(",", split.stream().map(p -> String.valueOf(p.firstLine())).toList()), what);
+        assertEquals(
+                List.of(unescape(pieces).split(",")),
+                split.stream().map(YamlSplitter.Piece::text).toList(),
+                what);
+        assertEquals(
+                firstLines,
+                String.join(
+                        ",",
+                        split.stream().map(p -> String.valueOf(p.firstLine())).toList()),
+                what);
     }
 
     private static String unescape(String text) {

@@ -1,5 +1,11 @@
 package io.pid1.injector.tls.auto;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -12,12 +18,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +30,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Self-managed TLS against fabric8's mock API server in CRUD mode: it stores what is created,
@@ -47,12 +46,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AutoTlsTest {
 
     static final String NAMESPACE = "pid1-system";
-    static final AutoTlsTarget TARGET = new AutoTlsTarget(NAMESPACE, "pid1-injector",
-            AutoTlsTarget.DEFAULT_SECRET, AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION);
-    private static final String OTHER_BUNDLE = Base64.getEncoder().encodeToString("other".getBytes(StandardCharsets.US_ASCII));
+    static final AutoTlsTarget TARGET = new AutoTlsTarget(
+            NAMESPACE, "pid1-injector", AutoTlsTarget.DEFAULT_SECRET, AutoTlsTarget.DEFAULT_WEBHOOK_CONFIGURATION);
+    private static final String OTHER_BUNDLE =
+            Base64.getEncoder().encodeToString("other".getBytes(StandardCharsets.US_ASCII));
     private static final String SECRET_PATH = "/api/v1/namespaces/" + NAMESPACE + "/secrets/" + TARGET.secret();
-    private static final String CONFIGURATION_PATH = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/"
-            + TARGET.webhookConfiguration();
+    private static final String CONFIGURATION_PATH =
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + TARGET.webhookConfiguration();
 
     KubernetesMockServer server;
     KubernetesClient client;
@@ -68,8 +68,11 @@ class AutoTlsTest {
     /** The base's two webhooks plus one of another project, which must be left alone. */
     static MutatingWebhookConfiguration webhookConfiguration() {
         return new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata().withName(TARGET.webhookConfiguration()).endMetadata()
-                .withWebhooks(webhook("mutate.pid1.io", TARGET.service(), "/mutate", null),
+                .withNewMetadata()
+                .withName(TARGET.webhookConfiguration())
+                .endMetadata()
+                .withWebhooks(
+                        webhook("mutate.pid1.io", TARGET.service(), "/mutate", null),
                         webhook("other.example.com", "other", "/mutate", OTHER_BUNDLE),
                         webhook("audit.pid1.io", TARGET.service(), "/audit", null))
                 .build();
@@ -80,20 +83,31 @@ class AutoTlsTest {
                 .withName(name)
                 .withAdmissionReviewVersions("v1")
                 .withSideEffects("None")
-                .withNewClientConfig().withCaBundle(caBundle)
-                .withNewService().withName(service).withNamespace(NAMESPACE).withPath(path).withPort(443).endService()
+                .withNewClientConfig()
+                .withCaBundle(caBundle)
+                .withNewService()
+                .withName(service)
+                .withNamespace(NAMESPACE)
+                .withPath(path)
+                .withPort(443)
+                .endService()
                 .endClientConfig()
                 .build();
     }
 
     private MutatingWebhookConfiguration installed() {
-        return client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(TARGET.webhookConfiguration()).get();
+        return client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(TARGET.webhookConfiguration())
+                .get();
     }
 
     private Map<String, String> caBundles() {
-        return installed().getWebhooks().stream().collect(Collectors.toMap(
-                MutatingWebhook::getName, w -> String.valueOf(w.getClientConfig().getCaBundle())));
+        return installed().getWebhooks().stream()
+                .collect(Collectors.toMap(
+                        MutatingWebhook::getName,
+                        w -> String.valueOf(w.getClientConfig().getCaBundle())));
     }
 
     private Secret stored() {
@@ -106,7 +120,10 @@ class AutoTlsTest {
 
     static Secret secretOf(TlsMaterial material) {
         return new SecretBuilder()
-                .withNewMetadata().withName(TARGET.secret()).withNamespace(NAMESPACE).endMetadata()
+                .withNewMetadata()
+                .withName(TARGET.secret())
+                .withNamespace(NAMESPACE)
+                .endMetadata()
                 .withType("kubernetes.io/tls")
                 .addToData(TlsMaterial.CA_FILE, base64(material.caPem()))
                 .addToData(TlsMaterial.CERT_FILE, base64(material.certificatePem()))
@@ -129,11 +146,19 @@ class AutoTlsTest {
         assertEquals(outcome.material().caPem(), decoded(secret, TlsMaterial.CA_FILE));
         assertEquals(outcome.material().certificatePem(), decoded(secret, TlsMaterial.CERT_FILE));
         assertEquals(outcome.material().keyPem(), decoded(secret, TlsMaterial.KEY_FILE));
-        assertEquals(Map.of("mutate.pid1.io", outcome.material().caBundle(),
-                "audit.pid1.io", outcome.material().caBundle(),
-                "other.example.com", OTHER_BUNDLE), caBundles());
+        assertEquals(
+                Map.of(
+                        "mutate.pid1.io",
+                        outcome.material().caBundle(),
+                        "audit.pid1.io",
+                        outcome.material().caBundle(),
+                        "other.example.com",
+                        OTHER_BUNDLE),
+                caBundles());
         assertEquals(outcome.material().caPem(), TlsMaterial.readFrom(dir).caPem(), "the server reads the files");
-        assertTrue(Certificates.inspect(dir, TARGET.service(), NAMESPACE).material().isPresent());
+        assertTrue(Certificates.inspect(dir, TARGET.service(), NAMESPACE)
+                .material()
+                .isPresent());
     }
 
     @Test
@@ -157,17 +182,21 @@ class AutoTlsTest {
         CyclicBarrier together = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<Future<AutoTls.Outcome>> starts = Stream.of(dir, other).map(d -> pool.submit(() -> {
-                together.await();
-                return AutoTls.start(client, TARGET, d);
-            })).toList();
+            List<Future<AutoTls.Outcome>> starts = Stream.of(dir, other)
+                    .map(d -> pool.submit(() -> {
+                        together.await();
+                        return AutoTls.start(client, TARGET, d);
+                    }))
+                    .toList();
             AutoTls.Outcome a = starts.get(0).get();
             AutoTls.Outcome b = starts.get(1).get();
 
             assertEquals(a.material().caPem(), b.material().caPem());
             assertEquals(a.material().caPem(), decoded(stored(), TlsMaterial.CA_FILE));
-            assertEquals(1, client.secrets().inNamespace(NAMESPACE).list().getItems().size());
-            assertEquals(1, Stream.of(a, b).filter(o -> o.secret().equals("created")).count(), a + " " + b);
+            assertEquals(
+                    1, client.secrets().inNamespace(NAMESPACE).list().getItems().size());
+            assertEquals(
+                    1, Stream.of(a, b).filter(o -> o.secret().equals("created")).count(), a + " " + b);
             assertEquals(a.material().caBundle(), caBundles().get("audit.pid1.io"));
         } finally {
             pool.shutdownNow();
@@ -178,8 +207,13 @@ class AutoTlsTest {
     void replicaThatLosesTheCreateRaceUsesTheWinnersSecret() {
         TlsMaterial winner = Certificates.create(TARGET.service(), NAMESPACE);
         client.resource(secretOf(winner)).create();
-        server.expect().get().withPath(SECRET_PATH)
-                .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build()).once();
+        server.expect()
+                .get()
+                .withPath(SECRET_PATH)
+                .andReturn(
+                        404,
+                        new StatusBuilder().withCode(404).withReason("NotFound").build())
+                .once();
 
         AutoTls.Outcome outcome = AutoTls.start(client, TARGET, dir);
 
@@ -191,8 +225,14 @@ class AutoTlsTest {
     /** deploy/overlays/self-managed-tls ships the Secret empty and untyped, so the RBAC needs no create. */
     @Test
     void emptySecretFromTheManifestsIsFilledAndKeepsItsType() {
-        client.resource(new SecretBuilder().withNewMetadata().withName(TARGET.secret()).withNamespace(NAMESPACE)
-                .endMetadata().withType("Opaque").build()).create();
+        client.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(TARGET.secret())
+                        .withNamespace(NAMESPACE)
+                        .endMetadata()
+                        .withType("Opaque")
+                        .build())
+                .create();
 
         AutoTls.Outcome outcome = AutoTls.start(client, TARGET, dir);
 
@@ -225,13 +265,16 @@ class AutoTlsTest {
         assertNotEquals(oldCa, outcome.material().caPem());
         assertEquals(outcome.material().caPem(), decoded(stored(), TlsMaterial.CA_FILE));
         String both = base64(outcome.material().caPem() + oldCa);
-        assertEquals(Map.of("mutate.pid1.io", both, "audit.pid1.io", both, "other.example.com", OTHER_BUNDLE),
-                caBundles(), "replicas not yet restarted serve certificates of the old CA");
+        assertEquals(
+                Map.of("mutate.pid1.io", both, "audit.pid1.io", both, "other.example.com", OTHER_BUNDLE),
+                caBundles(),
+                "replicas not yet restarted serve certificates of the old CA");
     }
 
     @Test
     void replicaStartedAfterAReplacementKeepsTheOldCaTrusted(@TempDir Path later) {
-        client.resource(secretOf(Certificates.create(TARGET.service(), NAMESPACE, Duration.ofDays(10)))).create();
+        client.resource(secretOf(Certificates.create(TARGET.service(), NAMESPACE, Duration.ofDays(10))))
+                .create();
         AutoTls.start(client, TARGET, dir);
         Map<String, String> afterReplacement = caBundles();
 
@@ -245,8 +288,10 @@ class AutoTlsTest {
     @Test
     void caBundleOfAnotherCaIsOverwritten() {
         MutatingWebhookConfiguration stale = webhookConfiguration();
-        stale.getWebhooks().get(0).getClientConfig().setCaBundle(
-                Certificates.create(TARGET.service(), NAMESPACE).caBundle());
+        stale.getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .setCaBundle(Certificates.create(TARGET.service(), NAMESPACE).caBundle());
         client.resource(stale).update();
 
         AutoTls.Outcome outcome = AutoTls.start(client, TARGET, dir);
@@ -257,8 +302,9 @@ class AutoTlsTest {
 
     @Test
     void replicaThatLosesTheReplaceRaceUsesTheNewSecret() {
-        Secret expiring = client.resource(secretOf(
-                Certificates.create(TARGET.service(), NAMESPACE, Duration.ofDays(10)))).create();
+        Secret expiring = client.resource(
+                        secretOf(Certificates.create(TARGET.service(), NAMESPACE, Duration.ofDays(10))))
+                .create();
         TlsMaterial winner = Certificates.create(TARGET.service(), NAMESPACE);
         client.resource(secretOf(winner)).update();
         server.expect().get().withPath(SECRET_PATH).andReturn(200, expiring).once();
@@ -278,20 +324,40 @@ class AutoTlsTest {
     @Test
     void webhookThatMovedBetweenReadAndPatchIsFoundAgain() {
         MutatingWebhookConfiguration reordered = webhookConfiguration();
-        reordered.setWebhooks(List.of(reordered.getWebhooks().get(1), reordered.getWebhooks().get(2),
+        reordered.setWebhooks(List.of(
+                reordered.getWebhooks().get(1),
+                reordered.getWebhooks().get(2),
                 reordered.getWebhooks().get(0)));
         client.resource(reordered).update();
-        server.expect().get().withPath(CONFIGURATION_PATH).andReturn(200, webhookConfiguration()).once();
-        server.expect().patch().withPath(CONFIGURATION_PATH).andReturn(422, new StatusBuilder().withCode(422)
-                .withReason("Invalid").withMessage("the server rejected our request due to an error in our request")
-                .build()).once();
+        server.expect()
+                .get()
+                .withPath(CONFIGURATION_PATH)
+                .andReturn(200, webhookConfiguration())
+                .once();
+        server.expect()
+                .patch()
+                .withPath(CONFIGURATION_PATH)
+                .andReturn(
+                        422,
+                        new StatusBuilder()
+                                .withCode(422)
+                                .withReason("Invalid")
+                                .withMessage("the server rejected our request due to an error in our request")
+                                .build())
+                .once();
 
         AutoTls.Outcome outcome = AutoTls.start(client, TARGET, dir);
 
         assertEquals(List.of("audit.pid1.io", "mutate.pid1.io"), outcome.patched());
-        assertEquals(Map.of("mutate.pid1.io", outcome.material().caBundle(),
-                "audit.pid1.io", outcome.material().caBundle(),
-                "other.example.com", OTHER_BUNDLE), caBundles());
+        assertEquals(
+                Map.of(
+                        "mutate.pid1.io",
+                        outcome.material().caBundle(),
+                        "audit.pid1.io",
+                        outcome.material().caBundle(),
+                        "other.example.com",
+                        OTHER_BUNDLE),
+                caBundles());
     }
 
     @Test
@@ -305,8 +371,8 @@ class AutoTlsTest {
 
     @Test
     void configurationWithoutOurWebhookFails() {
-        AutoTlsTarget elsewhere = new AutoTlsTarget("elsewhere", TARGET.service(), TARGET.secret(),
-                TARGET.webhookConfiguration());
+        AutoTlsTarget elsewhere =
+                new AutoTlsTarget("elsewhere", TARGET.service(), TARGET.secret(), TARGET.webhookConfiguration());
 
         AutoTlsException e = assertThrows(AutoTlsException.class, () -> AutoTls.start(client, elsewhere, dir));
 
@@ -315,8 +381,17 @@ class AutoTlsTest {
 
     @Test
     void refusalIsReportedInOneLineWithItsCode() {
-        server.expect().get().withPath(SECRET_PATH).andReturn(403, new StatusBuilder().withCode(403)
-                .withReason("Forbidden").withMessage("secrets \"pid1-injector-ca\" is forbidden").build()).once();
+        server.expect()
+                .get()
+                .withPath(SECRET_PATH)
+                .andReturn(
+                        403,
+                        new StatusBuilder()
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage("secrets \"pid1-injector-ca\" is forbidden")
+                                .build())
+                .once();
 
         AutoTlsException e = assertThrows(AutoTlsException.class, () -> AutoTls.start(client, TARGET, dir));
 
