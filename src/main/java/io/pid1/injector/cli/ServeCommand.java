@@ -1,11 +1,11 @@
 package io.pid1.injector.cli;
 
+import io.pid1.injector.server.GracefulStop;
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
 import io.pid1.injector.tls.auto.AutoTls;
 import io.pid1.injector.tls.auto.AutoTlsException;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
-import io.pid1.injector.webhook.GracefulStop;
 import io.pid1.injector.webhook.WebhookConfig;
 import io.quarkus.runtime.Quarkus;
 import java.io.IOException;

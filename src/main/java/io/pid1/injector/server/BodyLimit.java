@@ -1,4 +1,4 @@
-package io.pid1.injector.webhook;
+package io.pid1.injector.server;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
@@ -19,10 +19,10 @@ import java.util.Locale;
  * stream instead of answering.
  */
 @ApplicationScoped
-class BodyLimit {
+public class BodyLimit {
 
-    static final long MAX_BYTES = 4L * 1024 * 1024;
-    static final String TOO_LARGE = "body is larger than 4 MiB";
+    public static final long MAX_BYTES = 4L * 1024 * 1024;
+    public static final String TOO_LARGE = "body is larger than 4 MiB";
 
     private final BodyHandler unsized = BodyHandler.create(false).setBodyLimit(MAX_BYTES);
 

@@ -1,5 +1,6 @@
-package io.pid1.injector.webhook;
+package io.pid1.injector.server;
 
+import io.pid1.injector.webhook.WebhookConfig;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
 import io.quarkus.arc.Unremovable;

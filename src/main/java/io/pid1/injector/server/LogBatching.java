@@ -1,4 +1,4 @@
-package io.pid1.injector.webhook;
+package io.pid1.injector.server;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpsServerStart;

@@ -1,8 +1,9 @@
-package io.pid1.injector.webhook;
+package io.pid1.injector.server;
 
 import io.pid1.injector.tls.ClientCaTrust;
 import io.pid1.injector.tls.ServingFiles;
 import io.pid1.injector.tls.TlsFileException;
+import io.pid1.injector.webhook.WebhookConfig;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;

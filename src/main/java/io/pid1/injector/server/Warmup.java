@@ -1,10 +1,10 @@
-package io.pid1.injector.webhook;
+package io.pid1.injector.server;
 
+import io.pid1.injector.webhook.AdmissionService;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -23,17 +23,6 @@ public class Warmup implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(Warmup.class);
 
-    /** gunicorn under {@code sh -c}, with a working directory and a variable: every default fix applies. */
-    static final byte[] REVIEW = """
-            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"pid1-warm-up",
-             "resource":{"group":"","version":"v1","resource":"pods"},"namespace":"default","operation":"CREATE",
-             "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"warm-up",
-              "annotations":{"pid1.io/health-path":"/health"}},
-              "spec":{"containers":[{"name":"web","image":"python:3.12",
-               "command":["sh","-c","cd /app && exec gunicorn app:app -w 4 -b 0.0.0.0:$PORT"],
-               "env":[{"name":"PORT","value":"8000"}],"ports":[{"containerPort":8000}]}]}}}}
-            """.getBytes(StandardCharsets.UTF_8);
-
     private volatile boolean done;
 
     /** The service comes as an {@link Instance} so that it is made on the warm-up thread, not on the one booting Quarkus. */
@@ -43,10 +32,10 @@ public class Warmup implements HealthCheck {
         thread.start();
     }
 
-    void run(Supplier<AdmissionService> service) {
+    public void run(Supplier<AdmissionService> service) {
         try {
-            service.get().warmUp(REVIEW);
-        } catch (ReviewException | RuntimeException e) {
+            service.get().warmUp();
+        } catch (RuntimeException e) {
             LOG.warn("warm-up review failed; the first review will take longer", e);
         } finally {
             done = true;

@@ -1,5 +1,6 @@
 package io.pid1.injector.webhook;
 
+import io.pid1.injector.server.BodyLimit;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

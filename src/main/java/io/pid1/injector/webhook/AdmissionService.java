@@ -15,6 +15,7 @@ import io.pid1.injector.registry.ImageResolver;
 import io.pid1.injector.text.OneLine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,9 +173,29 @@ public class AdmissionService {
                 : facts.thenApplyAsync(known -> answer(review, endpoint, known), workers);
     }
 
+    /** gunicorn under {@code sh -c}, with a working directory and a variable: every default fix applies. */
+    static final byte[] WARM_UP_REVIEW = """
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"pid1-warm-up",
+             "resource":{"group":"","version":"v1","resource":"pods"},"namespace":"default","operation":"CREATE",
+             "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"warm-up",
+              "annotations":{"pid1.io/health-path":"/health"}},
+              "spec":{"containers":[{"name":"web","image":"python:3.12",
+               "command":["sh","-c","cd /app && exec gunicorn app:app -w 4 -b 0.0.0.0:$PORT"],
+               "env":[{"name":"PORT","value":"8000"}],"ports":[{"containerPort":8000}]}]}}}}
+            """.getBytes(StandardCharsets.UTF_8);
+
+    /** Runs {@link #WARM_UP_REVIEW} as {@link #warmUp(byte[])} does: what the server's warm-up runs once at start. */
+    public void warmUp() {
+        try {
+            warmUp(WARM_UP_REVIEW);
+        } catch (ReviewException e) {
+            throw new IllegalStateException("the built-in warm-up review is refused: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * {@code body} through the parse, the registry resolver, the engine and the answer as a review would go,
-     * without its log line or metrics: what {@link Warmup} runs once at start. Its containers name their
+     * without its log line or metrics: what the server's warm-up runs once at start. Its containers name their
      * command, so the resolver is made and asked but looks nothing up.
      */
     Answer warmUp(byte[] body) throws ReviewException {

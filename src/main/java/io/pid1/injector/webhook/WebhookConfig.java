@@ -3,8 +3,6 @@ package io.pid1.injector.webhook;
 import io.pid1.injector.catalog.Catalog;
 import io.pid1.injector.core.EngineSettings;
 import io.pid1.injector.core.FixKind;
-import io.pid1.injector.core.PodFixer;
-import io.pid1.injector.registry.ImageResolver;
 import io.pid1.injector.registry.RegistrySettings;
 import io.pid1.injector.tls.auto.AutoTlsTarget;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -14,8 +12,6 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.PropertiesConfigSourceLoader;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithDefault;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -229,22 +225,5 @@ public interface WebhookConfig {
     /** The built-in catalog, with the entries of {@code pid1.catalog-file} when it is set. */
     default Catalog catalog() {
         return catalogFile().map(Path::of).map(Catalog::load).orElseGet(Catalog::builtin);
-    }
-
-    /** Makes the engine from this configuration. */
-    @ApplicationScoped
-    class Engine {
-
-        @Produces
-        @ApplicationScoped
-        PodFixer podFixer(WebhookConfig config) {
-            return new PodFixer(config.catalog(), config.engineSettings());
-        }
-
-        @Produces
-        @ApplicationScoped
-        ImageResolver imageResolver(WebhookConfig config) {
-            return ImageResolver.create(config.registry().settings());
-        }
     }
 }

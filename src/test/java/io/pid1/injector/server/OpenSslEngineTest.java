@@ -1,4 +1,4 @@
-package io.pid1.injector.webhook;
+package io.pid1.injector.server;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

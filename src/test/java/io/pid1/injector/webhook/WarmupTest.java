@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pid1.injector.server.Warmup;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,7 @@ class WarmupTest {
 
     @Test
     void theWarmUpReviewTakesEveryDefaultFix() throws Exception {
-        Answer answer = service.warmUp(Warmup.REVIEW);
+        Answer answer = service.warmUp(AdmissionService.WARM_UP_REVIEW);
         List<String> paths = new ArrayList<>();
         for (JsonNode operation : answer.patch().orElseThrow()) {
             paths.add(operation.path("path").asText());
