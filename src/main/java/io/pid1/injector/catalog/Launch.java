@@ -87,6 +87,22 @@ public record Launch(
             List<String> wrappers,
             boolean direct,
             Optional<String> program) {
+        return noServer(init, processManager, wrappers, direct, program, Optional.empty());
+    }
+
+    /** What an argv starts when it is a program the catalog knows is not a master-worker server. */
+    static Launch notMasterWorker(
+            Optional<String> init, List<String> wrappers, boolean direct, String program, String what) {
+        return noServer(init, Optional.empty(), wrappers, direct, Optional.of(program), Optional.of(what));
+    }
+
+    private static Launch noServer(
+            Optional<String> init,
+            Optional<String> processManager,
+            List<String> wrappers,
+            boolean direct,
+            Optional<String> program,
+            Optional<String> notMasterWorker) {
         return new Launch(
                 init,
                 processManager,
@@ -104,29 +120,6 @@ public record Launch(
                 false,
                 false,
                 program,
-                Optional.empty());
-    }
-
-    /** What an argv starts when it is a program the catalog knows is not a master-worker server. */
-    static Launch notMasterWorker(
-            Optional<String> init, List<String> wrappers, boolean direct, String program, String what) {
-        return new Launch(
-                init,
-                Optional.empty(),
-                Optional.empty(),
-                List.copyOf(wrappers),
-                direct,
-                List.of(),
-                Optional.empty(),
-                OptionalInt.empty(),
-                false,
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                false,
-                false,
-                false,
-                false,
-                Optional.of(program),
-                Optional.of(what));
+                notMasterWorker);
     }
 }
