@@ -143,7 +143,6 @@ public interface WebhookConfig {
     int managementPort();
 
     /** Address both ports listen on. */
-    @WithDefault("0.0.0.0")
     String listenHost();
 
     /** The webhook's namespace for self-managed TLS; else the service account's namespace. */
