@@ -42,24 +42,18 @@ final class ServerRun {
     /** What it starts, run directly by the catalog's launchers; {@code program} names it. */
     Launch launch(Context context, String program) {
         Listen listen = listen();
-        return new Launch(
-                context.init(),
-                Optional.empty(),
-                Optional.of(server),
-                context.wrappers(),
-                context.direct(),
+        return started(
+                context,
+                server,
                 args,
-                listen.host(),
-                listen.port(),
-                listen.fromFlags(),
+                listen,
                 workers(server.workersFlags()),
                 gracefulTimeout(),
                 termIsGraceful(),
                 server.speaksHttp(flags),
                 tls(flags.values(server.listenFlags())),
                 server.workersAreChildren(flags),
-                Optional.of(program),
-                Optional.empty());
+                program);
     }
 
     /** What it starts when {@code project}'s command starts it with {@code projectArgs}. */
@@ -73,23 +67,50 @@ final class ServerRun {
         boolean tls = flags.values(project.listenFlags()).stream()
                 .flatMap(Optional::stream)
                 .anyMatch(ServerRun::isSsl);
-        return new Launch(
-                context.init(),
-                Optional.empty(),
-                Optional.of(server),
-                context.wrappers(),
-                context.direct(),
+        return started(
+                context,
+                server,
                 List.copyOf(projectArgs),
-                listen.host(),
-                listen.port(),
-                listen.fromFlags(),
+                listen,
                 number(flags.last(project.workersFlags())),
                 server.gracefulTimeout(),
                 termIsGraceful,
                 http,
                 tls,
                 server.workersAreChildren(flags),
-                Optional.of(server.name()),
+                server.name());
+    }
+
+    /** A launch of {@code server}, named {@code program}, with what was read of its arguments. */
+    private static Launch started(
+            Context context,
+            Server server,
+            List<String> args,
+            Listen listen,
+            OptionalInt workers,
+            OptionalInt gracefulTimeout,
+            boolean termIsGraceful,
+            boolean http,
+            boolean tls,
+            boolean childWorkers,
+            String program) {
+        return new Launch(
+                context.init(),
+                Optional.empty(),
+                Optional.of(server),
+                context.wrappers(),
+                context.direct(),
+                args,
+                listen.host(),
+                listen.port(),
+                listen.fromFlags(),
+                workers,
+                gracefulTimeout,
+                termIsGraceful,
+                http,
+                tls,
+                childWorkers,
+                Optional.of(program),
                 Optional.empty());
     }
 
