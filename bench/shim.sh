@@ -11,7 +11,7 @@ runs=${1:-5}
 app=target/quarkus-app
 [ -f "$app/quarkus-run.jar" ] || { echo "run 'mvn package -DskipTests' first" >&2; exit 2; }
 
-recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData -Xshare:auto"
+recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData -Xshare:off"
 app_jar=$(ls "$app"/app/pid1-injector-*.jar 2>/dev/null | head -1)
 plain_cp="${app_jar:-target/classes}"
 for jar in info.picocli.picocli com.fasterxml.jackson.core.jackson-core; do

@@ -25,7 +25,7 @@ final class ShimFix implements Fix {
     private static final int DEFAULT_GRACEFUL_SECONDS = 30;
     /** A small JVM for a per-pod sidecar: about 50 MiB resident (bench/shim.sh). */
     static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 "
-            + "-XX:CICompilerCount=1 -XX:-UsePerfData -Xshare:auto";
+            + "-XX:CICompilerCount=1 -XX:-UsePerfData -Xshare:off";
 
     @Override
     public FixKind kind() {
