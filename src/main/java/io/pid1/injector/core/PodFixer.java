@@ -48,23 +48,12 @@ public class PodFixer {
                 new SidecarsFix(catalog));
     }
 
-    /** One outcome per container, in order: a container fixed earlier, or one this admission analysed. */
-    private static List<ContainerOutcome> outcomes(PodDraft draft, List<Object> analysed, ImageFacts images) {
-        List<ContainerOutcome> outcomes = new ArrayList<>(analysed.size());
-        for (Object entry : analysed) {
-            if (entry instanceof ContainerOutcome earlier) {
-                outcomes.add(earlier);
-            } else if (entry instanceof ContainerDraft c) {
-                Optional<Finding> reported = draft.findings().stream()
-                        .filter(f -> !f.applied()
-                                && f.fix().isPresent()
-                                && f.container().equals(Optional.of(c.name)))
-                        .findFirst();
-                outcomes.add(OutcomeOfContainer.decide(
-                        draft, c, reported, images, c.node.path("image").asText("")));
-            }
-        }
-        return outcomes;
+    /** The first finding a fix only reported about {@code c}: why a recognised server was left as it is. */
+    private static Optional<Finding> firstReport(PodDraft draft, ContainerDraft c) {
+        return draft.findings().stream()
+                .filter(f ->
+                        !f.applied() && f.fix().isPresent() && f.container().equals(Optional.of(c.name)))
+                .findFirst();
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -85,19 +74,21 @@ public class PodFixer {
         PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
         Status status = draft.status;
         Map<String, String> servers = new LinkedHashMap<>();
-        List<Object> analysed = new ArrayList<>();
+        // Decided once every fix has run, the pod steps included (a sidecar they move is fixed).
+        List<Supplier<ContainerOutcome>> outcomes = new ArrayList<>();
         for (JsonNode node : draft.spec.path("containers")) {
             if (!(node instanceof ObjectNode container)) {
                 continue;
             }
             if (status.covers(container.path("name").asText())) {
-                analysed.add(
-                        OutcomeOfContainer.fixedEarlier(container.path("name").asText()));
+                ContainerOutcome earlier =
+                        OutcomeOfContainer.fixedEarlier(container.path("name").asText());
+                outcomes.add(() -> earlier);
                 continue;
             }
             String image = container.path("image").asText("");
             ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
-            analysed.add(c);
+            outcomes.add(() -> OutcomeOfContainer.decide(draft, c, firstReport(draft, c), images, image));
             images.failure(image)
                     .ifPresent(reason -> draft.reportContainer(c, "image " + image + " unreadable: " + reason));
             if (c.tooLong()) {
@@ -132,12 +123,12 @@ public class PodFixer {
         Map<String, List<String>> applied = draft.applied();
         List<Finding> findings = new ArrayList<>(options.findings());
         findings.addAll(draft.findings());
-        List<ContainerOutcome> outcomes = outcomes(draft, analysed, images);
+        List<ContainerOutcome> containers = outcomes.stream().map(Supplier::get).toList();
         boolean reportOnly = options.inject() == PodOptions.Inject.AUDIT;
         if (applied.isEmpty()) {
-            return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly, outcomes);
+            return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly, containers);
         }
         status.record(fixed, applied, settings.version());
-        return new Outcome(fixed, Patch.diff(pod, fixed), findings, applied, servers, reportOnly, outcomes);
+        return new Outcome(fixed, Patch.diff(pod, fixed), findings, applied, servers, reportOnly, containers);
     }
 }
