@@ -23,6 +23,7 @@ final class PackagedServer implements AutoCloseable {
     private final Path dir;
     private final Path log;
     final int port;
+    final int managementPort;
 
     PackagedServer(String... jvmOptions) throws IOException {
         this(Map.of(), jvmOptions);
@@ -33,6 +34,7 @@ final class PackagedServer implements AutoCloseable {
         dir = Files.createTempDirectory("pid1-packaged");
         log = dir.resolve("server.log");
         port = freePort();
+        managementPort = freePort();
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", System.getProperty("pid1.jar", "target/quarkus-app/quarkus-run.jar")));
@@ -43,7 +45,7 @@ final class PackagedServer implements AutoCloseable {
                         "PID1_WEBHOOK_PORT",
                         String.valueOf(port),
                         "PID1_MANAGEMENT_PORT",
-                        String.valueOf(freePort()),
+                        String.valueOf(managementPort),
                         "PID1_LISTEN_HOST",
                         "127.0.0.1",
                         "PID1_TLS_DIR",
