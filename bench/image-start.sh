@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Start to first answered review, and RSS just after it, of the webhook's image run by crun as the Deployment runs
-# it (tests-e2e/oci_bundle.py) against the plain jar (target/quarkus-app, the JDK on PATH, the Deployment's JVM
+# Start to first answered review of the webhook's image run by crun as the Deployment runs it
+# (tests-e2e/oci_bundle.py) against the plain jar (target/quarkus-app, the JDK on PATH, the Deployment's JVM
 # options, no AppCDS), interleaved: image, jar, image, jar... (with several layouts: each image in turn, then the
-# jar). Root (crun); talks only to 127.0.0.1; stops what it starts.
+# jar). Each run starts twice: first with an empty /tmp (the webhook makes its self-signed CA), then again with
+# the files of the first (as a Deployment starts with its Secret's files), whose CPU time until the first answer
+# (steadier than wall time on a shared machine) and RSS just after it are taken too. Root (crun); talks only to
+# 127.0.0.1; stops what it starts.
 #
 # usage: bench/image-start.sh [LAYOUT...]   (default target/pid1-injector/oci, from build-webhook-image.sh)
 # environment: RUNS (5 starts of each), BODY (the review, default examples/review-gunicorn.json), LOAD (seconds
 #   of wrk at max throughput, 32 connections as load.sh, after each first answer, then RSS again; default 0: none),
 #   SHIM (1: also pid1-shim from the image against the jar, with the JVM options the webhook gives the sidecar
 #   (golden 100-shim-gunicorn): RSS after 300 checks of /workers/web, as bench/shim.sh; default 0), SERVE (0: no
-#   webhook starts, only the shims; default 1)
+#   webhook starts, only the shims; default 1), JAVA_EXTRA (JVM options after the Deployment's, for both: e.g.
+#   -XX:ActiveProcessorCount=64 plays a 64-core node)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -26,19 +30,23 @@ cleanup() {
 }
 trap cleanup EXIT
 . bench/first-review.sh
+. bench/oci-run.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now() { date +%s%N; }
 java_opts=$(python3 -c 'import yaml
 c = yaml.safe_load(open("deploy/base/deployment.yaml"))["spec"]["template"]["spec"]["containers"][0]
 print(next(e["value"] for e in c["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))')
 
-# Waits for the first answered review; prints "milliseconds RSS-MiB" of process $pid (the JVM: $2), and with
-# LOAD "RSS-under-load-MiB req/s".
+# Waits for the first answered review; prints its milliseconds and a space. With a 4th argument, the milliseconds,
+# "CPU-ms RSS-MiB" of the JVM ($2), with LOAD "RSS-under-load-MiB req/s", and the end of the line.
 first_answer() {
   local t0=$1 jvm=$2 ca=$3
   await_first_review "$port" "$ca" "$body" "$pid" || exit 1
-  local ms=$(( ($(now) - t0) / 1000000 )) rss
+  local ms=$(( ($(now) - t0) / 1000000 )) rss cpu
+  [ $# = 4 ] || { printf '%s ' "$ms"; return; }
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$($jvm)/stat")
   rss=$(( $(awk '/^VmRSS:/ {print $2}' "/proc/$($jvm)/status") / 1024 ))
+  ms="$ms $cpu"
   if [ "${LOAD:-0}" -gt 0 ]; then
     local rps
     rps=$(BODY_FILE=$body wrk -t2 -c32 -d"${LOAD}s" -s bench/post.lua "https://127.0.0.1:$port/mutate" \
@@ -50,29 +58,35 @@ first_answer() {
 }
 stop() { kill -TERM "$1"; wait "$pid" 2>/dev/null || true; pid=; }
 
-image_run() { # LAYOUT BUNDLE
+image_run() { # LAYOUT BUNDLE: "first-ms again-ms again-CPU-ms RSS-MiB[ ...]"
   rm -rf "$work/tmp" && mkdir -m 1777 "$work/tmp"
-  python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["serve"]'
+  python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["serve"]' "${JAVA_EXTRA:-}"
+  image_start "$2"
+  image_start "$2" again
+}
+image_start() { # BUNDLE [again]
   local t0
   t0=$(now)
-  unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --cgroup-manager=disabled run -b "$1" "$2"' \
-    sh "$2" "$id" >>"$work/image.log" 2>&1 &
-  pid=$!
-  jvm() { crun state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
-  first_answer "$t0" jvm "$work/tmp/pid1-tls/ca.crt"
+  oci_start "$1" "$id" "$work/image.log"
+  jvm() { oci_jvm "$id"; }
+  first_answer "$t0" jvm "$work/tmp/pid1-tls/ca.crt" ${2:-}
   stop "$(jvm)"
   crun delete --force "$id" >/dev/null 2>&1 || true
 }
 jar_run() {
   rm -rf "$work/jar-tls"
+  jar_start
+  jar_start again
+}
+jar_start() { # [again]
   local t0
   t0=$(now)
   PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/jar-tls" \
-    MALLOC_ARENA_MAX=2 JAVA_TOOL_OPTIONS="$java_opts" java -jar target/quarkus-app/quarkus-run.jar serve \
-    >>"$work/jar.log" 2>&1 &
+    MALLOC_ARENA_MAX=2 JAVA_TOOL_OPTIONS="$java_opts ${JAVA_EXTRA:-}" java -jar target/quarkus-app/quarkus-run.jar \
+    serve >>"$work/jar.log" 2>&1 &
   pid=$!
   jvm() { echo "$pid"; }
-  first_answer "$t0" jvm "$work/jar-tls/ca.crt"
+  first_answer "$t0" jvm "$work/jar-tls/ca.crt" ${1:-}
   stop "$pid"
 }
 
@@ -99,13 +113,10 @@ image_shim() { # LAYOUT BUNDLE
   python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["shim"]' '' "$(python3 -c '
 import json, sys
 print(json.dumps({"JAVA_TOOL_OPTIONS": sys.argv[1], "PID1_SHIM_CONFIG": sys.argv[2]}))' "$shim_opts" "$(shim_config)")"
-  unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --cgroup-manager=disabled run -b "$1" "$2"' \
-    sh "$2" "$id" >>"$work/image.log" 2>&1 &
-  pid=$!
+  oci_start "$2" "$id" "$work/image.log"
   local jvm=
   for _ in $(seq 1 100); do
-    jvm=$(crun state "$id" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null) &&
-      break
+    jvm=$(oci_jvm "$id" 2>/dev/null) && break
     sleep 0.05
   done
   shim_checks "$jvm"
@@ -137,15 +148,15 @@ for i in $(seq 1 "$runs"); do
   [ "${SERVE:-1}" = 1 ] || break
   for v in "${variants[@]}"; do
     one "$v" run >>"$work/$v"
-    echo "start $i, $v: $(tail -1 "$work/$v") (ms, RSS MiB[, RSS under load MiB, req/s])"
+    echo "start $i, $v: $(tail -1 "$work/$v") (first ms; again: ms, CPU ms, RSS MiB[, RSS under load MiB, req/s])"
   done
 done
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 col() { awk -v n="$2" '{print $n}' "$work/$1" | median; } # VARIANT N: the median of column N of its results
 for v in "${variants[@]}"; do
   [ "${SERVE:-1}" = 1 ] || break
-  printf '%s%s\n' "median $(name "$v"): $(col "$v" 1) ms, RSS $(col "$v" 2) MiB" \
-    "${LOAD:+, under load RSS $(col "$v" 3) MiB at $(col "$v" 4) req/s}"
+  printf '%s%s\n' "median $(name "$v"): first start $(col "$v" 1) ms; again $(col "$v" 2) ms, CPU $(col "$v" 3) ms," \
+    " RSS $(col "$v" 4) MiB${LOAD:+, under load RSS $(col "$v" 5) MiB at $(col "$v" 6) req/s}"
 done
 if [ "${SHIM:-0}" = 1 ]; then
   for i in $(seq 1 "$runs"); do

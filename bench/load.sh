@@ -7,7 +7,9 @@
 # of unmeasured load first (C2 is still compiling before), CONNECTIONS (32) of the closed-loop
 # runs, RATE_CONNECTIONS (4) of the fixed-rate runs, JAVA_OPTS (JVM options of the webhook;
 # default: the Deployment's, in a 384 MiB container), BODY (the review, default
-# examples/review-gunicorn.json), BENCH_OUT (target/bench).
+# examples/review-gunicorn.json), BENCH_OUT (target/bench), IMAGE (an OCI layout of the webhook's image, e.g.
+# target/pid1-injector/oci: the webhook runs from it under crun as the Deployment runs it, bench/oci-run.sh, with
+# the Deployment's options and JAVA_OPTS after them; root).
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,11 +23,14 @@ connections=${CONNECTIONS:-32}
 rate_connections=${RATE_CONNECTIONS:-4}
 # As deploy/base/deployment.yaml runs it (JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX), in a 384 MiB container.
 java_opts=${JAVA_OPTS:--XX:MaxRAM=384m $(sed -n 's/^ *value: \(-Xmx.*\)$/\1/p' deploy/base/deployment.yaml)}
+image=${IMAGE:-}
+[ -z "$image" ] || java_opts=${JAVA_OPTS:-}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 body=${BODY:-examples/review-gunicorn.json}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 . bench/first-review.sh
+. bench/oci-run.sh
 
 # Bench tools (not test dependencies): wrk, h2load (nghttp2-client), nginx-light, curl.
 missing=()
@@ -40,7 +45,9 @@ fi
 
 work=$(mktemp -d)
 pids=()
+id=pid1-load-$$
 cleanup() {
+  [ -z "$image" ] || crun delete --force "$id" >/dev/null 2>&1 || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -70,12 +77,24 @@ port=$(free_port)
 mport=$(free_port)
 server_pid=
 started_ms=
+if [ -n "$image" ]; then
+  # The image's /tmp (its emptyDir) is $work/tmp; the webhook makes its TLS files in it, where nginx reads them too.
+  mkdir -m 1777 "$work/tmp"
+  ln -s tmp/pid1-tls "$work/tls"
+  python3 tests-e2e/oci_bundle.py "$image" 0.1.0 "$work/bundle" "$work/tmp" "$port" "$mport" '["serve"]' "$java_opts"
+fi
 start_webhook() {
   local t0 t1
   t0=$(now)
-  PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/tls" \
-    java $java_opts ${1:-} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$out/webhook.log" 2>&1 &
-  server_pid=$!
+  if [ -n "$image" ]; then
+    crun delete --force "$id" >/dev/null 2>&1 || true
+    oci_start "$work/bundle" "$id" "$out/webhook.log"
+    server_pid=$pid
+  else
+    PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/tls" \
+      java $java_opts ${1:-} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$out/webhook.log" 2>&1 &
+    server_pid=$!
+  fi
   pids+=("$server_pid")
   if ! await_first_review "$port" "$work/tls/ca.crt" "$BODY_FILE" "$server_pid"; then
     echo "see $out/webhook.log" >&2
@@ -83,6 +102,8 @@ start_webhook() {
   fi
   t1=$(now)
   started_ms=$(( (t1 - t0) / 1000000 ))
+  # crun's child is what is measured and stopped.
+  [ -z "$image" ] || { server_pid=$(oci_jvm "$id"); pids+=("$server_pid"); }
 }
 # SIGTERM, then up to 30 s (the webhook's 5 s shutdown delay + 20 s for requests in flight).
 stop() {
@@ -123,7 +144,11 @@ field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 say "# load run $(date -u +%Y-%m-%dT%H:%MZ)"
 say "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "review: $body ($(wc -c <"$BODY_FILE") bytes); JVM options: $java_opts; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"
+if [ -n "$image" ]; then
+  say "review: $body ($(wc -c <"$BODY_FILE") bytes); the image $image, the Deployment's environment${java_opts:+, then $java_opts}"
+else
+  say "review: $body ($(wc -c <"$BODY_FILE") bytes); JVM options: $java_opts; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"
+fi
 
 start_webhook
 first_ms=$started_ms
@@ -131,16 +156,21 @@ stop "$server_pid"
 start_webhook
 second_ms=$started_ms
 stop "$server_pid"
-# An AppCDS archive from a training run (start, one review, SIGTERM), as an image build would make it.
-start_webhook "-XX:ArchiveClassesAtExit=$work/app.jsa"
-stop "$server_pid"
-start_webhook "-XX:SharedArchiveFile=$work/app.jsa"
+# An AppCDS archive from a training run (start, one review, SIGTERM), as an image build would make it. The image
+# has its own: a third start.
+if [ -n "$image" ]; then
+  start_webhook
+else
+  start_webhook "-XX:ArchiveClassesAtExit=$work/app.jsa"
+  stop "$server_pid"
+  start_webhook "-XX:SharedArchiveFile=$work/app.jsa"
+fi
 cds_ms=$started_ms
 sleep 2
 idle_rss=$(rss_kib "$server_pid" VmRSS)
 answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" \
   "https://127.0.0.1:$port/mutate" | wc -c)
-say "start to first answer: ${first_ms} ms (first start, creates the CA), ${second_ms} ms (reusing it), ${cds_ms} ms (with an AppCDS archive)"
+say "start to first answer: ${first_ms} ms (first start, creates the CA), ${second_ms} ms (reusing it), ${cds_ms} ms ($([ -n "$image" ] && echo "a third start" || echo "with an AppCDS archive"))"
 say "RSS idle: $(mib "$idle_rss") MiB; answer: $answer_bytes bytes"
 
 # The floor: nginx, same TLS files, same port kind, a fixed body of the webhook's answer size. It runs
