@@ -2,9 +2,10 @@
 # Builds the pid1-injector image without a container daemon and without pulling a base image: a jlinked Java
 # runtime holding only the modules the app needs, the C runtime files that runtime loads (found with ldd, copied
 # from this machine's Debian packages), /etc/passwd and /etc/group naming 65532, and the Quarkus app
-# (target/quarkus-app, from `mvn package`). A CDS archive of the app's classes, dumped by the image's own runtime
-# in its own files (chrooted) from the class list of a training run (one review, SIGTERM), is used by the image's
-# command: on Java 25 the same bytes on every build (see below), on 17 a dynamic archive. jib-core packs the layers (see
+# in Quarkus's aot-jar packaging (target/quarkus-aot, made here from `mvn package`'s build). A CDS archive of the
+# app's classes, dumped by the image's own runtime in its own files (chrooted) from the class list of a training
+# run (one review, SIGTERM), is used by the image's command: on Java 25 the same bytes on every build, its classes
+# linked ahead of time (see below), on 17 a dynamic archive. jib-core packs the layers (see
 # deploy/image/jib/WebhookImage.java). Shell-less; runs as 65532:65532; the entrypoint is java -jar, the default
 # argument `serve` (`shim` starts the sidecar from the same image).
 #
@@ -16,7 +17,8 @@
 #               (commit it); else the committed list is used
 # environment: JDK (the JDK whose jlink makes the runtime; default /usr/lib/jvm/temurin-25-jdk-ARCH if present,
 #              else /usr/lib/jvm/java-17-openjdk-ARCH, Debian package openjdk-17-jdk-headless). Needs skopeo, curl,
-#              python3, util-linux (unshare); the chrooted runs need root, or unprivileged user namespaces.
+#              python3, util-linux (unshare), maven, and on Java 25 libfaketime; the chrooted runs need root, or
+#              unprivileged user namespaces.
 #              COMPACT_HEADERS=0: Java 25 without compact object headers (default 1: with them).
 set -euo pipefail
 
@@ -41,8 +43,16 @@ esac
 jdk=${JDK:-/usr/lib/jvm/temurin-25-jdk-$arch}
 [ -n "${JDK:-}" ] || [ -x "$jdk/bin/jlink" ] || jdk=/usr/lib/jvm/java-17-openjdk-$arch
 classlist=$root/deploy/image/webhook.classlist
-app=$root/target/quarkus-app
-[ -f "$app/quarkus-run.jar" ] || { echo "build-webhook-image.sh: $app is missing (mvn package)" >&2; exit 1; }
+fast=$root/target/quarkus-app/quarkus-run.jar
+[ -f "$fast" ] || { echo "build-webhook-image.sh: $fast is missing (mvn package)" >&2; exit 1; }
+# The app as Quarkus's aot-jar packaging lays it out: the same classes, loaded by the JDK's own class loaders, not
+# by Quarkus's, so that the archive below can hold them linked (JEP 483 links only the JDK's loaders' classes).
+# Made again whenever `mvn package` made a newer quarkus-app. bench/README.md, "The image", has what it bought.
+app=$root/target/quarkus-aot
+if [ ! "$app/quarkus-run.jar" -nt "$fast" ]; then
+  (cd "$root" && mvn -B -ntp -q -Dstyle.color=never quarkus:build -Dquarkus.package.jar.type=aot-jar \
+    -Dquarkus.package.output-directory=quarkus-aot) >/dev/null
+fi
 [ -x "$jdk/bin/jlink" ] || { echo "build-webhook-image.sh: no jlink in $jdk (set JDK)" >&2; exit 1; }
 for tool in skopeo curl unshare; do
   command -v $tool >/dev/null || { echo "build-webhook-image.sh: $tool is missing" >&2; exit 1; }
@@ -69,6 +79,17 @@ jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.httpserver,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages "${cds[@]}" --output "$work/java" >/dev/null
 # Only compressed oops are used (the heap is far below 32 GiB): the archive for the other mode is dead weight.
 rm -f "$work/java/lib/server/classes_nocoops.jsa"
+# java.security names only the providers this runtime holds, in their order. One it names but lacks is looked for
+# with ServiceLoader on the class path whenever a lookup gets that far (Netty's TLS probe does at every start),
+# which found BouncyCastle's provider and loaded 1,300 classes the webhook does not use.
+present=$("$work/java/bin/java" -XshowSettings:security:providers -version 2>&1 | awk '/Provider name:/ {print $3}')
+if [ -n "$present" ]; then
+  security=$work/java/conf/security/java.security
+  awk -v present="$present" 'BEGIN { n = split(present, name, "\n") }
+    /^security\.provider\.[0-9]+=/ { if (!done) for (i = 1; i <= n; i++) print "security.provider." i "=" name[i]; done = 1; next }
+    { print }' "$security" >"$work/java.security"
+  cat "$work/java.security" >"$security"
+fi
 mkdir -p "$rootfs/opt"
 cp -rL "$work/java" "$rootfs/opt/java"
 
@@ -109,6 +130,8 @@ if grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$work/java/release"; then
   static=0; train_option=-XX:ArchiveClassesAtExit=/tmp/app.jsa
 else
   static=1; train_option=-XX:DumpLoadedClassList=/tmp/classes.lst
+  faketime=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketime\.so\.1$' || true)
+  [ -n "$faketime" ] || { echo "build-webhook-image.sh: libfaketime is missing (Debian package libfaketime)" >&2; exit 1; }
   [ "$train" = 1 ] || [ -s "$classlist" ] || { echo "build-webhook-image.sh: no $classlist (--train)" >&2; exit 1; }
 fi
 java_opts=$(awk '/name: JAVA_TOOL_OPTIONS/ {getline; sub(/^ *value: /, ""); print; exit}' \
@@ -133,35 +156,40 @@ in_image() {
 }
 
 # The training run: the Deployment's JVM options, one review, then SIGTERM; the JVM writes the archive or the class
-# list as it exits.
+# list as it exits. It starts with the TLS files of a start before it, as a Deployment starts with its Secret's:
+# the classes that make a CA (BouncyCastle's) stay out of the archive, which loads every class it links at start.
 if [ $static = 0 ] || [ "$train" = 1 ]; then
   free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
   port=$(free_port)
   mport=$(free_port)
-  in_image JAVA_TOOL_OPTIONS="$java_opts" MALLOC_ARENA_MAX=2 PID1_TLS_DIR=/tmp/pid1-tls PID1_WEBHOOK_PORT="$port" \
-    PID1_MANAGEMENT_PORT="$mport" PID1_LISTEN_HOST=127.0.0.1 -- "$train_option" -jar /app/quarkus-run.jar serve \
-    >"$work/train.log" 2>&1 &
-  train_pid=$!
   review=$root/examples/review-gunicorn.json
-  answered=0
-  for _ in $(seq 1 600); do
-    if [ -f "$tmp/pid1-tls/ca.crt" ] && curl -sf -o /dev/null --max-time 2 --cacert "$tmp/pid1-tls/ca.crt" \
-        -H 'Content-Type: application/json' --data-binary @"$review" "https://127.0.0.1:$port/mutate"; then
-      answered=1
-      break
+  train() { # JVM-OPTION...: one start as described, its output in $work/train.log
+    in_image JAVA_TOOL_OPTIONS="$java_opts" MALLOC_ARENA_MAX=2 PID1_TLS_DIR=/tmp/pid1-tls PID1_WEBHOOK_PORT="$port" \
+      PID1_MANAGEMENT_PORT="$mport" PID1_LISTEN_HOST=127.0.0.1 -- "$@" -jar /app/quarkus-run.jar serve \
+      >"$work/train.log" 2>&1 &
+    train_pid=$!
+    local answered=0
+    for _ in $(seq 1 600); do
+      if [ -f "$tmp/pid1-tls/ca.crt" ] && curl -sf -o /dev/null --max-time 2 --cacert "$tmp/pid1-tls/ca.crt" \
+          -H 'Content-Type: application/json' --data-binary @"$review" "https://127.0.0.1:$port/mutate"; then
+        answered=1
+        break
+      fi
+      kill -0 "$train_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if [ $answered = 0 ]; then
+      echo "build-webhook-image.sh: the training run did not answer a review:" >&2
+      cat "$work/train.log" >&2
+      exit 1
     fi
-    kill -0 "$train_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ $answered = 0 ]; then
-    echo "build-webhook-image.sh: the training run did not answer a review:" >&2
-    cat "$work/train.log" >&2
-    exit 1
-  fi
-  curl -sf -o /dev/null "http://127.0.0.1:$mport/q/health/ready" || true
-  kill -TERM "$train_pid"
-  wait "$train_pid" || true
-  train_pid=
+    curl -sf -o /dev/null "http://127.0.0.1:$mport/q/health/ready" || true
+    kill -TERM "$train_pid"
+    wait "$train_pid" || true
+    train_pid=
+  }
+  train -Xshare:off
+  train "$train_option"
   output=$tmp/app.jsa
   [ $static = 1 ] && output=$tmp/classes.lst
   if [ ! -s "$output" ]; then
@@ -175,7 +203,10 @@ fi
 # The static dump: the list in one order (classlist.py) and a fixed heap (as the JDK's own DeterministicDump test
 # dumps) make the archive the same bytes every time; the threads of a training run race, so its list is a build
 # input, refreshed with --train. The archive holds the JDK's classes too, so the runtime needs no base archive.
-# Not -XX:+AOTClassLinking: it archives the lambda forms' caches, whose SoftReferences carry the time of the dump.
+# -XX:+AOTClassLinking (JEP 483) stores the classes linked and their lambdas resolved; it also archives the
+# lambda forms' caches, whose SoftReferences carry the JVM's clock, so the dump runs with libfaketime's clock
+# stopped (the archive differed in 548 bytes between two dumps without it, in none with it); its file times stay
+# true, as the archive records the jars' times.
 # Compact object headers (JEP 519: 8 bytes less per object) must be the same at dump and at run time, so the image's
 # command names them next to the archive; COMPACT_HEADERS=0 builds without them (bench/README.md compares).
 cache_option=-XX:SharedArchiveFile=/app/app.jsa
@@ -184,7 +215,9 @@ if [ $static = 1 ]; then
   [ "${COMPACT_HEADERS:-1}" = 1 ] || headers=-XX:-UseCompactObjectHeaders
   cache_option="$cache_option $headers"
   install -m 0644 "$classlist" "$tmp/classes.lst"
-  (in_image -- -Xmx128m -Xms128m -Xmn120m "$headers" -Xshare:dump -XX:SharedClassListFile=/tmp/classes.lst \
+  install -m 0644 "$faketime" "$tmp/libfaketime.so.1"
+  (in_image LD_PRELOAD=/tmp/libfaketime.so.1 FAKETIME='2000-01-01 00:00:00' NO_FAKE_STAT=1 -- -Xmx128m \
+    -Xms128m -Xmn120m "$headers" -XX:+AOTClassLinking -Xshare:dump -XX:SharedClassListFile=/tmp/classes.lst \
     -XX:SharedArchiveFile=/tmp/app.jsa -cp /app/quarkus-run.jar) >"$work/dump.log" 2>&1 ||
     { cat "$work/dump.log" >&2; exit 1; }
   missing=$(grep -c 'Preload Warning: Cannot find' "$work/dump.log" || true)
