@@ -6,11 +6,33 @@
 # ready on the management port, drains on SIGTERM (not ready, still answering) and exits 0; `shim` starts from the
 # same image. Talks only to 127.0.0.1; stops everything it started.
 #
-# usage: tests-e2e/image.sh [--no-build]   (needs target/quarkus-app: mvn package; Debian packages: install-deps.sh)
+# usage: tests-e2e/image.sh [--no-build] [--arch ARCH]   (needs target/quarkus-app: mvn package; Debian packages:
+#        install-deps.sh)
 #   --no-build   run the images built before, in target/pid1-init and target/pid1-injector
+#   --arch ARCH  the webhook's image for another CPU (arm64; build-webhook-image.sh --arch, target/pid1-injector-ARCH),
+#                run by crun through qemu-user-static (no init image); then joined with the build machine's image in
+#                target/pid1-injector into one multi-platform image, target/pid1-injector-multi
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+build=1
+arch=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --arch) arch=$2; shift 2 ;;
+    *) echo "image.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+out=target/pid1-injector${arch:+-$arch}
+arch_option=(${arch:+--arch "$arch"})
+emulator=
+starts=300
+case "$arch" in
+  '') ;;
+  arm64) emulator=/tmp/qemu-aarch64-static; starts=1500 ;;
+  *) echo "image.sh: unsupported --arch $arch" >&2; exit 2 ;;
+esac
 work=$(mktemp -d)
 id=pid1-image-test-$$
 run_pid=
@@ -31,12 +53,12 @@ fail() {
 }
 
 # Two builds from the same inputs give the same image, byte for byte (the second one's layout is thrown away).
-if [ "${1:-}" != --no-build ]; then
-  deploy/image/build-init-image.sh --out target/pid1-init >/dev/null
+if [ $build = 1 ]; then
+  [ -n "$arch" ] || deploy/image/build-init-image.sh --out target/pid1-init >/dev/null
   digest() { sed -n 's/.*OCI layout .*, manifest \(sha256:[0-9a-f]*\)$/\1/p' "$1"; }
-  deploy/image/build-webhook-image.sh --out target/pid1-injector >"$work/build1.log"
+  deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$out" >"$work/build1.log"
   grep 'classes of' "$work/build1.log" || true
-  deploy/image/build-webhook-image.sh --out "$work/again" >"$work/build2.log"
+  deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$work/again" >"$work/build2.log"
   [ -n "$(digest "$work/build1.log")" ] && [ "$(digest "$work/build1.log")" = "$(digest "$work/build2.log")" ] ||
     fail "two builds gave two images: $(digest "$work/build1.log") and $(digest "$work/build2.log")"
   rm -rf "$work/again"
@@ -45,11 +67,12 @@ fi
 
 mkdir -p "$work/bundle" "$work/tmp"
 chmod 1777 "$work/tmp"
+[ -z "$emulator" ] || install -m 0755 "$(command -v "$(basename "$emulator")")" "$work/tmp/"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 mport=$(free_port)
 spec() { # ARGS [JAVA_OPTIONS]: the bundle runs the image's command with ARGS, as the Deployment runs it
-  python3 tests-e2e/oci_bundle.py target/pid1-injector/oci 0.1.0 "$work/bundle" "$work/tmp" "$port" "$mport" "$@"
+  EMULATOR=$emulator python3 tests-e2e/oci_bundle.py "$out/oci" 0.1.0 "$work/bundle" "$work/tmp" "$port" "$mport" "$@"
 }
 run() { # ID: runs the bundle in the foreground, as the kubelet's runtime would, without cgroups
   unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --cgroup-manager=disabled run -b "$1" "$2"' \
@@ -64,7 +87,7 @@ review=examples/review-gunicorn.json
 ca=$work/tmp/pid1-tls/ca.crt
 mutate() { curl -sf --max-time 5 --cacert "$ca" -H 'Content-Type: application/json' --data-binary @"$review" \
   "https://127.0.0.1:$port/mutate"; }
-for _ in $(seq 1 300); do
+for _ in $(seq 1 $starts); do
   [ -f "$ca" ] && mutate > "$work/answer.json" 2>/dev/null && break
   kill -0 "$run_pid" 2>/dev/null || fail "the container exited before it answered"
   sleep 0.1
@@ -109,4 +132,18 @@ for class in io.quarkus.bootstrap.runner.QuarkusEntryPoint io.pid1.injector.cli.
     fail "the image's command did not take $class from the CDS archive of the build"
 done
 ok "the command uses the CDS archive of the build, for the app's classes too"
+
+# With the build machine's image, one multi-platform image: a pull for either CPU gets that CPU's image.
+if [ -n "$arch" ]; then
+  python3 deploy/image/oci_index.py target/pid1-injector-multi/oci 0.1.0 target/pid1-injector/oci "$out/oci" >/dev/null
+  manifest() { skopeo inspect --raw "$1" | sha256sum | cut -d' ' -f1; }
+  for image in target/pid1-injector "$out"; do
+    cpu=$(skopeo inspect --config "oci:$image/oci:0.1.0" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["architecture"])')
+    skopeo copy --quiet --override-arch "$cpu" oci:target/pid1-injector-multi/oci:0.1.0 "oci:$work/pulled:$cpu"
+    [ "$(manifest "oci:$work/pulled:$cpu")" = "$(manifest "oci:$image/oci:0.1.0")" ] ||
+      fail "the multi-platform image does not give $image for $cpu"
+  done
+  ok "target/pid1-injector-multi/oci holds both, and gives each CPU its own"
+fi
 echo "image: $passed passed, 0 failed"
