@@ -38,6 +38,7 @@ Dir::State::status "$apt/status";
 Dir::Cache "$apt/";
 Dir::Cache::archives "$apt/archives/";
 APT::Architectures { "$arch"; };
+Acquire::Languages "none";
 APT::Sandbox::User "root";
 EOF
 export APT_CONFIG=$apt/apt.conf

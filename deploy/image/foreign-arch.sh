@@ -17,6 +17,7 @@ foreign_prepare() {
   sysroot=$2/sysroot
   qemu=$(command -v "qemu-$cpu-static" || true)
   [ -n "$qemu" ] || { echo "build-webhook-image.sh: qemu-$cpu-static is missing (qemu-user-static)" >&2; exit 1; }
+  command -v readelf >/dev/null || { echo "build-webhook-image.sh: readelf is missing (binutils)" >&2; exit 1; }
   "$root/deploy/image/debian-sysroot.sh" "$1" "$sysroot" | sed 's/^/pid1-injector: Debian package /'
   target_jdk=$sysroot/usr/lib/jvm/java-25-openjdk-$1
   # The host's objcopy cannot strip the other CPU's libraries (Debian ships them without debug info anyway).
