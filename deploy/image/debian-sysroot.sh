@@ -3,15 +3,17 @@
 # make an image for a platform other than the build machine's. openjdk-25-jdk-headless brings the jmods that this
 # machine's jlink (Java 25 too: jlink links only jmods of its own feature version) links the runtime from; libc6,
 # libgcc-s1, libstdc++6 and zlib1g the C runtime files that runtime loads (Debian 13's: its openjdk-25 needs glibc
-# 2.38). A private apt configuration of its own (the architecture, the suites trixie and trixie-security, at the
-# Debian mirror this machine's apt uses) reads the signed package lists; the packages apt downloads are checked
-# against them and kept by their SHA-256 in the cache, so a second build downloads nothing but changed lists.
+# 2.38), gcc-14-base the copyright file of the two from gcc. A private apt configuration of its own (the architecture,
+# the suites trixie and trixie-security, at the Debian mirror this machine's apt uses) reads the signed package
+# lists; the packages apt downloads are checked against them and kept by their SHA-256 in the cache, so a second
+# build downloads nothing but changed lists.
 #
 # usage: debian-sysroot.sh ARCH DIR    (ARCH a Debian architecture: arm64, amd64, ...; DIR is created)
 # environment: PID1_IMAGE_CACHE (default ~/.cache/pid1-injector-image): the apt lists and the packages;
 #              DEBIAN_MIRROR (default: the Debian mirror of this machine's apt sources).
 # Prints one line per package: name, version, SHA-256. DIR/.packages/NAME.list names the files of each package (as
-# dpkg -S would find them); DIR/lib is a link to usr/lib, as on a Debian 13 system (merged /usr).
+# dpkg -S would find them); DIR/lib and DIR/lib64 link to usr/lib and usr/lib64, as on a Debian 13 system (merged
+# /usr).
 set -euo pipefail
 [ $# = 2 ] || { echo "usage: debian-sysroot.sh ARCH DIR" >&2; exit 2; }
 arch=$1
@@ -47,6 +49,7 @@ apt-get update -qq >/dev/null
 rm -rf "$sysroot"
 mkdir -p "$sysroot/.packages"
 ln -s usr/lib "$sysroot/lib"
+ln -s usr/lib64 "$sysroot/lib64"
 for package in "${packages[@]}"; do
   fields=$(apt-cache show --no-all-versions "$package:$arch")
   version=$(sed -n 's/^Version: //p' <<<"$fields")
