@@ -6,18 +6,42 @@
 # ready on the management port, drains on SIGTERM (not ready, still answering) and exits 0; `shim` starts from the
 # same image. Talks only to 127.0.0.1; stops everything it started.
 #
-# usage: tests-e2e/image.sh [--no-build]   (needs target/quarkus-app: mvn package; Debian packages: install-deps.sh)
+# usage: tests-e2e/image.sh [--no-build] [--arch ARCH]   (needs target/quarkus-app: mvn package; Debian packages:
+#        install-deps.sh)
 #   --no-build   run the images built before, in target/pid1-init and target/pid1-injector
+#   --arch ARCH  the webhook's image for another CPU (arm64; build-webhook-image.sh --arch, target/pid1-injector-ARCH),
+#                run by crun through qemu-user-static (no init image); then joined with the build machine's image in
+#                target/pid1-injector into one multi-platform image, target/pid1-injector-multi
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+build=1
+arch=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --arch) arch=$2; shift 2 ;;
+    *) echo "image.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+out=target/pid1-injector${arch:+-$arch}
+arch_option=(${arch:+--arch "$arch"})
+emulator=
+starts=300
+case "$arch" in
+  '') ;;
+  arm64) emulator=/tmp/qemu-aarch64-static; starts=1500 ;;
+  *) echo "image.sh: unsupported --arch $arch" >&2; exit 2 ;;
+esac
 work=$(mktemp -d)
 id=pid1-image-test-$$
 run_pid=
+registry_pid=
 cleanup() {
   crun delete --force "$id" >/dev/null 2>&1 || true
   crun delete --force "$id-shim" >/dev/null 2>&1 || true
   [ -z "$run_pid" ] || kill "$run_pid" 2>/dev/null || true
+  [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,12 +55,12 @@ fail() {
 }
 
 # Two builds from the same inputs give the same image, byte for byte (the second one's layout is thrown away).
-if [ "${1:-}" != --no-build ]; then
-  deploy/image/build-init-image.sh --out target/pid1-init >/dev/null
+if [ $build = 1 ]; then
+  [ -n "$arch" ] || deploy/image/build-init-image.sh --out target/pid1-init >/dev/null
   digest() { sed -n 's/.*OCI layout .*, manifest \(sha256:[0-9a-f]*\)$/\1/p' "$1"; }
-  deploy/image/build-webhook-image.sh --out target/pid1-injector >"$work/build1.log"
+  deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$out" >"$work/build1.log"
   grep 'classes of' "$work/build1.log" || true
-  deploy/image/build-webhook-image.sh --out "$work/again" >"$work/build2.log"
+  deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$work/again" >"$work/build2.log"
   [ -n "$(digest "$work/build1.log")" ] && [ "$(digest "$work/build1.log")" = "$(digest "$work/build2.log")" ] ||
     fail "two builds gave two images: $(digest "$work/build1.log") and $(digest "$work/build2.log")"
   rm -rf "$work/again"
@@ -45,11 +69,12 @@ fi
 
 mkdir -p "$work/bundle" "$work/tmp"
 chmod 1777 "$work/tmp"
+[ -z "$emulator" ] || install -m 0755 "$(command -v "$(basename "$emulator")")" "$work/tmp/"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 mport=$(free_port)
 spec() { # ARGS [JAVA_OPTIONS]: the bundle runs the image's command with ARGS, as the Deployment runs it
-  python3 tests-e2e/oci_bundle.py target/pid1-injector/oci 0.1.0 "$work/bundle" "$work/tmp" "$port" "$mport" "$@"
+  EMULATOR=$emulator python3 tests-e2e/oci_bundle.py "$out/oci" 0.1.0 "$work/bundle" "$work/tmp" "$port" "$mport" "$@"
 }
 run() { # ID: runs the bundle in the foreground, as the kubelet's runtime would, without cgroups
   unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --cgroup-manager=disabled run -b "$1" "$2"' \
@@ -64,7 +89,7 @@ review=examples/review-gunicorn.json
 ca=$work/tmp/pid1-tls/ca.crt
 mutate() { curl -sf --max-time 5 --cacert "$ca" -H 'Content-Type: application/json' --data-binary @"$review" \
   "https://127.0.0.1:$port/mutate"; }
-for _ in $(seq 1 300); do
+for _ in $(seq 1 $starts); do
   [ -f "$ca" ] && mutate > "$work/answer.json" 2>/dev/null && break
   kill -0 "$run_pid" 2>/dev/null || fail "the container exited before it answered"
   sleep 0.1
@@ -114,4 +139,29 @@ for class in io.quarkus.bootstrap.runner.AotQuarkusEntryPoint io.pid1.injector.c
     fail "the image's command did not take $class from the CDS archive of the build"
 done
 ok "the command uses the CDS archive of the build, for the app's classes too"
+
+# With the build machine's image, one multi-platform image, pushed as deploy/README.md says to a registry on
+# 127.0.0.1 (Debian's docker-registry): a pull for either CPU gets that CPU's image.
+if [ -n "$arch" ]; then
+  multi=target/pid1-injector-multi/oci
+  python3 deploy/image/oci_index.py "$multi" 0.1.0 target/pid1-injector/oci "$out/oci" >/dev/null
+  rport=$(free_port)
+  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+    "$work/registry" "$rport" > "$work/registry.yml"
+  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$rport/v2/" && break; sleep 0.1; done
+  pushed=docker://127.0.0.1:$rport/pid1-injector:0.1.0
+  skopeo copy --quiet --all --dest-tls-verify=false "oci:$multi:0.1.0" "$pushed" || fail "skopeo copy --all failed"
+  manifest() { skopeo inspect --raw --tls-verify=false "$1" | sha256sum | cut -d' ' -f1; }
+  [ "$(manifest "$pushed")" = "$(manifest "oci:$multi:0.1.0")" ] || fail "the pushed index is not the built one"
+  for image in target/pid1-injector "$out"; do
+    cpu=$(skopeo inspect --config "oci:$image/oci:0.1.0" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["architecture"])')
+    skopeo copy --quiet --src-tls-verify=false --override-arch "$cpu" "$pushed" "oci:$work/pulled:$cpu"
+    [ "$(manifest "oci:$work/pulled:$cpu")" = "$(manifest "oci:$image/oci:0.1.0")" ] ||
+      fail "the pushed multi-platform image does not give $image for $cpu"
+  done
+  ok "the two-platform image, pushed with skopeo copy --all, gives each CPU its own"
+fi
 echo "image: $passed passed, 0 failed"

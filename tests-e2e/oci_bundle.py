@@ -7,7 +7,9 @@ apply) and BUNDLE/config.json (from `crun spec`) gets the image's command with A
 pod's user, no capabilities, no new privileges, a read-only root, TMP as the writable /tmp (the emptyDir), the
 Deployment's environment with JAVA_OPTIONS after its JVM options, and the host's network (the caller talks to
 127.0.0.1). The Secret's TLS files are not here: the webhook makes its self-signed files in /tmp instead. ENV_JSON,
-an object, sets variables last (the pid1-shim sidecar's own JAVA_TOOL_OPTIONS and PID1_SHIM_CONFIG).
+an object, sets variables last (the pid1-shim sidecar's own JAVA_TOOL_OPTIONS and PID1_SHIM_CONFIG). EMULATOR in the
+environment, a path inside the container (qemu-user-static in TMP), runs the image's command through it: an image of
+another CPU.
 """
 import json
 import os
@@ -55,7 +57,8 @@ def main(layout, tag, bundle, tmp, port, management_port, args, java_options="",
     if image["User"] != "65532:65532":
         sys.exit(f"oci_bundle.py: the image runs as {image['User']}, not 65532:65532")
     process = spec["process"]
-    process.update(terminal=False, args=image["Entrypoint"] + json.loads(args), cwd=image["WorkingDir"],
+    emulator = [os.environ["EMULATOR"]] if os.environ.get("EMULATOR") else []
+    process.update(terminal=False, args=emulator + image["Entrypoint"] + json.loads(args), cwd=image["WorkingDir"],
                    env=[f"{k}={v}" for k, v in env.items()], noNewPrivileges=True,
                    user={"uid": pod["securityContext"]["runAsUser"], "gid": pod["securityContext"]["runAsGroup"]},
                    capabilities={name: [] for name in CAPABILITY_SETS})

@@ -9,12 +9,15 @@
 # deploy/image/jib/WebhookImage.java). Shell-less; runs as 65532:65532; the entrypoint is java -jar, the default
 # argument `serve` (`shim` starts the sidecar from the same image).
 #
-# usage: build-webhook-image.sh [--out DIR] [--tag TAG] [--train]
+# usage: build-webhook-image.sh [--out DIR] [--tag TAG] [--train] [--arch ARCH]
 #   --out DIR   where to write DIR/oci (the OCI layout) and DIR/pid1-injector-TAG.tar (an OCI archive);
 #               default target/pid1-injector
 #   --tag TAG   the reference name inside the layout; default 0.1.0
 #   --train     Java 25: run the training run first and write its class list to deploy/image/webhook.classlist
 #               (commit it); else the committed list is used
+#   --arch ARCH the image's CPU (amd64, arm64), default the build machine's; another CPU's image is linked from Debian
+#               13's openjdk-25 and C runtime packages of that CPU and its CDS archive dumped under qemu-user-static
+#               (deploy/image/foreign-arch.sh, debian-sysroot.sh); JDK must then be a Java 25 JDK
 # environment: JDK (the JDK whose jlink makes the runtime; default /usr/lib/jvm/temurin-25-jdk-ARCH if present,
 #              else /usr/lib/jvm/java-17-openjdk-ARCH, Debian package openjdk-17-jdk-headless). Needs skopeo, curl,
 #              python3, util-linux (unshare), maven, and on Java 25 libfaketime; the chrooted runs need root, or
@@ -25,12 +28,14 @@ set -euo pipefail
 out=target/pid1-injector
 tag=0.1.0
 train=0
+platform=
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --tag) tag=$2; shift 2 ;;
     --train) train=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --arch) platform=$2; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-webhook-image.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +45,9 @@ case "$(uname -m)" in
   aarch64) arch=arm64 ;;
   *) echo "build-webhook-image.sh: unsupported machine $(uname -m)" >&2; exit 1 ;;
 esac
+platform=${platform:-$arch}
+[ "$train" = 0 ] || [ "$platform" = "$arch" ] ||
+  { echo "build-webhook-image.sh: --train runs on the build machine's CPU only" >&2; exit 2; }
 jdk=${JDK:-/usr/lib/jvm/temurin-25-jdk-$arch}
 [ -n "${JDK:-}" ] || [ -x "$jdk/bin/jlink" ] || jdk=/usr/lib/jvm/java-17-openjdk-$arch
 classlist=$root/deploy/image/webhook.classlist
@@ -68,6 +76,18 @@ trap cleanup EXIT
 rootfs=$work/rootfs
 mkdir -p "$rootfs"/{etc,tmp,proc,app}
 
+# ldd and dpkg -S find the C runtime files and their packages on this machine; foreign-arch.sh replaces them (and the
+# runtime's jmods, and the java command in the chroot) for another CPU.
+list_libs() { xargs ldd 2>/dev/null || true; }
+lib_package() { { dpkg -S "$1" || dpkg -S "$(readlink -f "$1")" || true; } 2>/dev/null | head -1 | cut -d: -f1; }
+sysroot=
+emulator=
+link_options=(--strip-debug)
+if [ "$platform" != "$arch" ]; then
+  . "$root/deploy/image/foreign-arch.sh"
+  foreign_prepare "$platform" "$work"
+fi
+
 # The modules jdeps finds in the app's jars (java.desktop and java.compiler, used only by code the webhook never
 # runs, left out), jdk.crypto.ec for the EC keys and TLS key exchange, jdk.zipfs for the jar: scheme SmallRye
 # Config reads with. Java 17's dynamic archive is a layer on a base CDS archive, made here; Java 25's static one
@@ -76,20 +96,9 @@ cds=()
 grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$jdk/release" && cds=(--generate-cds-archive)
 "$jdk/bin/jlink" --add-modules java.base,java.logging,java.naming,java.management,java.net.http,java.sql,\
 jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.httpserver,jdk.zipfs \
-  --strip-debug --no-header-files --no-man-pages "${cds[@]}" --output "$work/java" >/dev/null
+  "${link_options[@]}" --no-header-files --no-man-pages "${cds[@]}" --output "$work/java" >/dev/null
 # Only compressed oops are used (the heap is far below 32 GiB): the archive for the other mode is dead weight.
 rm -f "$work/java/lib/server/classes_nocoops.jsa"
-# java.security names only the providers this runtime holds, in their order. One it names but lacks is looked for
-# with ServiceLoader on the class path whenever a lookup gets that far (Netty's TLS probe does at every start),
-# which found BouncyCastle's provider and loaded 1,300 classes the webhook does not use.
-present=$("$work/java/bin/java" -XshowSettings:security:providers -version 2>&1 | awk '/Provider name:/ {print $3}')
-if [ -n "$present" ]; then
-  security=$work/java/conf/security/java.security
-  awk -v present="$present" 'BEGIN { n = split(present, name, "\n") }
-    /^security\.provider\.[0-9]+=/ { if (!done) for (i = 1; i <= n; i++) print "security.provider." i "=" name[i]; done = 1; next }
-    { print }' "$security" >"$work/java.security"
-  cat "$work/java.security" >"$security"
-fi
 mkdir -p "$rootfs/opt"
 cp -rL "$work/java" "$rootfs/opt/java"
 
@@ -101,15 +110,15 @@ for jar in "$app"/lib/main/*.jar; do
   unzip -q -o "$jar" 'META-INF/native/*.so' -d "$work/native" 2>/dev/null || true
 done
 libs=$({ find "$rootfs/opt/java" -name '*.so' -o -path '*/bin/*' -type f; find "$work/native" -name '*.so'; } \
-  | { xargs ldd 2>/dev/null || true; } \
+  | list_libs \
   | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | grep -v "^$rootfs" | sort -u)
 for lib in $libs; do
   mkdir -p "$rootfs$(dirname "$lib")"
-  cp -L "$lib" "$rootfs$lib"
-  package=$({ dpkg -S "$lib" || dpkg -S "$(readlink -f "$lib")" || true; } 2>/dev/null | head -1 | cut -d: -f1)
-  if [ -n "$package" ] && [ -f "/usr/share/doc/$package/copyright" ]; then
+  cp -L "$sysroot$lib" "$rootfs$lib"
+  package=$(lib_package "$lib")
+  if [ -n "$package" ] && [ -f "$sysroot/usr/share/doc/$package/copyright" ]; then
     mkdir -p "$rootfs/usr/share/doc/$package"
-    cp "/usr/share/doc/$package/copyright" "$rootfs/usr/share/doc/$package/"
+    cp "$sysroot/usr/share/doc/$package/copyright" "$rootfs/usr/share/doc/$package/"
   fi
 done
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n' \
@@ -130,7 +139,12 @@ if grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$work/java/release"; then
   static=0; train_option=-XX:ArchiveClassesAtExit=/tmp/app.jsa
 else
   static=1; train_option=-XX:DumpLoadedClassList=/tmp/classes.lst
-  faketime=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketime\.so\.1$' || true)
+  # libfaketime of the image's CPU (foreign-arch.sh unpacks the other CPU's in its sysroot).
+  if [ -n "$emulator" ]; then
+    faketime=$(find "$sysroot" -path '*/faketime/libfaketime.so.1' | head -1)
+  else
+    faketime=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketime\.so\.1$' || true)
+  fi
   [ -n "$faketime" ] || { echo "build-webhook-image.sh: libfaketime is missing (Debian package libfaketime)" >&2; exit 1; }
   [ "$train" = 1 ] || [ -s "$classlist" ] || { echo "build-webhook-image.sh: no $classlist (--train)" >&2; exit 1; }
 fi
@@ -138,6 +152,7 @@ java_opts=$(awk '/name: JAVA_TOOL_OPTIONS/ {getline; sub(/^ *value: /, ""); prin
   "$root/deploy/base/deployment.yaml")
 tmp=$work/tmp
 mkdir -m 1777 "$tmp"
+[ -z "$emulator" ] || install -m 0755 "$qemu" "$tmp/${emulator#/tmp/}"
 if [ "$(id -u)" = 0 ]; then
   ns=(unshare --mount); user=65532:65532
 else
@@ -147,13 +162,28 @@ fi
 # directory $tmp here, its environment the variables before -- (env -i: nothing of this machine's). It execs, so that
 # the JVM has the caller's PID for signals: call it in a subshell or in the background.
 in_image() {
-  local vars=(PATH=/usr/sbin:/usr/bin:/sbin:/bin IMAGE_USER=$user)
+  local vars=(PATH=/usr/sbin:/usr/bin:/sbin:/bin IMAGE_USER=$user "JAVA=$emulator /opt/java/bin/java")
   while [ "$1" != -- ]; do vars+=("$1"); shift; done
   shift
   exec env -i "${vars[@]}" "${ns[@]}" sh -c 'mount --make-rprivate / && mount -t proc proc "$1/proc" &&
     mount --bind "$2" "$1/tmp" && root=$1 && shift 2 &&
-    exec chroot ${IMAGE_USER:+--userspec=$IMAGE_USER} "$root" /opt/java/bin/java "$@"' sh "$rootfs" "$tmp" "$@"
+    exec chroot ${IMAGE_USER:+--userspec=$IMAGE_USER} "$root" $JAVA "$@"' sh "$rootfs" "$tmp" "$@"
 }
+
+# java.security names only the providers this runtime holds, in their order. One it names but lacks is looked for
+# with ServiceLoader on the class path whenever a lookup gets that far (Netty's TLS probe does at every start),
+# which found BouncyCastle's provider and loaded 1,300 classes the webhook does not use.
+present=$( (in_image -- -XshowSettings:security:providers -version) 2>&1 | awk '/Provider name:/ {print $3}')
+[ -n "$present" ] || { echo "build-webhook-image.sh: the runtime named no security provider" >&2; exit 1; }
+security=$rootfs/opt/java/conf/security/java.security
+awk -v present="$present" 'BEGIN { n = split(present, name, "\n") }
+  /^security\.provider\.[0-9]+=/ {
+    if (!done) for (i = 1; i <= n; i++) print "security.provider." i "=" name[i]
+    done = 1; next
+  }
+  { print }' "$security" >"$work/java.security"
+cat "$work/java.security" >"$security"
+touch -d @1 "$security"
 
 # The training run: the Deployment's JVM options, one review, then SIGTERM; the JVM writes the archive or the class
 # list as it exits. It starts with the TLS files of a start before it, as a Deployment starts with its Secret's:
@@ -233,7 +263,7 @@ mkdir -p "$out"
 archive=$out/pid1-injector-$tag.tar
 rm -f "$archive"
 "$jdk/bin/java" -cp "$(cat "$work/jib.cp")" "$root/deploy/image/jib/WebhookImage.java" \
-  "$rootfs" "$archive" "pid1-injector:$tag" "$arch" "$cache_option"
+  "$rootfs" "$archive" "pid1-injector:$tag" "$platform" "$cache_option"
 layout=$out/oci
 rm -rf "$layout"
 skopeo copy --quiet "oci-archive:$archive" "oci:$layout:$tag"

@@ -96,6 +96,9 @@ public final class WebhookImage {
             throws IOException {
         FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(name);
         for (String path : paths) {
+            if (Files.notExists(rootfs.resolve(path))) {
+                continue; // lib64: amd64's loader is there, arm64's in lib
+            }
             try (Stream<Path> files = Files.walk(rootfs.resolve(path))) {
                 for (Path file : files.sorted().toList()) {
                     String target = "/" + rootfs.relativize(file);
