@@ -37,9 +37,13 @@ class KillSignallerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"HUP, 11", "INT, 12", "QUIT, 13", "TERM, 25", "WINCH, 38", "USR1, 20"})
     void deliversTheNamedSignal(Signal signal, int exitCode) throws Exception {
+        assertDelivered(new KillSignaller(), signal, exitCode);
+    }
+
+    private static void assertDelivered(KillSignaller signaller, Signal signal, int exitCode) throws Exception {
         Process p = catcher();
         try {
-            new KillSignaller().send((int) p.pid(), signal);
+            signaller.send((int) p.pid(), signal);
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the signal arrived");
             assertEquals(exitCode, p.exitValue());
         } finally {
@@ -78,14 +82,7 @@ class KillSignallerTest {
     @CsvSource({"HUP, 11", "INT, 12", "QUIT, 13", "WINCH, 38", "USR1, 20"})
     void withoutAShellTheCLibrarySendsTheSignal(Signal signal, int exitCode) throws Exception {
         assumeTrue(Runtime.version().feature() >= 22, "java.lang.foreign is final from Java 22");
-        Process p = catcher();
-        try {
-            new KillSignaller("/nonexistent/sh", true).send((int) p.pid(), signal);
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the signal arrived");
-            assertEquals(exitCode, p.exitValue());
-        } finally {
-            p.destroyForcibly();
-        }
+        assertDelivered(new KillSignaller("/nonexistent/sh", true), signal, exitCode);
     }
 
     @Test
