@@ -10,10 +10,10 @@
 # usage: bench/image-start.sh [LAYOUT...]   (default target/pid1-injector/oci, from build-webhook-image.sh)
 # environment: RUNS (5 starts of each), BODY (the review, default examples/review-gunicorn.json), LOAD (seconds
 #   of wrk at max throughput, 32 connections as load.sh, after each first answer, then RSS again; default 0: none),
-#   SHIM (1: also pid1-shim from the image against the jar, with the JVM options the webhook gives the sidecar
-#   (golden 100-shim-gunicorn): RSS after 300 checks of /workers/web, as bench/shim.sh; default 0), SERVE (0: no
-#   webhook starts, only the shims; default 1), JAVA_EXTRA (JVM options after the Deployment's, for both: e.g.
-#   -XX:ActiveProcessorCount=64 plays a 64-core node)
+#   SHIM (1: also pid1-shim from the image, with the command and JVM options the webhook gives the sidecar (golden
+#   100-shim-gunicorn), against the jar's `java -jar quarkus-run.jar shim` with those options: RSS after 300 checks
+#   of /workers/web, as bench/shim.sh; default 0), SERVE (0: no webhook starts, only the shims; default 1), JAVA_EXTRA
+#   (JVM options after the Deployment's, for both webhooks: e.g. -XX:ActiveProcessorCount=64 plays a 64-core node)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -90,11 +90,20 @@ jar_start() { # [again]
   stop "$pid"
 }
 
-# pid1-shim as the webhook adds it: its JVM options and a configuration naming one container.
-shim_opts=$(python3 -c 'import yaml
+# pid1-shim as the webhook adds it: its command, JVM options and a configuration naming one container.
+sidecar() { # FIELD: the JVM options, or the command and arguments as JSON
+  python3 - "$1" <<'PY'
+import json, sys, yaml
 pod = yaml.safe_load(open("src/test/resources/golden/100-shim-gunicorn/out.yaml"))
 shim = next(c for c in pod["spec"]["initContainers"] if c["name"] == "pid1-shim")
-print(next(e["value"] for e in shim["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))')
+if sys.argv[1] == "options":
+    print(next(e["value"] for e in shim["env"] if e["name"] == "JAVA_TOOL_OPTIONS"))
+else:
+    print(json.dumps({"command": shim["command"], "args": shim["args"]}))
+PY
+}
+shim_opts=$(sidecar options)
+shim_command=$(sidecar command)
 shim_checks() { # PID: waits for /healthz, makes 300 checks, prints "RSS-MiB" of process PID
   for _ in $(seq 1 1000); do
     curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && break
@@ -110,7 +119,7 @@ shim_config() {
 }
 image_shim() { # LAYOUT BUNDLE
   rm -rf "$work/tmp" && mkdir -m 1777 "$work/tmp"
-  python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["shim"]' '' "$(python3 -c '
+  python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" "$shim_command" '' "$(python3 -c '
 import json, sys
 print(json.dumps({"JAVA_TOOL_OPTIONS": sys.argv[1], "PID1_SHIM_CONFIG": sys.argv[2]}))' "$shim_opts" "$(shim_config)")"
   oci_start "$2" "$id" "$work/image.log"

@@ -11,7 +11,7 @@ runs=${1:-5}
 app=target/quarkus-app
 [ -f "$app/quarkus-run.jar" ] || { echo "run 'mvn package -DskipTests' first" >&2; exit 2; }
 
-recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData -Xshare:off"
+recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:-UsePerfData -Xshare:off"
 app_jar=$(ls "$app"/app/pid1-injector-*.jar 2>/dev/null | head -1)
 plain_cp="${app_jar:-target/classes}"
 for jar in info.picocli.picocli com.fasterxml.jackson.core.jackson-core; do
@@ -25,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 run_once() {
   local jvm=$1 mode=$2 port pid start now code rss hwm
   port=$((20000 + RANDOM % 20000))
-  printf '{"host":"127.0.0.1","port":%d,"containers":[{"name":"web","argv":["gunicorn","app:app","-w","4"],"workers":4,"httpPort":%d}]}' \
+  printf '{"host":"127.0.0.1","port":%d,"drainToken":"bench-token-not-secret-0","containers":[{"name":"web","argv":["gunicorn","app:app","-w","4"],"workers":4,"httpPort":%d}]}' \
     "$port" $((port + 1)) > "$work/shim.json"
   start=$(date +%s%N)
   # As the webhook runs it: a bare `shim`, the configuration in PID1_SHIM_CONFIG.

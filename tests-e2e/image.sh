@@ -4,7 +4,8 @@
 # 65532 with a read-only root filesystem, no capabilities, the Deployment's environment (self-signed TLS instead of
 # the Secret's files, free ports on 127.0.0.1) and a writable /tmp. Checks: it answers /mutate over HTTPS, reports
 # ready on the management port, drains on SIGTERM (not ready, still answering) and exits 0; `shim` starts from the
-# same image. Talks only to 127.0.0.1; stops everything it started.
+# same image, and so does the pid1-shim sidecar with the command the webhook writes. Talks only to 127.0.0.1; stops
+# everything it started.
 #
 # usage: tests-e2e/image.sh [--no-build] [--arch ARCH]   (needs target/quarkus-app: mvn package; Debian packages:
 #        install-deps.sh)
@@ -139,6 +140,40 @@ for class in io.quarkus.bootstrap.runner.AotQuarkusEntryPoint io.pid1.injector.c
     fail "the image's command did not take $class from the CDS archive of the build"
 done
 ok "the command uses the CDS archive of the build, for the app's classes too"
+crun delete --force "$id-shim" >/dev/null 2>&1 || true
+
+# The pid1-shim sidecar as the webhook writes it (golden 100): its own command (the image's argument file), JVM
+# options and configuration, on a free port. It answers its health check and a worker check, and exits 0 on SIGTERM.
+mapfile -t sidecar < <(python3 - "$port" <<'PY'
+import json, sys, yaml
+pod = yaml.safe_load(open("src/test/resources/golden/100-shim-gunicorn/out.yaml"))
+shim = next(c for c in pod["spec"]["initContainers"] if c["name"] == "pid1-shim")
+env = {e["name"]: e["value"] for e in shim["env"]}
+config = json.loads(env["PID1_SHIM_CONFIG"])
+config.update(host="127.0.0.1", port=int(sys.argv[1]))
+env["PID1_SHIM_CONFIG"] = json.dumps(config)
+print(json.dumps({"command": shim["command"], "args": shim["args"]}))
+print(json.dumps(env))
+PY
+)
+spec "${sidecar[0]}" '' "${sidecar[1]}"
+run "$id-shim" >"$work/sidecar.log" 2>&1 &
+run_pid=$!
+for _ in $(seq 1 300); do
+  curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && break
+  kill -0 "$run_pid" 2>/dev/null || fail "the sidecar exited: $(cat "$work/sidecar.log")"
+  sleep 0.1
+done
+curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" || fail "the sidecar does not answer /healthz"
+# No gunicorn runs here: the worker check answers 503 with its reason.
+workers=$(curl -s -w ' %{http_code}' --max-time 5 "http://127.0.0.1:$port/workers/web")
+[ "${workers##* }" = 503 ] || fail "/workers/web answered $workers, not 503"
+crun kill "$id-shim" TERM
+status=0
+wait "$run_pid" || status=$?
+run_pid=
+[ "$status" = 0 ] || fail "the sidecar exited $status after SIGTERM: $(cat "$work/sidecar.log")"
+ok "the pid1-shim sidecar runs from the image with the webhook's command and exits 0 on SIGTERM"
 
 # With the build machine's image, one multi-platform image, pushed as deploy/README.md says to a registry on
 # 127.0.0.1 (Debian's docker-registry): a pull for either CPU gets that CPU's image.

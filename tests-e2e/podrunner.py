@@ -46,7 +46,9 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 @dataclass
 class Image:
     """What the runner needs of an OCI image config. ``files`` (path in image -> host file)
-    makes a minimal root filesystem; without it the image is the host filesystem."""
+    makes a minimal root filesystem; ``root`` is an unpacked image's root filesystem, used as
+    it is (each container mounts its own /proc there); without either the image is the host
+    filesystem."""
     entrypoint: list = field(default_factory=list)
     cmd: list = field(default_factory=list)
     stop_signal: str = "SIGTERM"
@@ -54,6 +56,7 @@ class Image:
     env: dict = field(default_factory=dict)
     user: str = "0"
     files: dict = None
+    root: str = None
 
 
 class PodError(Exception):
@@ -178,6 +181,8 @@ def _container_child(spec):
             _mount(m["source"], target, None, MS_BIND | MS_REC)
             if m["readOnly"]:
                 _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
+        if root and os.path.isdir(root + "/proc"):
+            _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         if root:
             os.chroot(root)
         os.chdir(spec["workingDir"])
@@ -620,6 +625,9 @@ class PodRunner:
         return [expand(a, env) for a in argv]
 
     def _rootfs(self, image, name):
+        if image.root is not None:
+            os.makedirs(image.root + "/proc", exist_ok=True)   # as a runtime makes it to mount on
+            return image.root
         if image.files is None:
             return None
         root = os.path.join(self.workdir, "rootfs", name)

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+import oci_bundle
 from admission import REPO_ROOT, SERVER_JAR, AdmissionError, WebhookServer, free_port
 from podrunner import ContainerResult, Image, PodNetwork, PodRunner, count_zombies, wait_until
 from registry import Registry
@@ -33,9 +34,10 @@ INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/bus
                           "/pid1-probe": PROBE_BINARY},
                    user="65532")
 SHIM_CONTAINER = "pid1-shim"
-# The project's image runs its jar; here the jar is the one this repository built.
-SHIM_IMAGE = Image(entrypoint=["java", "-jar", os.path.join(REPO_ROOT, SERVER_JAR)],
-                   user="65532")
+# The project's image (deploy/image/build-webhook-image.sh), unpacked once by build_shim_image(): the
+# sidecar runs the command the webhook writes, in the image's own files.
+SHIM_LAYOUT = os.path.join(REPO_ROOT, "target", "pid1-injector", "oci")
+SHIM_IMAGE = Image(root=None, working_dir="/app", user="65532")
 SHIM_PORT = 9091
 BROKEN_GRACE = 10
 POD_PORTS = {"web": 8000, "fcgi": 9000}
@@ -1444,6 +1446,18 @@ def build_probe():
                    stdout=subprocess.DEVNULL)
 
 
+def build_shim_image(work):
+    """The webhook's image, built when missing or older than the packaged app, unpacked into ``work``
+    as the pid1-shim sidecar's root filesystem."""
+    app_jar = os.path.join(REPO_ROOT, SERVER_JAR)
+    index = os.path.join(SHIM_LAYOUT, "index.json")
+    if not os.path.exists(index) or os.path.getmtime(index) < os.path.getmtime(app_jar):
+        subprocess.run([os.path.join(REPO_ROOT, "deploy", "image", "build-webhook-image.sh"),
+                        "--out", os.path.dirname(SHIM_LAYOUT)], check=True, stdout=subprocess.DEVNULL)
+    SHIM_IMAGE.root = os.path.join(work, "rootfs")
+    oci_bundle.unpack(SHIM_LAYOUT, oci_bundle.image_manifest(SHIM_LAYOUT, "0.1.0"), SHIM_IMAGE.root)
+
+
 def main(names):
     build_probe()
     selected = [s for s in SCENARIOS if not names or s.name in names]
@@ -1451,6 +1465,15 @@ def main(names):
     if unknown:
         print(f"unknown scenarios: {sorted(unknown)}", file=sys.stderr)
         return 2
+    shim_root = tempfile.mkdtemp(prefix="pid1-shim-image-")
+    try:
+        build_shim_image(shim_root)
+        return run_selected(selected)
+    finally:
+        shutil.rmtree(shim_root, ignore_errors=True)
+
+
+def run_selected(selected):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up pods and server
     try:
         with Registry() as registry, \

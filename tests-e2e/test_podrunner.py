@@ -111,6 +111,20 @@ class RunnerTest(unittest.TestCase):
             with PodRunner(pod([c], **spec), {"init": INIT_IMAGE}):
                 pass
 
+    def test_an_unpacked_image_is_the_root_with_the_containers_own_proc(self):
+        root = tempfile.mkdtemp(prefix="podrunner-image-")
+        self.addCleanup(shutil.rmtree, root, True)
+        shutil.copy2("/bin/busybox", os.path.join(root, "busybox"))
+        c = {"name": "main", "image": "unpacked",
+             "command": ["/busybox", "sh", "-c", "/busybox tr '\\0' ' ' </proc/1/cmdline >/out/r; sleep 30"],
+             "securityContext": {"readOnlyRootFilesystem": True},
+             "volumeMounts": [{"name": "out", "mountPath": "/out"}]}
+        with PodRunner(pod([c], volumes=[self.volume()]), {"unpacked": Image(root=root)}) as r:
+            wait_until(lambda: os.path.exists(os.path.join(self.out, "r")), 5)
+            time.sleep(0.2)
+            self.assertTrue(self.read("r").startswith("/busybox sh -c"), self.read("r"))
+            r.stop()
+
     def test_a_pod_ending_keeps_the_host_mount_point_another_pod_mounts_onto(self):
         """Scenarios run side by side: the first pod's cleanup must not remove (and so detach)
         the mount point on the host that the second pod's container still mounts onto."""

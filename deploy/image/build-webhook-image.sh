@@ -7,7 +7,8 @@
 # run (one review, SIGTERM), is used by the image's command: on Java 25 the same bytes on every build, its classes
 # linked ahead of time (see below), on 17 a dynamic archive. jib-core packs the layers (see
 # deploy/image/jib/WebhookImage.java). Shell-less; runs as 65532:65532; the entrypoint is java -jar, the default
-# argument `serve` (`shim` starts the sidecar from the same image).
+# argument `serve` (`shim` starts the sidecar from the same image; the pid1-shim sidecar runs
+# `/opt/java/bin/java @/app/pid1-shim.args shim`, written below).
 #
 # usage: build-webhook-image.sh [--out DIR] [--tag TAG] [--train] [--arch ARCH]
 #   --out DIR   where to write DIR/oci (the OCI layout) and DIR/pid1-injector-TAG.tar (an OCI archive);
@@ -125,6 +126,19 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/none
   > "$rootfs/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' > "$rootfs/etc/group"
 cp -rL "$app/." "$rootfs/app/"
+# The pid1-shim sidecar's java argument file (core/ShimFix names it in the sidecar's command): the jars the shim
+# loads on a plain class path and its main class, so it skips the webhook's entrypoint (Quarkus' class loader, the
+# webhook's CDS archive). Written here because the jars' names carry their versions.
+shim_cp=
+for jar in app/pid1-injector lib/main/com.fasterxml.jackson.core.jackson-core lib/main/info.picocli.picocli; do
+  found=("$app/$jar"-[0-9]*.jar)
+  [ ${#found[@]} = 1 ] && [ -f "${found[0]}" ] ||
+    { echo "build-webhook-image.sh: not one $jar jar in $app" >&2; exit 1; }
+  shim_cp=$shim_cp${shim_cp:+:}/app/${found[0]#"$app/"}
+done
+# Native access: the shim signals through the C library's kill (shim/LibcKill).
+printf -- '--enable-native-access=ALL-UNNAMED\n-cp %s\nio.pid1.injector.cli.Main\n' "$shim_cp" \
+  > "$rootfs/app/pid1-shim.args"
 
 # Jib writes every file with the time 1970-01-01T00:00:01Z; the training run must see the same times, as the
 # archive records the times of the jars it was made from and the JVM ignores it when they differ.

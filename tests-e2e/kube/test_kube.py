@@ -687,6 +687,12 @@ class StoredPodRunTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         scenarios.build_probe()
+        cls.shim_root = tempfile.mkdtemp(prefix="pid1-shim-image-")
+        scenarios.build_shim_image(cls.shim_root)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.shim_root, ignore_errors=True)
 
     def test_the_scenarios_run_their_pods_as_the_api_server_stored_them(self):
         admission = StoredAdmission(CLUSTER.namespace("pid1-stored", inject="enabled"))

@@ -71,7 +71,8 @@ public final class WebhookImage {
         image.addFileEntriesLayer(layer(rootfs, "runtime", List.of("etc", "lib", "lib64", "opt", "tmp", "usr"), false));
         image.addFileEntriesLayer(layer(rootfs, "dependencies", List.of("app/lib"), false));
         image.addFileEntriesLayer(layer(rootfs, "resources", List.of("app/quarkus-run.jar", "app/quarkus"), false));
-        image.addFileEntriesLayer(layer(rootfs, "classes", List.of("app/app"), false));
+        // The pid1-shim sidecar's java argument file names the app's jar: it changes with the classes.
+        image.addFileEntriesLayer(layer(rootfs, "classes", List.of("app/app", "app/pid1-shim.args"), false));
         image.addFileEntriesLayer(layer(rootfs, "aot-cache", all, true));
         Path cache = Files.createTempDirectory("jib-cache");
         image.containerize(Containerizer.to(TarImage.at(archive).named(args[2]))

@@ -6,32 +6,37 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends signals without native code. Java can itself send only SIGTERM and SIGKILL to another
+ * Sends signals without native code of its own. Java can itself send only SIGTERM and SIGKILL to another
  * process ({@link ProcessHandle#destroy()}, {@link ProcessHandle#destroyForcibly()}), so those two
  * need nothing from the image (gunicorn, uvicorn, celery, puma stop on SIGTERM). Any other signal
- * (SIGQUIT for nginx and php-fpm, SIGWINCH for httpd, SIGINT for huey) goes through the {@code kill}
- * built into the image's POSIX shell, {@code /bin/sh -c 'kill -s QUIT "$1"'}, which dash, bash and
- * busybox all have: the shim's image needs {@code /bin/sh}, nothing more, and no writable directory
- * (a JNA-style native library would need one to unpack into).
+ * (SIGQUIT for nginx and php-fpm, SIGWINCH for httpd, SIGINT for huey) goes to the C library's kill
+ * ({@link LibcKill}) on Java 22 and later, as in the project's shell-less image; on older runtimes through the
+ * {@code kill} built into a POSIX shell, {@code /bin/sh -c 'kill -s QUIT "$1"'}, which dash, bash and busybox all
+ * have. Neither needs a writable directory (a JNA-style native library would need one to unpack into).
  */
 public final class KillSignaller implements Signaller {
 
     private static final long KILL_TIMEOUT_SECONDS = 5;
 
     private final String shell;
+    private final boolean libc;
 
     public KillSignaller() {
-        this("/bin/sh");
+        this("/bin/sh", true);
     }
 
-    KillSignaller(String shell) {
+    /** With {@code libc} false, the shell's kill even where the C library's could be called. */
+    KillSignaller(String shell, boolean libc) {
         this.shell = shell;
+        this.libc = libc;
     }
 
     @Override
     public void send(int pid, Signal signal) throws IOException {
         if (signal == Signal.TERM || signal == Signal.KILL) {
             destroy(pid, signal);
+        } else if (libc && LibcKill.get().isPresent()) {
+            LibcKill.get().get().send(pid, signal);
         } else {
             shellKill(pid, signal);
         }

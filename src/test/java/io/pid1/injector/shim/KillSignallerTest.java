@@ -3,6 +3,7 @@ package io.pid1.injector.shim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +37,13 @@ class KillSignallerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"HUP, 11", "INT, 12", "QUIT, 13", "TERM, 25", "WINCH, 38", "USR1, 20"})
     void deliversTheNamedSignal(Signal signal, int exitCode) throws Exception {
+        assertDelivered(new KillSignaller(), signal, exitCode);
+    }
+
+    private static void assertDelivered(KillSignaller signaller, Signal signal, int exitCode) throws Exception {
         Process p = catcher();
         try {
-            new KillSignaller().send((int) p.pid(), signal);
+            signaller.send((int) p.pid(), signal);
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the signal arrived");
             assertEquals(exitCode, p.exitValue());
         } finally {
@@ -69,6 +74,25 @@ class KillSignallerTest {
 
     @Test
     void aMissingShellIsAnErrorNotAHang() {
-        assertThrows(IOException.class, () -> new KillSignaller("/nonexistent/sh").send(1, Signal.QUIT));
+        assertThrows(IOException.class, () -> new KillSignaller("/nonexistent/sh", false).send(1, Signal.QUIT));
+    }
+
+    /** As in the shell-less image, whose runtime (Java 22 and later) calls the C library's kill. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"HUP, 11", "INT, 12", "QUIT, 13", "WINCH, 38", "USR1, 20"})
+    void withoutAShellTheCLibrarySendsTheSignal(Signal signal, int exitCode) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "java.lang.foreign is final from Java 22");
+        assertDelivered(new KillSignaller("/nonexistent/sh", true), signal, exitCode);
+    }
+
+    @Test
+    void withoutAShellAMissingProcessIsAnError() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "java.lang.foreign is final from Java 22");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        IOException e = assertThrows(
+                IOException.class,
+                () -> new KillSignaller("/nonexistent/sh", true).send((int) gone.pid(), Signal.QUIT));
+        assertTrue(e.getMessage().contains("no process " + gone.pid()), e.getMessage());
     }
 }
