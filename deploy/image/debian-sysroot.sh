@@ -3,7 +3,7 @@
 # make an image for a platform other than the build machine's. openjdk-25-jdk-headless brings the jmods that this
 # machine's jlink (Java 25 too: jlink links only jmods of its own feature version) links the runtime from; libc6,
 # libgcc-s1, libstdc++6 and zlib1g the C runtime files that runtime loads (Debian 13's: its openjdk-25 needs glibc
-# 2.38), gcc-14-base the copyright file of the two from gcc, libfaketime the stopped clock of the CDS dump. A private apt configuration of its own (the architecture,
+# 2.38), gcc-14-base the copyright file of the two from gcc. A private apt configuration of its own (the architecture,
 # the suites trixie and trixie-security, at the Debian mirror this machine's apt uses) reads the signed package
 # lists; the packages apt downloads are checked against them and kept by their SHA-256 in the cache, so a second
 # build downloads nothing but changed lists.
@@ -18,7 +18,7 @@ set -euo pipefail
 [ $# = 2 ] || { echo "usage: debian-sysroot.sh ARCH DIR" >&2; exit 2; }
 arch=$1
 sysroot=$2
-packages=(openjdk-25-jdk-headless openjdk-25-jre-headless libc6 libgcc-s1 libstdc++6 gcc-14-base zlib1g libfaketime)
+packages=(openjdk-25-jdk-headless openjdk-25-jre-headless libc6 libgcc-s1 libstdc++6 gcc-14-base zlib1g)
 cache=${PID1_IMAGE_CACHE:-$HOME/.cache/pid1-injector-image}
 mirror=${DEBIAN_MIRROR:-$(apt-get indextargets --format '$(REPO_URI)' | grep -m1 '/debian/$' || true)}
 [ -n "$mirror" ] || { echo "debian-sysroot.sh: no Debian mirror in the apt sources (set DEBIAN_MIRROR)" >&2; exit 1; }
