@@ -90,8 +90,9 @@ public final class Catalog {
 
     /** The known sidecar a container of {@code image} running {@code command} (empty: the image's) is. */
     public Optional<Sidecar> sidecar(String image, List<String> command) {
+        String repository = Sidecar.repository(image);
         return entries.sidecars().stream()
-                .filter(sidecar -> sidecar.matches(image, command))
+                .filter(sidecar -> sidecar.matches(repository, command))
                 .findFirst();
     }
 

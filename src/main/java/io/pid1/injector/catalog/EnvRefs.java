@@ -17,6 +17,9 @@ final class EnvRefs {
      * as the kubelet does; empty when a referenced variable is not defined or its value is unknown.
      */
     static Optional<String> resolve(String word, Map<String, String> env) {
+        if (word.indexOf('$') < 0) {
+            return Optional.of(word);
+        }
         Matcher matcher = REFERENCE.matcher(word);
         StringBuilder resolved = new StringBuilder();
         while (matcher.find()) {

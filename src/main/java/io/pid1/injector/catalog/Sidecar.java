@@ -33,9 +33,11 @@ public record Sidecar(
         neededBy = MissingFields.orEmpty(neededBy);
     }
 
-    /** Whether a container of {@code image} running {@code command} (empty: the image's) is this sidecar. */
-    public boolean matches(String image, List<String> command) {
-        String repository = repository(image);
+    /**
+     * Whether a container of the image {@code repository} ({@link #repository(String)}) running {@code command}
+     * (empty: the image's) is this sidecar.
+     */
+    boolean matches(String repository, List<String> command) {
         for (String known : images) {
             if (repository.equals(known) || repository.endsWith("/" + known)) {
                 return true;

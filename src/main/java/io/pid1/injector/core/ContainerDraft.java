@@ -304,17 +304,18 @@ final class ContainerDraft {
         shell = argvKnown && !tooLong ? findShell(catalog.programIndex(argv)) : null;
         shellExecs = shell != null && execs(shell);
         serverArgv = tooLong ? List.of() : shell != null ? shell.reading().lastCommand() : argv;
-        launch = catalog.recognise(serverArgv, effectiveEnv());
+        Map<String, String> seen = effectiveEnv();
+        launch = catalog.recognise(serverArgv, seen);
         String program = serverArgv.isEmpty() ? "the script" : basename(serverArgv.get(0));
         if (launch.server().isEmpty() && looksLikeScript(program) && serverArgv.size() > 1) {
-            Launch behind = catalog.recognise(serverArgv.subList(1, serverArgv.size()), effectiveEnv());
+            Launch behind = catalog.recognise(serverArgv.subList(1, serverArgv.size()), seen);
             if (behind.server().isPresent()) {
                 launch = behind;
                 script = program;
             }
         }
         if (shell != null && shell.behind()) {
-            launch = launch.behind(catalog.recognise(argv.subList(0, shell.scriptIndex()), effectiveEnv()));
+            launch = launch.behind(catalog.recognise(argv.subList(0, shell.scriptIndex()), seen));
         }
         subject = launch.program().orElse(program);
         throughProject =
@@ -323,16 +324,16 @@ final class ContainerDraft {
                 && launch.notMasterWorker().isEmpty()
                 && launch.processManager().isEmpty()
                 && script().isEmpty()) {
-            unknownLauncher = serverBehind(catalog)
+            unknownLauncher = serverBehind(catalog, seen)
                     .map(server -> program + " in front of " + server)
                     .orElse(null);
         }
     }
 
     /** The server a later word of the argv starts, looked for in the first few words only. */
-    private Optional<String> serverBehind(Catalog catalog) {
+    private Optional<String> serverBehind(Catalog catalog, Map<String, String> seen) {
         for (int i = 1; i < Math.min(serverArgv.size(), MAX_LAUNCHER_WORDS); i++) {
-            Launch behind = catalog.recognise(serverArgv.subList(i, serverArgv.size()), effectiveEnv());
+            Launch behind = catalog.recognise(serverArgv.subList(i, serverArgv.size()), seen);
             if (behind.server().isPresent()) {
                 return behind.program();
             }

@@ -17,6 +17,9 @@ public enum FixKind {
     SIDECARS,
     PIN;
 
+    /** Made once: ids are asked for on every fix of every pod. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /** What runs when nothing says otherwise: every fix but {@code pidns}. */
     public static Set<FixKind> defaults() {
         return EnumSet.of(EXEC, INIT, SIGNAL, PROBES, PRESTOP, SIDECARS);
@@ -39,7 +42,7 @@ public enum FixKind {
     }
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The fix a user names; {@code shim} is not one ({@link #switchedBy()}). */

@@ -176,6 +176,9 @@ final class Patch {
     /** {@code path} followed by the reference token {@code name}, escaped per RFC 6901 ({@code ~0}, {@code ~1}). */
     private static StringBuilder child(StringBuilder path, String name) {
         path.append('/');
+        if (name.indexOf('~') < 0 && name.indexOf('/') < 0) {
+            return path.append(name);
+        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '~') {

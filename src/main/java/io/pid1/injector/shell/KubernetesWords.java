@@ -57,7 +57,14 @@ final class KubernetesWords {
 
     /** The word as one Kubernetes string, or empty when the shell's result cannot be proved. */
     Optional<String> render(Word word) {
-        List<Segment> segments = new ArrayList<>();
+        List<WordPart> parts = word.parts();
+        // Most words are one literal with no $ to double: its text as it is, checked as any literal.
+        if (parts.size() == 1
+                && parts.get(0) instanceof WordPart.Literal literal
+                && literal.text().indexOf('$') < 0) {
+            return segment(literal).map(Segment::text);
+        }
+        List<Segment> segments = new ArrayList<>(parts.size());
         for (WordPart part : word.parts()) {
             Optional<Segment> segment = segment(part);
             if (segment.isEmpty()) {
