@@ -56,11 +56,19 @@ fail() {
 }
 
 # Two builds from the same inputs give the same image, byte for byte (the second one's layout is thrown away).
+# The first is the one the end-to-end scenarios made for the pid1-shim sidecar, unless the app or the build's
+# files have changed since: the test command then builds the image twice, not three times.
 if [ $build = 1 ]; then
   [ -n "$arch" ] || deploy/image/build-init-image.sh --out target/pid1-init >/dev/null
   digest() { sed -n 's/.*OCI layout .*, manifest \(sha256:[0-9a-f]*\)$/\1/p' "$1"; }
-  deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$out" >"$work/build1.log"
-  grep 'classes of' "$work/build1.log" || true
+  index=$out/oci/index.json
+  if [ -f "$index" ] && [ -z "$(find target/quarkus-app/quarkus-run.jar deploy/image -newer "$index" | head -1)" ]; then
+    python3 -c 'import json, sys; print("pid1-injector: OCI layout (built before), manifest",
+                json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$index" >"$work/build1.log"
+  else
+    deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$out" >"$work/build1.log"
+    grep 'classes of' "$work/build1.log" || true
+  fi
   deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$work/again" >"$work/build2.log"
   [ -n "$(digest "$work/build1.log")" ] && [ "$(digest "$work/build1.log")" = "$(digest "$work/build2.log")" ] ||
     fail "two builds gave two images: $(digest "$work/build1.log") and $(digest "$work/build2.log")"

@@ -34,10 +34,11 @@ INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/bus
                           "/pid1-probe": PROBE_BINARY},
                    user="65532")
 SHIM_CONTAINER = "pid1-shim"
-# The project's image (deploy/image/build-webhook-image.sh), unpacked once by build_shim_image(): the
-# sidecar runs the command the webhook writes, in the image's own files.
+# The project's image (deploy/image/build-webhook-image.sh), unpacked by shim_image() the first time a pod
+# has the sidecar: it runs the command the webhook writes, in the image's own files. main() makes SHIM_WORK.
 SHIM_LAYOUT = os.path.join(REPO_ROOT, "target", "pid1-injector", "oci")
 SHIM_IMAGE = Image(root=None, working_dir="/app", user="65532")
+SHIM_WORK = None
 SHIM_PORT = 9091
 BROKEN_GRACE = 10
 POD_PORTS = {"web": 8000, "fcgi": 9000}
@@ -1384,7 +1385,7 @@ def images_for(pod_, images):
         if c["name"] == INIT_CONTAINER:
             images[c["image"]] = INIT_IMAGE
         elif c["name"] == SHIM_CONTAINER:
-            images[c["image"]] = SHIM_IMAGE
+            images[c["image"]] = shim_image()
     return images
 
 
@@ -1446,9 +1447,16 @@ def build_probe():
                    stdout=subprocess.DEVNULL)
 
 
+def shim_image():
+    """The webhook's image as the pid1-shim sidecar's root filesystem: built and unpacked only when a pod
+    has the sidecar, so a run of scenarios without one builds no image."""
+    if SHIM_IMAGE.root is None:
+        build_shim_image(SHIM_WORK)
+    return SHIM_IMAGE
+
+
 def build_shim_image(work):
-    """The webhook's image, built when missing or older than the packaged app, unpacked into ``work``
-    as the pid1-shim sidecar's root filesystem."""
+    """The webhook's image, built when missing or older than the packaged app, unpacked into ``work``."""
     app_jar = os.path.join(REPO_ROOT, SERVER_JAR)
     index = os.path.join(SHIM_LAYOUT, "index.json")
     if not os.path.exists(index) or os.path.getmtime(index) < os.path.getmtime(app_jar):
@@ -1465,12 +1473,12 @@ def main(names):
     if unknown:
         print(f"unknown scenarios: {sorted(unknown)}", file=sys.stderr)
         return 2
-    shim_root = tempfile.mkdtemp(prefix="pid1-shim-image-")
+    global SHIM_WORK
+    SHIM_WORK = tempfile.mkdtemp(prefix="pid1-shim-image-")
     try:
-        build_shim_image(shim_root)
         return run_selected(selected)
     finally:
-        shutil.rmtree(shim_root, ignore_errors=True)
+        shutil.rmtree(SHIM_WORK, ignore_errors=True)
 
 
 def run_selected(selected):

@@ -13,8 +13,14 @@ from podrunner import Image, PodError, PodRunner, count_zombies, expand, wait_un
 INIT_IMAGE = Image(files={"/tini": "/usr/bin/tini-static", "/busybox": "/bin/busybox"})
 
 
-def commands(cmdline):
-    """PIDs of the processes whose /proc/PID/cmdline is exactly ``cmdline``."""
+def commands(cmdline, within=2.0):
+    """PIDs of the processes whose /proc/PID/cmdline is exactly ``cmdline``, still there after ``within`` seconds:
+    a process killed a moment ago may not have exited yet on a loaded machine."""
+    wait_until(lambda: not running(cmdline), within, step=0.05)
+    return running(cmdline)
+
+
+def running(cmdline):
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
