@@ -29,7 +29,7 @@ final class ExecutablePatterns {
 
     private static boolean matchesBase(String pattern, String base) {
         if (pattern.endsWith("*")) {
-            return base.startsWith(pattern.substring(0, pattern.length() - 1));
+            return base.regionMatches(0, pattern, 0, pattern.length() - 1);
         }
         return base.equals(pattern);
     }

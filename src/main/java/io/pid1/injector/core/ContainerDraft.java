@@ -70,8 +70,11 @@ final class ContainerDraft {
     /** An unknown program in front of a known server ({@code mywrapper gunicorn …}): what it does is not known. */
     private String unknownLauncher;
 
-    /** {@code command} and {@code args} as received, to tell whether a fix wrote the image's argv into the spec. */
-    private final JsonNode receivedCommand;
+    /**
+     * Whether {@code command} was set, and {@code args} as received when it was not: to tell whether a fix
+     * wrote the image's argv into the spec.
+     */
+    private final boolean receivedCommand;
 
     private final JsonNode receivedArgs;
 
@@ -80,9 +83,10 @@ final class ContainerDraft {
         this.name = node.path("name").asText("");
         this.image = image;
         this.env = envOf(node);
-        this.receivedCommand =
-                node.get("command") == null ? null : node.get("command").deepCopy();
-        this.receivedArgs = node.get("args") == null ? null : node.get("args").deepCopy();
+        this.receivedCommand = node.get("command") != null;
+        this.receivedArgs = receivedCommand || node.get("args") == null
+                ? null
+                : node.get("args").deepCopy();
     }
 
     /**
@@ -91,10 +95,9 @@ final class ContainerDraft {
      * would run the old command.
      */
     boolean wroteImageArgv() {
-        return receivedCommand == null
+        return !receivedCommand
                 && image.isPresent()
-                && (!java.util.Objects.equals(node.get("command"), receivedCommand)
-                        || !java.util.Objects.equals(node.get("args"), receivedArgs));
+                && (node.get("command") != null || !java.util.Objects.equals(node.get("args"), receivedArgs));
     }
 
     static ContainerDraft analyse(ObjectNode node, Optional<ImageConfig> image, Catalog catalog) {

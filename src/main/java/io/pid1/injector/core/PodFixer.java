@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Catalog;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,12 +50,18 @@ public class PodFixer {
                 new SidecarsFix(catalog));
     }
 
-    /** The first finding a fix only reported about {@code c}: why a recognised server was left as it is. */
-    private static Optional<Finding> firstReport(PodDraft draft, ContainerDraft c) {
-        return draft.findings().stream()
-                .filter(f ->
-                        !f.applied() && f.fix().isPresent() && f.container().equals(Optional.of(c.name)))
-                .findFirst();
+    /**
+     * Each container's first finding a fix only reported: why a recognised server was left as it is. One pass over
+     * the findings for all containers, not one per container.
+     */
+    private static Map<String, Finding> firstReports(List<Finding> findings) {
+        Map<String, Finding> first = new HashMap<>();
+        for (Finding f : findings) {
+            if (!f.applied() && f.fix().isPresent() && f.container().isPresent()) {
+                first.putIfAbsent(f.container().get(), f);
+            }
+        }
+        return first;
     }
 
     public Outcome fix(JsonNode pod, ImageFacts images) {
@@ -74,8 +82,9 @@ public class PodFixer {
         PodDraft draft = new PodDraft(fixed, options, settings, shimTokens);
         Status status = draft.status;
         Map<String, String> servers = new LinkedHashMap<>();
-        // Decided once every fix has run, the pod steps included (a sidecar they move is fixed).
-        List<Supplier<ContainerOutcome>> outcomes = new ArrayList<>();
+        // Decided once every fix has run, the pod steps included (a sidecar they move is fixed); given each
+        // container's first reported finding.
+        List<Function<Map<String, Finding>, ContainerOutcome>> outcomes = new ArrayList<>();
         for (JsonNode node : draft.spec.path("containers")) {
             if (!(node instanceof ObjectNode container)) {
                 continue;
@@ -83,12 +92,13 @@ public class PodFixer {
             if (status.covers(container.path("name").asText())) {
                 ContainerOutcome earlier =
                         OutcomeOfContainer.fixedEarlier(container.path("name").asText());
-                outcomes.add(() -> earlier);
+                outcomes.add(reports -> earlier);
                 continue;
             }
             String image = container.path("image").asText("");
             ContainerDraft c = ContainerDraft.analyse(container, images.config(image), catalog);
-            outcomes.add(() -> OutcomeOfContainer.decide(draft, c, firstReport(draft, c), images, image));
+            outcomes.add(reports ->
+                    OutcomeOfContainer.decide(draft, c, Optional.ofNullable(reports.get(c.name)), images, image));
             images.failure(image)
                     .ifPresent(reason -> draft.reportContainer(c, "image " + image + " unreadable: " + reason));
             if (c.tooLong()) {
@@ -123,7 +133,9 @@ public class PodFixer {
         Map<String, List<String>> applied = draft.applied();
         List<Finding> findings = new ArrayList<>(options.findings());
         findings.addAll(draft.findings());
-        List<ContainerOutcome> containers = outcomes.stream().map(Supplier::get).toList();
+        Map<String, Finding> reports = firstReports(draft.findings());
+        List<ContainerOutcome> containers =
+                outcomes.stream().map(outcome -> outcome.apply(reports)).toList();
         boolean reportOnly = options.inject() == PodOptions.Inject.AUDIT;
         if (applied.isEmpty()) {
             return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly, containers);
