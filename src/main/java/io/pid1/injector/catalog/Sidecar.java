@@ -39,7 +39,8 @@ public record Sidecar(
      */
     boolean matches(String repository, List<String> command) {
         for (String known : images) {
-            if (repository.equals(known) || repository.endsWith("/" + known)) {
+            int at = repository.length() - known.length();
+            if (repository.endsWith(known) && (at == 0 || repository.charAt(at - 1) == '/')) {
                 return true;
             }
         }
