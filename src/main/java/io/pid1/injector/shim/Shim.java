@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The running shim: its HTTP endpoints over the real {@code /proc}, until SIGTERM (or SIGINT),
  * after which it lets the drains in progress finish (up to its grace) and returns, so the process
- * exits 0. Plain Java: nothing here boots a framework. Its package keeps streams, lambdas and regular expressions off
- * the path of a check: each loads JDK classes, which cost every pod's sidecar memory (bench/README.md, "pid1-shim in
- * the image").
+ * exits 0. Plain Java: nothing here boots a framework. Its package keeps streams and regular expressions off the
+ * path of a check: they load JDK classes, which cost every pod's sidecar memory (bench/README.md, "pid1-shim in the
+ * image").
  */
 public final class Shim {
 

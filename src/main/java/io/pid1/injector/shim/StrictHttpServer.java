@@ -17,10 +17,11 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A small, strict HTTP/1.1 server for the shim's few endpoints: one request per connection, answered with
- * {@code Connection: close} and a one-line text body; no request body is read. The request head must arrive whole
- * within {@link #HEAD_DEADLINE} (a client sending a byte a second is cut off) and fit in {@link #MAX_HEAD_BYTES}
- * (else 431); at most {@link #MAX_CONNECTIONS} connections are held at once ({@link ConnectionSlots}).
- * Written by hand: the JDK's {@code jdk.httpserver}, which the shim used before, cost every pod's sidecar 6 MiB
+ * {@code Connection: close} and a one-line text body; a request body is only discarded. The request head must arrive
+ * whole within {@link #HEAD_DEADLINE} (a client sending a byte a second is cut off) and fit in
+ * {@link #MAX_HEAD_BYTES} (else 431); at most {@link #MAX_CONNECTIONS} connections are held at once
+ * ({@link ConnectionSlots}).
+ * Written by hand: the JDK's {@code jdk.httpserver}, which the shim used before, cost every pod's sidecar 4 MiB
  * of resident memory more for its selector, its exchange classes and the {@code java.time} formatters of its
  * {@code Date} header (bench/README.md, "pid1-shim in the image"); the webhook's Vert.x is larger still.
  */

@@ -38,7 +38,8 @@ class HostileClientsTest {
     private static final String TOKEN = "HostileClientsToken-0123";
     private static final String CONFIG = """
             {"host": "127.0.0.1", "port": 0, "drainToken": "%s", "containers": [
-              {"name": "web", "argv": ["gunicorn", "app:app"], "drainSeconds": 0, "gracefulSeconds": 0}]}""".formatted(TOKEN);
+              {"name": "web", "argv": ["gunicorn", "app:app"], "drainSeconds": 0, "gracefulSeconds": 0}
+            ]}""".formatted(TOKEN);
 
     @TempDir
     Path root;
