@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start time and resident memory of `pid1-injector shim`, packaged (quarkus-run.jar) and on a plain
-# class path (the project's jar, picocli and jackson-core: all the shim loads), with the recommended
+# class path (the project's jar and picocli: all the shim loads), with the recommended
 # JVM settings and with the JVM's defaults. Start time: from exec to the first answer of /healthz.
 # Memory: VmRSS and its peak VmHWM after 300 checks of /workers/<container>.
 # Needs: `mvn package` done (target/quarkus-app), java, curl. Talks to 127.0.0.1 only; stops what it starts.
@@ -11,10 +11,10 @@ runs=${1:-5}
 app=target/quarkus-app
 [ -f "$app/quarkus-run.jar" ] || { echo "run 'mvn package -DskipTests' first" >&2; exit 2; }
 
-recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:-UsePerfData -Xshare:off"
+recommended="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:-UsePerfData -Xshare:off -XX:StringTableSize=4096"
 app_jar=$(ls "$app"/app/pid1-injector-*.jar 2>/dev/null | head -1)
 plain_cp="${app_jar:-target/classes}"
-for jar in info.picocli.picocli com.fasterxml.jackson.core.jackson-core; do
+for jar in info.picocli.picocli; do
   plain_cp="$plain_cp:$(ls "$app"/lib/main/$jar-*.jar | head -1)"
 done
 

@@ -31,11 +31,13 @@ final class ShimFix implements Fix {
      */
     static final List<String> COMMAND = List.of("/opt/java/bin/java", "@/app/pid1-shim.args");
     /**
-     * A small JVM for a per-pod sidecar, about 40 MiB resident after 300 checks (bench/README.md): the interpreter
+     * A small JVM for a per-pod sidecar, about 32 MiB resident after 300 checks (bench/README.md): the interpreter
      * only, as C1's code and arenas cost 9 MiB and a check a few milliseconds; no CDS archive, as one costs as many
-     * resident pages as it saves in metaspace.
+     * resident pages as it saves in metaspace; a string table of 4,096 buckets, not 65,536, whose few interned
+     * strings touched most of its 512 KiB (it grows if need be).
      */
-    static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:-UsePerfData -Xshare:off";
+    static final String JVM_OPTIONS =
+            "-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:-UsePerfData -Xshare:off -XX:StringTableSize=4096";
 
     @Override
     public FixKind kind() {

@@ -1,8 +1,7 @@
 package io.pid1.injector.shim;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Says how well a process's command line fits a container's argv. Best first:
@@ -28,8 +27,6 @@ public final class ArgvMatcher {
         ARGV
     }
 
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\([A-Za-z_][A-Za-z0-9_.-]*\\)");
-
     private ArgvMatcher() {}
 
     /** How {@code actual} (a process's command line) fits {@code expected} (a container's argv). */
@@ -40,7 +37,11 @@ public final class ArgvMatcher {
         if (tailMatches(expected, actual)) {
             return Fit.ARGV;
         }
-        if (actual.stream().filter(arg -> !arg.isEmpty()).count() != 1) {
+        int nonEmpty = 0;
+        for (String arg : actual) {
+            nonEmpty += arg.isEmpty() ? 0 : 1;
+        }
+        if (nonEmpty != 1) {
             return Fit.NONE;
         }
         String title = String.join(" ", actual).trim();
@@ -64,31 +65,86 @@ public final class ArgvMatcher {
         return true;
     }
 
+    /** The title ends in {@code program tail…}, which starts the title or follows a space or a slash. */
     private static boolean retitled(List<String> expected, String program, String title) {
         String tail = String.join(" ", expected.subList(1, expected.size()));
-        String wanted = tail.isEmpty() ? program : program + " " + tail;
-        Matcher matcher = pattern(wanted, "(?:^|.*[ /])", "").matcher(title);
-        return matcher.matches();
+        List<String> wanted = literals(tail.isEmpty() ? program : program + " " + tail);
+        for (int start = 0; start >= 0; start = nextStart(title, start)) {
+            if (matches(wanted, title.substring(start))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int nextStart(String title, int after) {
+        for (int i = after; i < title.length(); i++) {
+            if (title.charAt(i) == ' ' || title.charAt(i) == '/') {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     private static boolean argumentMatches(String expected, String actual) {
         if (!expected.contains("$(")) {
             return expected.equals(actual);
         }
-        return pattern(expected, "", "").matcher(actual).matches();
+        return matches(literals(expected), actual);
     }
 
-    /** {@code text} as a literal pattern in which each {@code $(VAR)} matches any text. */
-    private static Pattern pattern(String text, String prefix, String suffix) {
-        StringBuilder regex = new StringBuilder(prefix);
-        Matcher reference = REFERENCE.matcher(text);
+    /** The literal parts of {@code text} around each Kubernetes reference {@code $(VAR)}, in order. */
+    private static List<String> literals(String text) {
+        List<String> literals = new ArrayList<>();
         int from = 0;
-        while (reference.find()) {
-            regex.append(Pattern.quote(text.substring(from, reference.start()))).append(".*");
-            from = reference.end();
+        for (int at = text.indexOf("$("); at >= 0; at = text.indexOf("$(", at + 1)) {
+            int end = referenceEnd(text, at);
+            if (end > 0) {
+                literals.add(text.substring(from, at));
+                from = end;
+                at = end - 1;
+            }
         }
-        regex.append(Pattern.quote(text.substring(from))).append(suffix);
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        literals.add(text.substring(from));
+        return literals;
+    }
+
+    /** Where the reference {@code $([A-Za-z_][A-Za-z0-9_.-]*)} starting at {@code at} ends, or -1. */
+    private static int referenceEnd(String text, int at) {
+        if (at + 2 >= text.length() || !isNameStart(text.charAt(at + 2))) {
+            return -1;
+        }
+        int i = at + 3;
+        while (i < text.length() && (isNameStart(text.charAt(i)) || ".-0123456789".indexOf(text.charAt(i)) >= 0)) {
+            i++;
+        }
+        return i < text.length() && text.charAt(i) == ')' ? i + 1 : -1;
+    }
+
+    private static boolean isNameStart(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    }
+
+    /** Whether {@code actual} is the literals in their order with any text where each reference was. */
+    private static boolean matches(List<String> literals, String actual) {
+        String first = literals.get(0);
+        String last = literals.get(literals.size() - 1);
+        if (literals.size() == 1) {
+            return actual.equals(first);
+        }
+        if (actual.length() < first.length() + last.length() || !actual.startsWith(first) || !actual.endsWith(last)) {
+            return false;
+        }
+        int at = first.length();
+        int limit = actual.length() - last.length();
+        for (String literal : literals.subList(1, literals.size() - 1)) {
+            int found = actual.indexOf(literal, at);
+            if (found < 0 || found + literal.length() > limit) {
+                return false;
+            }
+            at = found + literal.length();
+        }
+        return true;
     }
 
     static String baseName(String path) {

@@ -9,8 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One GET to a server on the loopback address, within one deadline for the whole exchange. Any
@@ -21,8 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class HttpCheck {
 
-    private static final Pattern STATUS_LINE =
-            Pattern.compile("HTTP/\\d(?:\\.\\d)? (\\d{3})(?:[ \\r].*)?", Pattern.DOTALL);
     private static final int MAX_STATUS_LINE = 256;
 
     private final Duration timeout;
@@ -46,11 +42,29 @@ public final class HttpCheck {
                             + "\r\nUser-Agent: pid1-shim\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Matcher status = STATUS_LINE.matcher(statusLine(socket, deadline));
-            return status.matches() ? OptionalInt.of(Integer.parseInt(status.group(1))) : OptionalInt.empty();
+            return status(statusLine(socket, deadline));
         } catch (IOException e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** The status of a line {@code HTTP/d[.d] ddd[ reason]}, else empty. */
+    static OptionalInt status(String line) {
+        int at = line.startsWith("HTTP/") && digit(line, 5) ? 6 : -1;
+        if (at > 0 && line.startsWith(".", at) && digit(line, at + 1)) {
+            at += 2;
+        }
+        boolean statusLine = at > 0
+                && line.startsWith(" ", at)
+                && digit(line, at + 1)
+                && digit(line, at + 2)
+                && digit(line, at + 3)
+                && (line.length() == at + 4 || line.charAt(at + 4) == ' ' || line.charAt(at + 4) == '\r');
+        return statusLine ? OptionalInt.of(Integer.parseInt(line.substring(at + 1, at + 4))) : OptionalInt.empty();
+    }
+
+    private static boolean digit(String line, int at) {
+        return at < line.length() && line.charAt(at) >= '0' && line.charAt(at) <= '9';
     }
 
     private static String statusLine(Socket socket, long deadline) throws IOException {

@@ -35,9 +35,13 @@ public final class ProcFs {
     /** Every process that could be read, in no particular order. */
     public List<ProcessInfo> processes() {
         List<ProcessInfo> all = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, ProcFs::isPidDirectory)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
             for (Path entry : entries) {
-                process(Integer.parseInt(entry.getFileName().toString())).ifPresent(all::add);
+                String name = entry.getFileName().toString();
+                Optional<ProcessInfo> process = isPid(name) ? process(Integer.parseInt(name)) : Optional.empty();
+                if (process.isPresent()) {
+                    all.add(process.get());
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + root + ": " + e.getMessage(), e);
@@ -84,8 +88,12 @@ public final class ProcFs {
         return Arrays.asList(new String(cmdline, 0, end, StandardCharsets.UTF_8).split("\0", -1));
     }
 
-    private static boolean isPidDirectory(Path entry) {
-        String name = entry.getFileName().toString();
-        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+    private static boolean isPid(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !name.isEmpty() && name.length() <= 9;
     }
 }

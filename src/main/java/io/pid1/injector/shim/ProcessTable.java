@@ -1,6 +1,6 @@
 package io.pid1.injector.shim;
 
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,17 +28,30 @@ public final class ProcessTable {
      * one started first.
      */
     public Optional<ProcessInfo> master(List<String> argv) {
-        return processes.stream()
-                .filter(p -> p.pid() != 1 && (p.ppid() == 0 || p.ppid() == 1) && p.running())
-                .filter(p -> ArgvMatcher.fit(argv, p.argv()) != ArgvMatcher.Fit.NONE)
-                .max(Comparator.comparing((ProcessInfo p) -> ArgvMatcher.fit(argv, p.argv()))
-                        .thenComparing(ProcessInfo::startTime, Comparator.reverseOrder()));
+        ProcessInfo best = null;
+        ArgvMatcher.Fit bestFit = ArgvMatcher.Fit.NONE;
+        for (ProcessInfo p : processes) {
+            if (p.pid() == 1 || (p.ppid() != 0 && p.ppid() != 1) || !p.running()) {
+                continue;
+            }
+            ArgvMatcher.Fit fit = ArgvMatcher.fit(argv, p.argv());
+            int better = fit.compareTo(bestFit);
+            if (fit != ArgvMatcher.Fit.NONE && (better > 0 || (better == 0 && p.startTime() < best.startTime()))) {
+                best = p;
+                bestFit = fit;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** The direct children of {@code parent} (started after it, so a reused id is never mistaken). */
     public List<ProcessInfo> children(ProcessInfo parent) {
-        return processes.stream()
-                .filter(p -> p.ppid() == parent.pid() && p.startTime() >= parent.startTime())
-                .toList();
+        List<ProcessInfo> children = new ArrayList<>();
+        for (ProcessInfo p : processes) {
+            if (p.ppid() == parent.pid() && p.startTime() >= parent.startTime()) {
+                children.add(p);
+            }
+        }
+        return children;
     }
 }

@@ -9,12 +9,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
  * The running shim: its HTTP endpoints over the real {@code /proc}, until SIGTERM (or SIGINT),
  * after which it lets the drains in progress finish (up to its grace) and returns, so the process
- * exits 0. Plain Java: nothing here boots a framework.
+ * exits 0. Plain Java: nothing here boots a framework. Its package keeps streams and regular expressions off the
+ * path of a check: they load JDK classes, which cost every pod's sidecar memory (bench/README.md, "pid1-shim in the
+ * image").
  */
 public final class Shim {
 
@@ -55,10 +56,15 @@ public final class Shim {
     /** Starts serving. */
     public void start() {
         server.start();
-        ShimServer.log("serving on " + config.host() + ":" + server.port() + " for "
-                + config.containers().stream()
-                        .map(c -> c.name() + " (" + c.server() + ")")
-                        .collect(Collectors.joining(", ")));
+        StringBuilder names = new StringBuilder();
+        for (ContainerSpec c : config.containers()) {
+            names.append(names.isEmpty() ? "" : ", ")
+                    .append(c.name())
+                    .append(" (")
+                    .append(c.server())
+                    .append(')');
+        }
+        ShimServer.log("serving on " + config.host() + ":" + server.port() + " for " + names);
     }
 
     /** Asks {@link #awaitStopRequest()} to return. */
@@ -71,11 +77,11 @@ public final class Shim {
         stopRequested.await();
     }
 
-    /** Lets drains in progress finish, up to {@code grace}, then stops serving. */
+    /** Lets requests in progress (drains above all) finish, up to {@code grace}, then stops serving. */
     public void stop(Duration grace) throws InterruptedException {
         ShimServer.log("stopping");
-        if (!server.awaitDrains(grace)) {
-            ShimServer.log("drains still running after " + grace.toSeconds() + " s; stopping anyway");
+        if (!server.awaitAnswers(grace)) {
+            ShimServer.log("requests still being answered after " + grace.toSeconds() + " s; stopping anyway");
         }
         server.stop();
         executor.shutdownNow();

@@ -1,6 +1,5 @@
 package io.pid1.injector.shim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The shim's configuration, as the webhook writes it into {@code PID1_SHIM_CONFIG}:
@@ -28,7 +26,9 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
 
     private static final Set<String> TOP_FIELDS = Set.of("host", "port", "drainToken", "containers");
     /** 128 random bits in base64url are 22 characters; shorter is guessable, longer is not needed. */
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,256}");
+    private static final int TOKEN_MIN = 22;
+
+    private static final int TOKEN_MAX = 256;
 
     private static final Set<String> CONTAINER_FIELDS = Set.of(
             "name",
@@ -50,8 +50,6 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
         Object root;
         try {
             root = JsonValues.read(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("shim config is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("shim config is not JSON: " + e.getMessage(), e);
         }
@@ -73,10 +71,9 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
         }
         String host = text(top, "host", "0.0.0.0", "shim config");
         int port = number(top, "port", 0, 65535, "shim config").orElse(9091);
-        if (!(top.get("drainToken") instanceof String token)
-                || !TOKEN.matcher(token).matches()) {
-            throw new IllegalArgumentException(
-                    "shim config needs a \"drainToken\" of 22 to 256 letters, digits, - or _");
+        if (!(top.get("drainToken") instanceof String token) || !isToken(token)) {
+            throw new IllegalArgumentException("shim config needs a \"drainToken\" of " + TOKEN_MIN + " to " + TOKEN_MAX
+                    + " letters, digits, - or _");
         }
         return new ShimConfig(host, port, token, containers);
     }
@@ -89,18 +86,34 @@ public record ShimConfig(String host, int port, String drainToken, List<Containe
 
     /** The container with this name, or null. */
     public ContainerSpec container(String name) {
-        return containers.stream()
-                .filter(c -> c.name().equals(name))
-                .findFirst()
-                .orElse(null);
+        for (ContainerSpec container : containers) {
+            if (container.name().equals(name)) {
+                return container;
+            }
+        }
+        return null;
     }
 
     /** The longest a drain can take: its wait plus the graceful timeout, over all containers. */
     public Duration longestDrain() {
-        return containers.stream()
-                .map(c -> c.drainTime().plus(c.gracefulTimeout()).plus(Drainer.EXIT_MARGIN))
-                .max(Duration::compareTo)
-                .orElse(Duration.ZERO);
+        Duration longest = Duration.ZERO;
+        for (ContainerSpec c : containers) {
+            Duration drain = c.drainTime().plus(c.gracefulTimeout()).plus(Drainer.EXIT_MARGIN);
+            longest = drain.compareTo(longest) > 0 ? drain : longest;
+        }
+        return longest;
+    }
+
+    /** {@code [A-Za-z0-9_-]{22,256}}: base64url. */
+    private static boolean isToken(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+            if (!letter && (c < '0' || c > '9') && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return token.length() >= TOKEN_MIN && token.length() <= TOKEN_MAX;
     }
 
     private static ContainerSpec container(Object node) {

@@ -1,15 +1,11 @@
 package io.pid1.injector.shim;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The shim's plain-HTTP endpoints:
@@ -26,25 +22,22 @@ import java.util.concurrent.TimeUnit;
  * cannot be loopback-only: the kubelet sends an {@code httpGet} preStop to the pod IP, and an
  * {@code exec} preStop would need a client program in every app image. The webhook writes a random
  * token into the hook's {@code httpHeaders} and into this configuration, so only the kubelet and
- * those who may read the pod's spec can stop the server (docs/security.md).
+ * those who may read the pod's spec can stop the server (docs/security.md). The HTTP itself, and its limits, are
+ * {@link StrictHttpServer}'s.
  */
 public final class ShimServer {
 
     private final ShimConfig config;
     private final WorkerHealth health;
     private final Drains drains;
-    private final HttpServer server;
-    private final Object drainLock = new Object();
-    private int drainsAnswering;
+    private final StrictHttpServer server;
 
     public ShimServer(ShimConfig config, WorkerHealth health, Drains drains, ExecutorService executor)
             throws IOException {
         this.config = config;
         this.health = health;
         this.drains = drains;
-        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 50);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = new StrictHttpServer(config.host(), config.port(), executor, this::answer);
     }
 
     /** Starts answering. */
@@ -54,110 +47,74 @@ public final class ShimServer {
 
     /** The port it listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    /** Waits until no drain request is being answered, or {@code limit} has passed; true when none is left. */
-    public boolean awaitDrains(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        synchronized (drainLock) {
-            while (drainsAnswering > 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                drainLock.wait(left);
-            }
-            return true;
-        }
+    /**
+     * Waits until no request (a drain above all) is being answered, or {@code limit} has passed; true when none
+     * is left.
+     */
+    public boolean awaitAnswers(Duration limit) throws InterruptedException {
+        return server.awaitAnswers(limit);
     }
 
-    /** Stops answering at once. */
+    /** Stops accepting connections at once. */
     public void stop() {
-        server.stop(0);
+        server.stop();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getPath();
-            boolean drain = path.startsWith("/drain/");
-            if (!"GET".equals(method) && (drain || !"HEAD".equals(method))) {
-                exchange.getResponseHeaders().set("Allow", drain ? "GET" : "GET, HEAD");
-                respond(exchange, 405, "only " + (drain ? "GET" : "GET or HEAD"));
-                return;
-            }
-            if (drain && !authorized(exchange)) {
-                log("refused a drain from "
-                        + exchange.getRemoteAddress().getAddress().getHostAddress() + ": no valid drain token");
-                respond(exchange, 403, "drain needs the pod's drain token");
-                return;
-            }
-            try {
-                route(exchange, path);
-            } catch (RuntimeException e) {
-                log("error answering " + path + ": " + e);
-                respond(exchange, 500, "error: " + e.getMessage());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private StrictHttpServer.Reply answer(RequestHead request, InetAddress client) throws InterruptedException {
+        String path = request.path();
+        boolean drain = path.startsWith("/drain/");
+        if (!"GET".equals(request.method()) && (drain || !"HEAD".equals(request.method()))) {
+            return new StrictHttpServer.Reply(
+                    405, "only " + (drain ? "GET" : "GET or HEAD"), drain ? "GET" : "GET, HEAD");
+        }
+        if (drain && !authorized(request.authorization())) {
+            log("refused a drain from " + client.getHostAddress() + ": no valid drain token");
+            return new StrictHttpServer.Reply(403, "drain needs the pod's drain token");
+        }
+        try {
+            return route(path);
+        } catch (RuntimeException e) {
+            log("error answering " + path + ": " + e);
+            return new StrictHttpServer.Reply(500, "error: " + e.getMessage());
         }
     }
 
     /** Compared in constant time, so the answer's timing tells nothing about the token. */
-    private boolean authorized(HttpExchange exchange) {
-        String presented = exchange.getRequestHeaders().getFirst("Authorization");
-        byte[] expected = ("Bearer " + config.drainToken()).getBytes(StandardCharsets.UTF_8);
-        return presented != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
+    private boolean authorized(String presented) {
+        byte[] expected = ("Bearer " + config.drainToken()).getBytes(StandardCharsets.ISO_8859_1);
+        return presented != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    private void route(HttpExchange exchange, String path) throws IOException, InterruptedException {
+    private StrictHttpServer.Reply route(String path) throws InterruptedException {
         if (path.equals("/healthz")) {
-            respond(exchange, 200, "ok");
-            return;
+            return new StrictHttpServer.Reply(200, "ok");
         }
         int slash = path.indexOf('/', 1);
         String action = slash < 0 ? path : path.substring(0, slash);
         ContainerSpec spec = slash < 0 ? null : config.container(path.substring(slash + 1));
         if (!action.equals("/workers") && !action.equals("/drain")) {
-            respond(exchange, 404, "unknown path; use /workers/<container>, /drain/<container> or /healthz");
-        } else if (spec == null) {
-            respond(exchange, 404, "no container named \"" + (slash < 0 ? "" : path.substring(slash + 1)) + "\"");
-        } else if (action.equals("/workers")) {
+            return new StrictHttpServer.Reply(
+                    404, "unknown path; use /workers/<container>, /drain/<container> or /healthz");
+        }
+        if (spec == null) {
+            return new StrictHttpServer.Reply(
+                    404, "no container named \"" + (slash < 0 ? "" : path.substring(slash + 1)) + "\"");
+        }
+        if (action.equals("/workers")) {
             Verdict verdict = health.check(spec);
-            respond(exchange, verdict.healthy() ? 200 : 503, verdict.reason());
-        } else {
-            drain(exchange, spec);
+            return new StrictHttpServer.Reply(verdict.healthy() ? 200 : 503, verdict.reason());
         }
+        return drain(spec);
     }
 
-    private void drain(HttpExchange exchange, ContainerSpec spec) throws IOException, InterruptedException {
-        synchronized (drainLock) {
-            drainsAnswering++;
-        }
-        try {
-            log("drain of " + spec.name() + " requested");
-            Verdict verdict = drains.drain(spec);
-            log(spec.name() + ": " + verdict.reason());
-            respond(exchange, verdict.healthy() ? 200 : 500, verdict.reason());
-        } finally {
-            synchronized (drainLock) {
-                drainsAnswering--;
-                drainLock.notifyAll();
-            }
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String line) throws IOException {
-        byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private StrictHttpServer.Reply drain(ContainerSpec spec) throws InterruptedException {
+        log("drain of " + spec.name() + " requested");
+        Verdict verdict = drains.drain(spec);
+        log(spec.name() + ": " + verdict.reason());
+        return new StrictHttpServer.Reply(verdict.healthy() ? 200 : 500, verdict.reason());
     }
 
     static void log(String line) {

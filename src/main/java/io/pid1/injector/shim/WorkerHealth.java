@@ -28,7 +28,7 @@ public final class WorkerHealth {
             return new Verdict(false, "master " + master.pid() + " is stopped (state " + master.state() + ")");
         }
         List<ProcessInfo> children = table.children(master);
-        long live = children.stream().filter(ProcessInfo::live).count();
+        int live = live(children);
         String counted = "master " + master.pid() + " alive, " + live + "/" + spec.expectedWorkers() + " workers live";
         if (live < spec.expectedWorkers()) {
             return new Verdict(false, counted + notLive(children));
@@ -50,11 +50,23 @@ public final class WorkerHealth {
     }
 
     private static String notLive(List<ProcessInfo> children) {
-        long zombies = children.stream().filter(p -> !p.running()).count();
-        long stopped = children.stream().filter(p -> p.running() && !p.live()).count();
+        int zombies = 0;
+        int stopped = 0;
+        for (ProcessInfo p : children) {
+            zombies += p.running() ? 0 : 1;
+            stopped += p.running() && !p.live() ? 1 : 0;
+        }
         if (zombies == 0 && stopped == 0) {
             return "";
         }
         return " (" + zombies + " exited, " + stopped + " stopped)";
+    }
+
+    private static int live(List<ProcessInfo> processes) {
+        int live = 0;
+        for (ProcessInfo p : processes) {
+            live += p.live() ? 1 : 0;
+        }
+        return live;
     }
 }

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpCheckTest {
@@ -38,6 +39,28 @@ class HttpCheckTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '#',
+            nullValues = "none",
+            value = {
+                "HTTP/1.1 200 OK # 200",
+                "HTTP/1.0 404 # 404",
+                "HTTP/2 503 Service Unavailable # 503",
+                "HTTP/1.1 2000 # none",
+                "HTTP/1.1 20 # none",
+                "HTTP/1.1  200 # none",
+                "HTTP/11 200 # none",
+                "HTTP/1. 200 # none",
+                "http/1.1 200 # none",
+                "HTTP/1.1 200OK # none",
+                "-ERR unknown command # none",
+            })
+    void readsOnlyAStatusLine(String line, Integer status) {
+        assertEquals(status == null ? OptionalInt.empty() : OptionalInt.of(status), HttpCheck.status(line));
+        assertEquals(HttpCheck.status(line), HttpCheck.status(line + "\r"), "the line's carriage return");
     }
 
     @Test
