@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The packaged jar started as the Deployment starts it ({@code serve}, no other argument) answers reviews
  * without ever loading picocli: its command model cost 150 ms of the start's main thread (bench/README.md,
- * "The webhook in the image"). The classes loaded are those {@code -Xlog:class+load} names in the output.
+ * "The webhook in the image"), and fails as picocli's path did: one line on stderr, exit 2. The classes loaded
+ * are those {@code -Xlog:class+load} names in the output.
  */
 @Timeout(value = 120)
 class BareServeIT {
@@ -24,6 +27,20 @@ class BareServeIT {
             List<String> picocli =
                     output.lines().filter(BareServeIT::picocliModel).toList();
             assertEquals(List.of(), picocli, "picocli's command model was built");
+        }
+    }
+
+    @Test
+    void aBareServeWithABadSettingSaysWhyInOneLineAndExitsTwo() throws Exception {
+        try (PackagedServer server = new PackagedServer(Map.of("PID1_SHUTDOWN_DELAY", "soon"))) {
+            assertTrue(server.process.waitFor(60, TimeUnit.SECONDS), server.output());
+            assertEquals(2, server.process.exitValue(), server.output());
+            List<String> lines = server.output()
+                    .lines()
+                    .filter(line -> line.startsWith("pid1-injector: "))
+                    .toList();
+            assertEquals(1, lines.size(), server.output());
+            assertTrue(lines.get(0).contains("soon"), lines.get(0));
         }
     }
 
