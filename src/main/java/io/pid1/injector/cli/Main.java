@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The one runnable: {@code pid1-injector [serve|certs|…]}. Subcommands that work offline run as
- * plain Java; only {@code serve} boots Quarkus, after its TLS material is in place. The shim's
- * production form, a bare {@code shim}, starts without picocli (see {@link ShimCommand}).
+ * plain Java; only {@code serve} boots Quarkus, after its TLS material is in place. The production forms,
+ * a bare {@code shim} and a bare {@code serve} (or no argument), start without picocli (see {@link ShimCommand}
+ * and {@link ServeCommand}).
  */
 @QuarkusMain
 @Command(
@@ -41,8 +42,10 @@ public final class Main {
         if (args.length == 1 && args[0].equals(ShimCommand.NAME)) {
             System.exit(ShimCommand.fromEnvironment());
         }
-        String[] effective = args.length == 0 ? new String[] {"serve"} : args;
-        System.exit(commandLine().execute(effective));
+        if (args.length == 0 || args.length == 1 && args[0].equals(ServeCommand.NAME)) {
+            System.exit(ServeCommand.withDefaults());
+        }
+        System.exit(commandLine().execute(args));
     }
 
     /** The command line with the exit codes of docs/reference.md: any failure is one line on stderr and exit 2. */

@@ -1,6 +1,7 @@
 package io.pid1.injector.cli;
 
 import io.pid1.injector.server.GracefulStop;
+import io.pid1.injector.text.OneLine;
 import io.pid1.injector.tls.Certificates;
 import io.pid1.injector.tls.TlsMaterial;
 import io.pid1.injector.tls.auto.AutoTls;
@@ -24,21 +25,33 @@ import sun.misc.Signal;
  * reuses) a self-signed CA and serving certificate in {@code PID1_TLS_DIR} and says where. With
  * {@code PID1_TLS_AUTO=true} it takes them from a Secret its replicas share and writes the CA into
  * the MutatingWebhookConfiguration (see {@link AutoTls}); when the API server cannot be reached or
- * refuses, it exits 2 after one line, so that the pod's restarts show the problem.
+ * refuses, it exits 2 after one line, so that the pod's restarts show the problem. The Deployment's form, a
+ * bare {@code serve}, runs without picocli's model ({@link #withDefaults()}): building it for the five
+ * commands took 150 ms of the main thread's CPU at every start (bench/README.md, "The webhook in the image").
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the admission webhook (the default).")
+@Command(
+        name = ServeCommand.NAME,
+        mixinStandardHelpOptions = true,
+        description = "Run the admission webhook (the default).")
 final class ServeCommand implements Callable<Integer> {
+
+    static final String NAME = "serve";
+    private static final String DEFAULT_SERVICE = "pid1-injector";
+    private static final String DEFAULT_NAMESPACE = "pid1-system";
 
     /** The JDK's property for the PBKDF2 rounds that protect a key put into a PKCS#12 key store. */
     static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
 
     @Option(
             names = "--service",
-            defaultValue = "pid1-injector",
+            defaultValue = DEFAULT_SERVICE,
             description = "Service name for the certificate's SANs.")
     String service;
 
-    @Option(names = "--namespace", defaultValue = "pid1-system", description = "Namespace for the certificate's SANs.")
+    @Option(
+            names = "--namespace",
+            defaultValue = DEFAULT_NAMESPACE,
+            description = "Namespace for the certificate's SANs.")
     String namespace;
 
     @Spec
@@ -46,7 +59,27 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getErr());
+    }
+
+    /**
+     * {@code serve} with the default Service and namespace, as picocli would run it, failures included: one line on
+     * stderr and {@link Main#USAGE}.
+     */
+    static int withDefaults() {
+        ServeCommand serve = new ServeCommand();
+        serve.service = DEFAULT_SERVICE;
+        serve.namespace = DEFAULT_NAMESPACE;
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            return serve.run(err);
+        } catch (Exception e) {
+            err.println("pid1-injector: " + OneLine.of(e));
+            return Main.USAGE;
+        }
+    }
+
+    private int run(PrintWriter err) throws IOException {
         WebhookConfig.Tls tls = WebhookConfig.fromEnvironment().tls();
         Optional<String> cert = tls.certFile();
         Optional<String> key = tls.keyFile();
