@@ -130,7 +130,7 @@ cp -rL "$app/." "$rootfs/app/"
 # loads on a plain class path and its main class, so it skips the webhook's entrypoint (Quarkus' class loader, the
 # webhook's CDS archive). Written here because the jars' names carry their versions.
 shim_cp=
-for jar in app/pid1-injector lib/main/com.fasterxml.jackson.core.jackson-core lib/main/info.picocli.picocli; do
+for jar in app/pid1-injector lib/main/info.picocli.picocli; do
   found=("$app/$jar"-[0-9]*.jar)
   [ ${#found[@]} = 1 ] && [ -f "${found[0]}" ] ||
     { echo "build-webhook-image.sh: not one $jar jar in $app" >&2; exit 1; }
