@@ -39,6 +39,7 @@ SHIM_CONTAINER = "pid1-shim"
 SHIM_LAYOUT = os.path.join(REPO_ROOT, "target", "pid1-injector", "oci")
 SHIM_IMAGE = Image(root=None, working_dir="/app", user="65532")
 SHIM_WORK = None
+SHIM_LOCK = threading.Lock()
 SHIM_PORT = 9091
 BROKEN_GRACE = 10
 POD_PORTS = {"web": 8000, "fcgi": 9000}
@@ -1448,10 +1449,12 @@ def build_probe():
 
 
 def shim_image():
-    """The webhook's image as the pid1-shim sidecar's root filesystem: built and unpacked only when a pod
-    has the sidecar, so a run of scenarios without one builds no image."""
-    if SHIM_IMAGE.root is None:
-        build_shim_image(SHIM_WORK)
+    """The webhook's image as the pid1-shim sidecar's root filesystem, built and unpacked once, only when a pod
+    has the sidecar: a run of scenarios without one builds no image. Scenarios run in threads, hence the lock;
+    main() builds it before any starts when a shim- scenario is selected, so that no build runs beside them."""
+    with SHIM_LOCK:
+        if SHIM_IMAGE.root is None:
+            build_shim_image(SHIM_WORK)
     return SHIM_IMAGE
 
 
@@ -1476,6 +1479,8 @@ def main(names):
     global SHIM_WORK
     SHIM_WORK = tempfile.mkdtemp(prefix="pid1-shim-image-")
     try:
+        if any(s.name.startswith("shim-") for s in selected):
+            shim_image()
         return run_selected(selected)
     finally:
         shutil.rmtree(SHIM_WORK, ignore_errors=True)
