@@ -96,7 +96,7 @@ fi
 cds=()
 grep -q '^JAVA_VERSION="\(1[7-9]\|2[0-4]\)' "$jdk/release" && cds=(--generate-cds-archive)
 "$jdk/bin/jlink" --add-modules java.base,java.logging,java.naming,java.management,java.net.http,java.sql,\
-jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.httpserver,jdk.zipfs \
+jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.zipfs \
   "${link_options[@]}" --no-header-files --no-man-pages "${cds[@]}" --output "$work/java" >/dev/null
 # Only compressed oops are used (the heap is far below 32 GiB): the archive for the other mode is dead weight.
 rm -f "$work/java/lib/server/classes_nocoops.jsa"
