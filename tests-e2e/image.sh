@@ -79,7 +79,7 @@ fi
 mkdir -p "$work/bundle" "$work/tmp"
 chmod 1777 "$work/tmp"
 [ -z "$emulator" ] || install -m 0755 "$(command -v "$(basename "$emulator")")" "$work/tmp/"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { python3 tests-e2e/free_port.py; }
 port=$(free_port)
 mport=$(free_port)
 spec() { # ARGS [JAVA_OPTIONS]: the bundle runs the image's command with ARGS, as the Deployment runs it
