@@ -74,8 +74,10 @@ if [ $build = 1 ]; then
     grep 'classes of' "$work/build1.log" || true
   fi
   deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$work/again" >"$work/build2.log"
-  [ -n "$(digest "$work/build1.log")" ] && [ "$(digest "$work/build1.log")" = "$(digest "$work/build2.log")" ] ||
+  if [ -z "$(digest "$work/build1.log")" ] || [ "$(digest "$work/build1.log")" != "$(digest "$work/build2.log")" ]; then
+    python3 tests-e2e/oci_diff.py "$out/oci" "$work/again/oci" >&2 || true
     fail "two builds gave two images: $(digest "$work/build1.log") and $(digest "$work/build2.log")"
+  fi
   rm -rf "$work/again"
   ok "two builds give the same image, $(digest "$work/build1.log")"
 fi
@@ -222,8 +224,10 @@ if [ -z "$arch" ] && [ $build = 1 ]; then
   init=target/pid1-init-$other
   deploy/image/build-init-image.sh --arch "$other" --out "$init" >"$work/init1.log"
   deploy/image/build-init-image.sh --arch "$other" --out "$work/init-again" >"$work/init2.log"
-  [ "$(digest "$work/init1.log")" = "$(digest "$work/init2.log")" ] ||
+  if [ "$(digest "$work/init1.log")" != "$(digest "$work/init2.log")" ]; then
+    python3 tests-e2e/oci_diff.py "$init/oci" "$work/init-again/oci" >&2 || true
     fail "two $other pid1-init builds differ: $(digest "$work/init1.log") $(digest "$work/init2.log")"
+  fi
   ok "two $other pid1-init builds give the same image, $(digest "$work/init1.log")"
   mkdir -p "$work/init-root" "$work/.pid1"
   tar -xzf "$(python3 -c 'import json, sys
