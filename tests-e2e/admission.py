@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import jsonpatch
 
+from free_port import free_port
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER_JAR = os.path.join("target", "quarkus-app", "quarkus-run.jar")
 
@@ -37,12 +39,6 @@ class Admission:
     patch: list = None             # the decoded JSON Patch, None when absent
     warnings: list = field(default_factory=list)
     response: dict = None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class WebhookServer:

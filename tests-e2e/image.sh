@@ -13,6 +13,8 @@
 #   --arch ARCH  the webhook's image for another CPU (arm64; build-webhook-image.sh --arch, target/pid1-injector-ARCH),
 #                run by crun through qemu-user-static (no init image); then joined with the build machine's image in
 #                target/pid1-injector into one multi-platform image, target/pid1-injector-multi
+# Without --arch, the pid1-init image is also built for the other CPU (target/pid1-init-arm64 on amd64), checked under
+# qemu-user-static and joined with the build machine's into target/pid1-init-multi.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -38,11 +40,13 @@ work=$(mktemp -d)
 id=pid1-image-test-$$
 run_pid=
 registry_pid=
+http_pid=
 cleanup() {
   crun delete --force "$id" >/dev/null 2>&1 || true
   crun delete --force "$id-shim" >/dev/null 2>&1 || true
   [ -z "$run_pid" ] || kill "$run_pid" 2>/dev/null || true
   [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true
+  [ -z "$http_pid" ] || kill "$http_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -70,8 +74,10 @@ if [ $build = 1 ]; then
     grep 'classes of' "$work/build1.log" || true
   fi
   deploy/image/build-webhook-image.sh "${arch_option[@]}" --out "$work/again" >"$work/build2.log"
-  [ -n "$(digest "$work/build1.log")" ] && [ "$(digest "$work/build1.log")" = "$(digest "$work/build2.log")" ] ||
+  if [ -z "$(digest "$work/build1.log")" ] || [ "$(digest "$work/build1.log")" != "$(digest "$work/build2.log")" ]; then
+    python3 tests-e2e/oci_diff.py "$out/oci" "$work/again/oci" >&2 || true
     fail "two builds gave two images: $(digest "$work/build1.log") and $(digest "$work/build2.log")"
+  fi
   rm -rf "$work/again"
   ok "two builds give the same image, $(digest "$work/build1.log")"
 fi
@@ -79,7 +85,7 @@ fi
 mkdir -p "$work/bundle" "$work/tmp"
 chmod 1777 "$work/tmp"
 [ -z "$emulator" ] || install -m 0755 "$(command -v "$(basename "$emulator")")" "$work/tmp/"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { python3 tests-e2e/free_port.py; }
 port=$(free_port)
 mport=$(free_port)
 spec() { # ARGS [JAVA_OPTIONS]: the bundle runs the image's command with ARGS, as the Deployment runs it
@@ -206,5 +212,52 @@ if [ -n "$arch" ]; then
       fail "the pushed multi-platform image does not give $image for $cpu"
   done
   ok "the two-platform image, pushed with skopeo copy --all, gives each CPU its own"
+fi
+
+# pid1-init for the other CPU (arm64 on amd64), cross-built: the same image from two builds; its three programs are
+# that CPU's and, run by its emulator, do what the image's command and the probes ask of them; one image for both.
+if [ -z "$arch" ] && [ $build = 1 ]; then
+  case "$(uname -m)" in
+    x86_64) other=arm64; qemu=qemu-aarch64-static ;;
+    *) other=amd64; qemu=qemu-x86_64-static ;;
+  esac
+  init=target/pid1-init-$other
+  deploy/image/build-init-image.sh --arch "$other" --out "$init" >"$work/init1.log"
+  deploy/image/build-init-image.sh --arch "$other" --out "$work/init-again" >"$work/init2.log"
+  if [ "$(digest "$work/init1.log")" != "$(digest "$work/init2.log")" ]; then
+    python3 tests-e2e/oci_diff.py "$init/oci" "$work/init-again/oci" >&2 || true
+    fail "two $other pid1-init builds differ: $(digest "$work/init1.log") $(digest "$work/init2.log")"
+  fi
+  ok "two $other pid1-init builds give the same image, $(digest "$work/init1.log")"
+  mkdir -p "$work/init-root" "$work/.pid1"
+  tar -xzf "$(python3 -c 'import json, sys
+blob = lambda d: sys.argv[1] + "/blobs/sha256/" + d.split(":")[1]
+manifest = json.load(open(blob(json.load(open(sys.argv[1] + "/index.json"))["manifests"][0]["digest"])))
+print(blob(manifest["layers"][0]["digest"]))' "$init/oci")" -C "$work/init-root"
+  emulate() { "$(command -v "$qemu")" "$@"; }
+  emulate "$work/init-root/busybox" cp "$work/init-root/tini" "$work/init-root/pid1-probe" "$work/.pid1/" ||
+    fail "the $other busybox did not copy as the image's command does"
+  cmp -s "$work/init-root/tini" "$work/.pid1/tini" || fail "the $other busybox copied tini wrong"
+  emulate "$work/.pid1/tini" --version | grep -q '^tini version' || fail "the $other tini does not run"
+  hport=$(free_port)
+  python3 -m http.server "$hport" --bind 127.0.0.1 --directory "$work/.pid1" >/dev/null 2>&1 &
+  http_pid=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$hport/" && break; sleep 0.1; done
+  emulate "$work/.pid1/pid1-probe" http "$hport" --timeout-ms 2000 >/dev/null ||
+    fail "the $other pid1-probe did not pass a server that answers"
+  kill "$http_pid"
+  wait "$http_pid" 2>/dev/null || true
+  http_pid=
+  if emulate "$work/.pid1/pid1-probe" http "$hport" --timeout-ms 1000 >/dev/null 2>&1; then
+    fail "the $other pid1-probe passed a port nothing listens on"
+  fi
+  ok "the $other pid1-init's busybox copies, its tini runs, its pid1-probe tells a live port from a closed one"
+  python3 deploy/image/oci_index.py target/pid1-init-multi/oci 0.1.0 target/pid1-init/oci "$init/oci" >/dev/null
+  platforms=$(skopeo inspect --raw oci:target/pid1-init-multi/oci:0.1.0 |
+    python3 -c 'import json, sys; print(" ".join(m["platform"]["architecture"] for m in json.load(sys.stdin)["manifests"]))')
+  [ "$platforms" = "$(skopeo inspect --config oci:target/pid1-init/oci:0.1.0 |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["architecture"])') $other" ] ||
+    fail "the two-platform pid1-init lists $platforms"
+  ok "one pid1-init image for both CPUs (target/pid1-init-multi): $platforms"
 fi
 echo "image: $passed passed, 0 failed"

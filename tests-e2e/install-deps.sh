@@ -7,7 +7,7 @@ packages=(
   tini busybox-static dash bash procps curl openssl python3-jsonpatch python3-yaml supervisor
   gunicorn uwsgi uwsgi-plugin-python3 celery python3-celery python3-redis redis-server
   nginx-light php-fpm apache2 docker-registry skopeo wrk iproute2 musl-tools python3-uvicorn crun unzip
-  socat libfaketime qemu-user-static
+  socat libfaketime qemu-user-static "gcc-$([ "$(uname -m)" = x86_64 ] && echo aarch64 || echo x86-64)-linux-gnu"
 )
 missing=()
 for p in "${packages[@]}"; do

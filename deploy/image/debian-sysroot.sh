@@ -8,17 +8,21 @@
 # lists; the packages apt downloads are checked against them and kept by their SHA-256 in the cache, so a second
 # build downloads nothing but changed lists.
 #
-# usage: debian-sysroot.sh ARCH DIR    (ARCH a Debian architecture: arm64, amd64, ...; DIR is created)
+# usage: debian-sysroot.sh ARCH DIR [PACKAGE...]   (ARCH a Debian architecture: arm64, amd64, ...; DIR is created;
+#        the packages default to the Java runtime's above; build-init-image.sh --arch asks for tini, busybox-static
+#        and musl-dev)
 # environment: PID1_IMAGE_CACHE (default ~/.cache/pid1-injector-image): the apt lists and the packages;
 #              DEBIAN_MIRROR (default: the Debian mirror of this machine's apt sources).
 # Prints one line per package: name, version, SHA-256. DIR/.packages/NAME.list names the files of each package (as
 # dpkg -S would find them); DIR/lib and DIR/lib64 link to usr/lib and usr/lib64, as on a Debian 13 system (merged
 # /usr).
 set -euo pipefail
-[ $# = 2 ] || { echo "usage: debian-sysroot.sh ARCH DIR" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: debian-sysroot.sh ARCH DIR [PACKAGE...]" >&2; exit 2; }
 arch=$1
 sysroot=$2
-packages=(openjdk-25-jdk-headless openjdk-25-jre-headless libc6 libgcc-s1 libstdc++6 gcc-14-base zlib1g)
+shift 2
+packages=("$@")
+[ $# -gt 0 ] || packages=(openjdk-25-jdk-headless openjdk-25-jre-headless libc6 libgcc-s1 libstdc++6 gcc-14-base zlib1g)
 cache=${PID1_IMAGE_CACHE:-$HOME/.cache/pid1-injector-image}
 mirror=${DEBIAN_MIRROR:-$(apt-get indextargets --format '$(REPO_URI)' | grep -m1 '/debian/$' || true)}
 [ -n "$mirror" ] || { echo "debian-sysroot.sh: no Debian mirror in the apt sources (set DEBIAN_MIRROR)" >&2; exit 1; }

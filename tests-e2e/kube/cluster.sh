@@ -18,7 +18,7 @@ state=${PID1_KUBE_STATE:-/tmp/pid1-kube}
 log() { echo "cluster.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { python3 "$repo/tests-e2e/free_port.py"; }
 
 # Waits up to $1 seconds for command "${@:2}" to succeed; fails with the tail of log $log_file.
 wait_for() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pid1.injector.core.ImageFacts;
+import io.pid1.injector.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,7 @@ class SilentRegistryTest {
 
     @Test
     void aRegistryThatRefusesConnectionsIsAShortReason() throws Exception {
-        String host = "127.0.0.1:" + TestRegistry.freePort();
+        String host = "127.0.0.1:" + LoopbackPorts.free();
         ImageResolver resolver = ImageResolver.create(
                 RegistrySettings.defaults().withInsecureHosts(Set.of(host)).withInternalAllowed(Set.of(host)));
         String image = host + "/app:v1";

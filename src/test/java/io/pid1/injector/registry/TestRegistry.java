@@ -1,9 +1,8 @@
 package io.pid1.injector.registry;
 
+import io.pid1.injector.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +35,7 @@ final class TestRegistry implements AutoCloseable {
 
     /** Starts a registry in {@code dir}; {@code authYaml} is its {@code auth:} section, or empty. */
     static TestRegistry start(Path dir, String authYaml) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         Path config = dir.resolve("config.yml");
         Files.writeString(config, """
                 version: 0.1
@@ -60,12 +59,6 @@ final class TestRegistry implements AutoCloseable {
         TestRegistry registry = new TestRegistry(process, log, "127.0.0.1:" + port);
         registry.awaitListening(port);
         return registry;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private void awaitListening(int port) throws IOException, InterruptedException {

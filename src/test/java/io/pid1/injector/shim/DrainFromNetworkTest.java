@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pid1.injector.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,8 +53,8 @@ class DrainFromNetworkTest {
     @BeforeEach
     void neighbourNetwork() throws Exception {
         assumeTrue(PidNamespace.root(), "needs root to make PID and network namespaces");
-        nginxPort = PidNamespace.freePort();
-        shimPort = PidNamespace.freePort();
+        nginxPort = LoopbackPorts.free();
+        shimPort = LoopbackPorts.free();
         String host = "p1h" + suffix;
         String peer = "p1p" + suffix;
         ip("netns", "add", namespace);

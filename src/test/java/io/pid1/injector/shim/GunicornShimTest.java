@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pid1.injector.testing.LoopbackPorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -56,8 +57,8 @@ class GunicornShimTest {
     void app() throws IOException {
         assumeTrue(PidNamespace.root(), "needs root to make a PID namespace (unshare --pid --mount-proc)");
         Files.writeString(dir.resolve("hangapp.py"), APP);
-        appPort = PidNamespace.freePort();
-        shimPort = PidNamespace.freePort();
+        appPort = LoopbackPorts.free();
+        shimPort = LoopbackPorts.free();
         gunicorn = List.of(
                 "gunicorn",
                 "--chdir",

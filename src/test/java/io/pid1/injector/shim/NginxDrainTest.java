@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pid1.injector.testing.LoopbackPorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -66,8 +67,8 @@ class NginxDrainTest {
         });
         slowUpstream.setExecutor(Executors.newCachedThreadPool());
         slowUpstream.start();
-        nginxPort = PidNamespace.freePort();
-        shimPort = PidNamespace.freePort();
+        nginxPort = LoopbackPorts.free();
+        shimPort = LoopbackPorts.free();
     }
 
     @AfterEach

@@ -1,9 +1,6 @@
 package io.pid1.injector.shim;
 
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,23 +71,6 @@ final class PidNamespace implements AutoCloseable {
     /** True when this JVM may make namespaces (root). */
     static boolean root() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    /**
-     * A free TCP port on the loopback address (free when asked), below Linux's ephemeral range (32768 on): a port the
-     * kernel handed out as ephemeral could be taken again as the local port of an outgoing connection, such as the
-     * shim's own check of the app, before the shim binds it ("Address already in use", seen once in CI).
-     */
-    static int freePort() throws IOException {
-        for (int tries = 0; tries < 100; tries++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_768);
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-                return socket.getLocalPort();
-            } catch (BindException taken) {
-                // in use: try another
-            }
-        }
-        throw new IOException("no free port between 20000 and 32767 on 127.0.0.1");
     }
 
     /** Every process of the namespace, by host PID. */

@@ -1,8 +1,8 @@
 package io.pid1.injector.webhook;
 
+import io.pid1.injector.testing.LoopbackPorts;
 import io.pid1.injector.tls.TlsMaterial;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +33,8 @@ final class PackagedServer implements AutoCloseable {
     PackagedServer(Map<String, String> environment, String... jvmOptions) throws IOException {
         dir = Files.createTempDirectory("pid1-packaged");
         log = dir.resolve("server.log");
-        port = freePort();
-        managementPort = freePort();
+        port = LoopbackPorts.free();
+        managementPort = LoopbackPorts.free();
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", System.getProperty("pid1.jar", "target/quarkus-app/quarkus-run.jar")));
@@ -94,12 +94,6 @@ final class PackagedServer implements AutoCloseable {
         }
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Builds of the webhook side by side, with nginx as the floor: the throughput and CPU per review of each, in
+# alternating rounds (build 1, build 2, ..., nginx; then again), so that what else runs on the machine weighs on
+# all of them alike. For a question load.sh cannot answer alone: is a lower ratio to nginx the code's doing or the
+# machine's? (bench/README.md, "Builds side by side".)
+#
+# usage: bench/compare.sh [REV...]   (default: HEAD; each a git revision; the working tree's own build is `.`)
+# environment: ROUNDS (3), SECONDS_PER_RUN (15), WARMUP_SECONDS (30, per server, wrk only), CONNECTIONS (32),
+#   BODY (the review, default examples/review-gunicorn.json), BENCH_OUT (target/bench).
+# Each revision is checked out into a detached worktree under target/bench/compare/ and packaged there (kept for
+# the next run: a revision is built once); `.` is target/quarkus-app as it is (mvn package). The Deployment's JVM
+# options in a 384 MiB container (as load.sh), the JDK on PATH; every server on 127.0.0.1, free ports; nginx serves
+# a fixed body as long as the last build's answer over the first build's TLS files. Writes
+# BENCH_OUT/compare.md. Stops every process it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+[ $# -gt 0 ] || set -- HEAD
+rounds=${ROUNDS:-3}
+seconds=${SECONDS_PER_RUN:-15}
+warmup=${WARMUP_SECONDS:-30}
+connections=${CONNECTIONS:-32}
+body=$root/${BODY:-examples/review-gunicorn.json}
+out=${BENCH_OUT:-target/bench}
+mkdir -p "$out" target/bench/compare
+out=$(cd "$out" && pwd)
+java_opts="-XX:MaxRAM=384m $(sed -n 's/^ *value: \(-Xmx.*\)$/\1/p' deploy/base/deployment.yaml)"
+export MALLOC_ARENA_MAX=2 BODY_FILE=$body
+for tool in wrk nginx curl; do
+  command -v $tool >/dev/null || { echo "compare.sh: $tool is missing (bench/load.sh installs it)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 tests-e2e/free_port.py; }
+. bench/first-review.sh
+
+# The jar of each revision, built once into its own worktree.
+jars=()
+labels=()
+for rev in "$@"; do
+  if [ "$rev" = . ]; then
+    [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q -ntp package -DskipTests
+    jars+=("$root/target/quarkus-app/quarkus-run.jar")
+    labels+=("working tree")
+    continue
+  fi
+  commit=$(git rev-parse --short "$rev^{commit}")
+  tree=$root/target/bench/compare/$commit
+  if [ ! -f "$tree/target/quarkus-app/quarkus-run.jar" ]; then
+    # A worktree whose folder was removed (mvn clean) is pruned first.
+    git worktree prune
+    [ -d "$tree" ] || git worktree add -q --detach "$tree" "$commit"
+    (cd "$tree" && mvn -B -q -ntp package -DskipTests -Dspotless.check.skip=true) >/dev/null
+  fi
+  jars+=("$tree/target/quarkus-app/quarkus-run.jar")
+  labels+=("$rev ($commit)")
+done
+
+urls=()
+cpus=()
+say() { echo "$*" | tee -a "$out/compare.md"; }
+: > "$out/compare.md"
+say "# builds side by side, $(date -u +%Y-%m-%dT%H:%MZ)"
+say "load average before: $(cut -d' ' -f1-3 /proc/loadavg); review: ${body#"$root"/}; JVM options: $java_opts"
+for i in "${!jars[@]}"; do
+  port=$(free_port)
+  PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$(free_port) PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR=$work/$i/tls \
+    java $java_opts -jar "${jars[$i]}" >"$work/webhook-$i.log" 2>&1 &
+  pids+=("$!")
+  cpus+=("$!")
+  urls+=("https://127.0.0.1:$port/mutate")
+  await_first_review "$port" "$work/$i/tls/ca.crt" "$body" "$!" || { tail "$work/webhook-$i.log" >&2; exit 1; }
+  answer=$(curl -s --cacert "$work/$i/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$body" \
+    "${urls[$i]}" | wc -c)
+  say "build $((i + 1)): ${labels[$i]}, answer $answer bytes"
+done
+
+# nginx, as load.sh runs it: a fixed JSON body of the last answer's length.
+nport=$(free_port)
+ln -s 0/tls "$work/tls"
+mkdir -p "$work/nginx"
+json='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"x","allowed":true,"pad":""}}'
+pad=$(( answer - ${#json} ))
+[ "$pad" -gt 0 ] || pad=0
+fixed=${json/\"pad\":\"\"/\"pad\":\"$(head -c "$pad" /dev/zero | tr '\0' x)\"}
+sed -e "s|@DIR@|$work|g" -e "s|@PORT@|$nport|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@BODY@|$fixed|" \
+  bench/nginx.conf.template >"$work/nginx.conf"
+nginx -p "$work/nginx" -c "$work/nginx.conf" >"$work/nginx.log" 2>&1 &
+nginx_pid=$!
+pids+=("$nginx_pid")
+for _ in $(seq 1 250); do
+  curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$body" "https://127.0.0.1:$nport/mutate" && break
+  sleep 0.02
+done
+urls+=("https://127.0.0.1:$nport/mutate")
+cpus+=("$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')")
+labels+=(nginx)
+
+ticks() { local t=0 p; for p in $1; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# run N SECONDS: "req/s CPU-µs-per-request" of server N under wrk.
+run() {
+  local t0 t1 result
+  t0=$(ticks "${cpus[$1]}")
+  result=$(wrk -t2 -c"$connections" -d"${2}s" -s bench/post.lua "${urls[$1]}")
+  t1=$(ticks "${cpus[$1]}")
+  awk -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" '/requests in/ {n = $1} /Requests\/sec/ {r = $2}
+    END {printf "%d %d", r, (t1 - t0) * 1e6 / hz / n}' <<<"$result"
+}
+last=$(( ${#urls[@]} - 1 ))
+for i in $(seq 0 $((last - 1))); do run "$i" "$warmup" >/dev/null; done
+
+say ""
+say "| round | $(for i in $(seq 0 $last); do printf '%s | ' "${labels[$i]}"; done)"
+say "|---|$(for _ in $(seq 0 $last); do printf -- '---:|'; done)"
+for round in $(seq 1 "$rounds"); do
+  results=()
+  for i in $(seq 0 $last); do results+=("$(run "$i" "$seconds")"); done
+  nginx_rps=${results[$last]%% *}
+  line="| $round |"
+  for i in $(seq 0 $last); do
+    read -r rps us <<<"${results[$i]}"
+    line+=" $rps req/s, $us µs/req"
+    [ "$i" = "$last" ] || line+=", $(( 100 * rps / nginx_rps )) %"
+    line+=" |"
+  done
+  say "$line"
+done
+say ""
+say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
