@@ -13,7 +13,9 @@
 #   SHIM (1: also pid1-shim from the image, with the command and JVM options the webhook gives the sidecar (golden
 #   100-shim-gunicorn), against the jar's `java -jar quarkus-run.jar shim` with those options: RSS after 300 checks
 #   of /workers/web, as bench/shim.sh; default 0), SERVE (0: no webhook starts, only the shims; default 1), JAVA_EXTRA
-#   (JVM options after the Deployment's, for both webhooks: e.g. -XX:ActiveProcessorCount=64 plays a 64-core node)
+#   (JVM options after the Deployment's, for both webhooks: e.g. -XX:ActiveProcessorCount=64 plays a 64-core node),
+#   SECRET (1: the second start names the first's files in PID1_TLS_CERT_FILE and PID1_TLS_KEY_FILE, as the
+#   Deployment names its Secret's, instead of finding them in PID1_TLS_DIR, which checks them once more; default 0)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -62,6 +64,10 @@ image_run() { # LAYOUT BUNDLE: "first-ms again-ms again-CPU-ms RSS-MiB[ ...]"
   rm -rf "$work/tmp" && mkdir -m 1777 "$work/tmp"
   python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["serve"]' "${JAVA_EXTRA:-}"
   image_start "$2"
+  if [ "${SECRET:-0}" = 1 ]; then
+    python3 tests-e2e/oci_bundle.py "$1" 0.1.0 "$2" "$work/tmp" "$port" "$mport" '["serve"]' "${JAVA_EXTRA:-}" \
+      '{"PID1_TLS_CERT_FILE": "/tmp/pid1-tls/tls.crt", "PID1_TLS_KEY_FILE": "/tmp/pid1-tls/tls.key"}'
+  fi
   image_start "$2" again
 }
 image_start() { # BUNDLE [again]
@@ -79,9 +85,11 @@ jar_run() {
   jar_start again
 }
 jar_start() { # [again]
-  local t0
+  local t0 files=()
+  [ "${SECRET:-0}" = 1 ] && [ $# = 1 ] &&
+    files=(PID1_TLS_CERT_FILE="$work/jar-tls/tls.crt" PID1_TLS_KEY_FILE="$work/jar-tls/tls.key")
   t0=$(now)
-  PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/jar-tls" \
+  env "${files[@]}" PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/jar-tls" \
     MALLOC_ARENA_MAX=2 JAVA_TOOL_OPTIONS="$java_opts ${JAVA_EXTRA:-}" java -jar target/quarkus-app/quarkus-run.jar \
     serve >>"$work/jar.log" 2>&1 &
   pid=$!

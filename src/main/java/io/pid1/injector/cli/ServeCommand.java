@@ -1,5 +1,7 @@
 package io.pid1.injector.cli;
 
+import io.pid1.injector.server.BootWarmUp;
+import io.pid1.injector.server.EarlyTlsFiles;
 import io.pid1.injector.server.GracefulStop;
 import io.pid1.injector.text.OneLine;
 import io.pid1.injector.tls.Certificates;
@@ -11,6 +13,7 @@ import io.pid1.injector.webhook.WebhookConfig;
 import io.quarkus.runtime.Quarkus;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -80,6 +83,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter err) throws IOException {
+        BootWarmUp.start();
         WebhookConfig.Tls tls = WebhookConfig.fromEnvironment().tls();
         Optional<String> cert = tls.certFile();
         Optional<String> key = tls.keyFile();
@@ -94,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         inMemoryKeyStoresUnsealed();
+        Runnable beforeServing = () -> {};
         if (cert.isEmpty()) {
             Path dir = Path.of(tls.dir()).toAbsolutePath();
             if (auto) {
@@ -103,14 +108,18 @@ final class ServeCommand implements Callable<Integer> {
                     err.println("pid1-injector: self-managed TLS failed: " + e.getMessage());
                     return Main.USAGE;
                 }
+            } else if (readable(dir)) {
+                beforeServing = () -> selfSignedOrUnchecked(dir, err);
             } else {
                 selfSigned(dir, err);
             }
-            System.setProperty(
-                    "pid1.tls.cert-file", dir.resolve(TlsMaterial.CERT_FILE).toString());
-            System.setProperty(
-                    "pid1.tls.key-file", dir.resolve(TlsMaterial.KEY_FILE).toString());
+            cert = Optional.of(dir.resolve(TlsMaterial.CERT_FILE).toString());
+            key = Optional.of(dir.resolve(TlsMaterial.KEY_FILE).toString());
+            System.setProperty("pid1.tls.cert-file", cert.get());
+            System.setProperty("pid1.tls.key-file", key.get());
         }
+        EarlyTlsFiles.start(
+                Path.of(cert.get()), Path.of(key.get()), tls.clientCaFile().map(Path::of), beforeServing);
         // SIGTERM is the normal way a pod is stopped: drain gracefully, then exit 0 (not the JVM's 143).
         Signal.handle(new Signal("TERM"), signal -> GracefulStop.onSigterm());
         Quarkus.run();
@@ -125,6 +134,29 @@ final class ServeCommand implements Callable<Integer> {
     static void inMemoryKeyStoresUnsealed() {
         if (System.getProperty(KEY_PBE_ITERATIONS) == null) {
             System.setProperty(KEY_PBE_ITERATIONS, "1");
+        }
+    }
+
+    /**
+     * Whether the three files in {@code dir} parse. Only then are they checked (and replaced if they cannot be
+     * reused) beside Quarkus's boot, by {@link EarlyTlsFiles}: the TLS registry reads them while it boots, and stops
+     * the start on a file it cannot parse. Checking them on the main thread took 100 ms of its CPU (the JVM's first
+     * elliptic-curve signature; bench/README.md, "The webhook in the image").
+     */
+    private static boolean readable(Path dir) {
+        try {
+            TlsMaterial.readFrom(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void selfSignedOrUnchecked(Path dir, PrintWriter err) {
+        try {
+            selfSigned(dir, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * requires a client certificate from those CAs; the files are checked every {@code pid1.tls.reload-period}.
  * Both are decided here at run time: {@code quarkus.http.ssl.client-auth} is fixed at build time. The TLS
  * registry still reads the serving files once at start (Quarkus enables HTTPS from it); its reload is off.
+ * Without client CAs the port trusts no client certificate ({@link NoClientCertificates}).
  */
 @ApplicationScoped
 class ServingTls implements HttpServerOptionsCustomizer {
@@ -34,23 +35,23 @@ class ServingTls implements HttpServerOptionsCustomizer {
 
     @Override
     public void customizeHttpsServer(HttpServerOptions options) {
-        ServingFiles files;
-        Optional<ClientCaTrust> clients;
+        EarlyTlsFiles.Loaded loaded;
         try {
-            files = ServingFiles.load(
+            loaded = EarlyTlsFiles.take(
                     Path.of(config.tls().certFile().orElseThrow()),
                     Path.of(config.tls().keyFile().orElseThrow()),
-                    Instant.now());
-            clients = config.tls().clientCaFile().isPresent()
-                    ? Optional.of(ClientCaTrust.load(
-                            Path.of(config.tls().clientCaFile().get())))
-                    : Optional.empty();
+                    config.tls().clientCaFile().map(Path::of));
         } catch (TlsFileException e) {
             throw new IllegalStateException("pid1: " + e.getMessage(), e);
         }
+        ServingFiles files = loaded.files();
+        Optional<ClientCaTrust> clients = loaded.clients();
         options.setKeyCertOptions(KeyCertOptions.wrap(files.keyManager()));
-        clients.ifPresent(
-                trust -> options.setTrustOptions(TrustOptions.wrap(trust)).setClientAuth(ClientAuth.REQUIRED));
+        if (clients.isPresent()) {
+            options.setTrustOptions(TrustOptions.wrap(clients.get())).setClientAuth(ClientAuth.REQUIRED);
+        } else {
+            options.setTrustOptions(TrustOptions.wrap(NoClientCertificates.trustManager()));
+        }
         vertx.setPeriodic(
                 config.tls().reloadPeriod().toMillis(),
                 id -> vertx.executeBlocking(

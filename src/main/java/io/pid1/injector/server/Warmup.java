@@ -14,8 +14,9 @@ import org.jboss.logging.Logger;
 /**
  * Runs one review through the service at start, on a thread of its own while Quarkus opens its ports.
  * Otherwise the first review paid for it: the service and its catalog, engine and registry client are
- * made on first use, some 1,900 classes, a third of a second. Ready only once it is done; a failure is
- * logged and counts as done, so the webhook is never held back by its own warm-up.
+ * made on first use, some 1,900 classes, a third of a second. Then it binds the JVM's meters ({@link JvmMeters}).
+ * Ready only once both are done; a failure is logged and counts as done, so the webhook is never held back by its
+ * own warm-up.
  */
 @Readiness
 @ApplicationScoped
@@ -26,17 +27,21 @@ public class Warmup implements HealthCheck {
     private volatile boolean done;
 
     /** The service comes as an {@link Instance} so that it is made on the warm-up thread, not on the one booting Quarkus. */
-    void start(@Observes StartupEvent event, Instance<AdmissionService> service) {
-        Thread thread = new Thread(() -> run(service::get), "pid1-warm-up");
+    void start(@Observes StartupEvent event, Instance<AdmissionService> service, JvmMeters meters) {
+        Thread thread = new Thread(() -> run(service::get, meters::bind), "pid1-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
 
-    public void run(Supplier<AdmissionService> service) {
+    /** The warm-up review through {@code service}, then {@code meters}; ready after both, whatever their outcome. */
+    public void run(Supplier<AdmissionService> service, Runnable meters) {
         try {
             service.get().warmUp();
         } catch (RuntimeException e) {
             LOG.warn("warm-up review failed; the first review will take longer", e);
+        }
+        try {
+            meters.run();
         } finally {
             done = true;
         }

@@ -46,6 +46,12 @@ class OperationsTest extends ServedWebhookTest {
         return response.body();
     }
 
+    int status(URI uri) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     @Test
     void ioRunsOnNativeEpoll() {
         assertTrue(
@@ -70,6 +76,46 @@ class OperationsTest extends ServedWebhookTest {
         assertTrue(metrics.contains("pid1_requests_total{endpoint=\"mutate\",outcome=\"bad_request\"}"), metrics);
         assertTrue(metrics.contains("pid1_fixes_total{fix=\"init\",server=\"gunicorn\"}"), metrics);
         assertTrue(metrics.contains("pid1_request_duration_seconds_bucket{endpoint=\"mutate\""), metrics);
+    }
+
+    /**
+     * The JVM's and the system's meters, which {@code JvmMeters} binds after the warm-up instead of Quarkus while it
+     * boots: the names Quarkus's own binders exported, there once the webhook reports ready.
+     */
+    @Test
+    void theJvmAndSystemMetersAreExportedOnceReady() throws Exception {
+        URI ready = URI.create("http://127.0.0.1:" + management.getPort() + "/q/health/ready");
+        for (int poll = 0; poll < 300 && status(ready) != 200; poll++) {
+            Thread.sleep(100);
+        }
+        String metrics = get(URI.create("http://127.0.0.1:" + management.getPort() + "/q/metrics"));
+        for (String name : java.util.List.of(
+                "jvm_buffer_count_buffers",
+                "jvm_classes_loaded_classes",
+                "jvm_classes_unloaded_classes_total",
+                "jvm_gc_live_data_size_bytes",
+                "jvm_gc_max_data_size_bytes",
+                "jvm_gc_memory_allocated_bytes_total",
+                "jvm_gc_overhead",
+                "jvm_info_total",
+                "jvm_memory_committed_bytes",
+                "jvm_memory_max_bytes",
+                "jvm_memory_usage_after_gc",
+                "jvm_memory_used_bytes",
+                "jvm_threads_live_threads",
+                "jvm_threads_peak_threads",
+                "jvm_threads_states_threads",
+                "process_cpu_usage",
+                "process_cpu_time_ns_total",
+                "process_files_open_files",
+                "process_start_time_seconds",
+                "process_uptime_seconds",
+                "system_cpu_count",
+                "system_load_average_1m")) {
+            assertTrue(
+                    metrics.contains("\n" + name + "{") || metrics.contains("\n" + name + " "),
+                    name + " in " + metrics);
+        }
     }
 
     @Test

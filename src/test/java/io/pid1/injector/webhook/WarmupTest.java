@@ -85,9 +85,11 @@ class WarmupTest {
     void notReadyBeforeTheWarmUpAndReadyAfterOneThatFailed() {
         Warmup warmup = new Warmup();
         assertEquals(HealthCheckResponse.Status.DOWN, warmup.call().getStatus());
-        warmup.run(() -> {
-            throw new IllegalStateException("no service");
-        });
+        warmup.run(
+                () -> {
+                    throw new IllegalStateException("no service");
+                },
+                () -> {});
         assertEquals(HealthCheckResponse.Status.UP, warmup.call().getStatus());
     }
 }
