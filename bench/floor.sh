@@ -8,7 +8,8 @@
 # Environment: ROUNDS (3) of MAX_SECONDS (15) per server, WARMUP_SECONDS (30) of unmeasured wrk per JVM first,
 # CONNECTIONS (32), JAVA_OPTS (default: the Deployment's, in a 384 MiB container, as load.sh), BODY (the review,
 # examples/review-gunicorn.json), BENCH_OUT (target/bench), JAVA25 (a second JDK's home, e.g. Temurin 25, as the
-# image runs: the webhook and the floor are also run on it with JAVA25_OPTS, default -XX:+UseCompactObjectHeaders).
+# image runs: the webhook and the floor are also run on it with JAVA25_OPTS, default -XX:+UseCompactObjectHeaders),
+# NMT (1: each JVM with -XX:NativeMemoryTracking=summary, and its summary after the load in floor-nmt-NAME.txt).
 # The JDK on PATH runs the first pair. Everything listens on 127.0.0.1 on free ports; every process started here
 # is stopped by its PID on exit.
 set -euo pipefail
@@ -20,6 +21,7 @@ max_seconds=${MAX_SECONDS:-15}
 warmup=${WARMUP_SECONDS:-30}
 connections=${CONNECTIONS:-32}
 java_opts=${JAVA_OPTS:--XX:MaxRAM=384m $(sed -n 's/^ *value: \(-Xmx.*\)$/\1/p' deploy/base/deployment.yaml)}
+[ "${NMT:-0}" = 0 ] || java_opts+=" -XX:NativeMemoryTracking=summary"
 java25=${JAVA25:-}
 java25_opts=${JAVA25_OPTS:--XX:+UseCompactObjectHeaders}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
@@ -27,6 +29,7 @@ body=${BODY:-examples/review-gunicorn.json}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 . bench/first-review.sh
+. bench/servers.sh
 
 missing=()
 for tool in wrk:wrk nginx:nginx-light curl:curl; do
@@ -40,18 +43,8 @@ fi
 [ -f bench/floor/target/quarkus-app/quarkus-run.jar ] || mvn -B -q -f bench/floor/pom.xml package
 
 work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_started; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 # CPU time (user + system) of the processes in $1 and their threads, in clock ticks (as load.sh's cpu_ticks).
@@ -62,7 +55,7 @@ results="$out/floor.md"
 : > "$results"
 say() { echo "$*" | tee -a "$results"; }
 
-declare -A url pid_of cpu_pids
+declare -A url cpu_pids
 names=()
 # start NAME JAR JAVA OPTIONS...: a JVM on the shared TLS dir (the first one started makes the CA and the pair).
 start() {
@@ -72,7 +65,7 @@ start() {
   PID1_WEBHOOK_PORT=$port PID1_MANAGEMENT_PORT=$mport PID1_LISTEN_HOST=127.0.0.1 PID1_TLS_DIR="$work/tls" \
     FLOOR_ANSWER_FILE="$work/answer.json" "$java" "$@" -jar "$jar" >>"$out/floor-$name.log" 2>&1 &
   pids+=("$!")
-  pid_of[$name]=$!; cpu_pids[$name]=$!; url[$name]="https://127.0.0.1:$port/mutate"; names+=("$name")
+  cpu_pids[$name]=$!; url[$name]="https://127.0.0.1:$port/mutate"; names+=("$name")
   await_first_review "$port" "$work/tls/ca.crt" "$BODY_FILE" "$!" || { echo "see $out/floor-$name.log" >&2; exit 1; }
 }
 
@@ -83,35 +76,19 @@ say "JVM options: $java_opts; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX; $(java -versio
   "${java25:+; -25: $("$java25/bin/java" -version 2>&1 | head -1) with $java25_opts}"
 
 # The webhook first: it makes the CA and the serving pair that the others read. Its answer's size sets the body.
-: > "$work/answer.json"
 start webhook target/quarkus-app/quarkus-run.jar java $java_opts
 answer_bytes=$(curl -s --cacert "$work/tls/ca.crt" -H 'Content-Type: application/json' --data-binary @"$BODY_FILE" \
   "${url[webhook]}" | wc -c)
-json='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"x","allowed":true,"pad":""}}'
-pad=$(( answer_bytes - ${#json} ))
-[ "$pad" -gt 0 ] || pad=0
-fixed=${json/\"pad\":\"\"/\"pad\":\"$(head -c "$pad" /dev/zero | tr '\0' x)\"}
-printf '%s' "$fixed" > "$work/answer.json"
+# nginx writes the answer the floors read.
+start_nginx_floor "$work" "$answer_bytes" "$out/floor-nginx.log"
 start floor bench/floor/target/quarkus-app/quarkus-run.jar java $java_opts
 if [ -n "$java25" ]; then
   start webhook-25 target/quarkus-app/quarkus-run.jar "$java25/bin/java" $java_opts $java25_opts
   start floor-25 bench/floor/target/quarkus-app/quarkus-run.jar "$java25/bin/java" $java_opts $java25_opts
 fi
-mkdir -p "$work/nginx"
-sed -e "s|@DIR@|$work|g" -e "s|@PORT@|$(free_port)|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@BODY@|$fixed|" \
-  bench/nginx.conf.template >"$work/nginx.conf"
-nginx -p "$work/nginx" -c "$work/nginx.conf" >>"$out/floor-nginx.log" 2>&1 &
-pids+=("$!")
-nginx_pid=$!
-url[nginx]="https://127.0.0.1:$(sed -n 's/^ *listen 127.0.0.1:\([0-9]*\).*/\1/p' "$work/nginx.conf")/mutate"
-for _ in $(seq 1 250); do
-  curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$BODY_FILE" "${url[nginx]}" && break
-  sleep 0.02
-done
-pid_of[nginx]=$nginx_pid
-# nginx's CPU and memory are its master's and its workers'.
-cpu_pids[nginx]="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 names+=(nginx)
+url[nginx]=$nginx_url
+cpu_pids[nginx]=$nginx_pids
 
 declare -A bytes idle rps cpu
 for name in "${names[@]}"; do
@@ -160,3 +137,13 @@ for n in "${names[@]}"; do
 | $(mib "$(rss_sum "$n" VmHWM)") |"
 done
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# NMT: where each JVM's memory is after the load, read by its own JDK's jcmd.
+if [ "${NMT:-0}" != 0 ]; then
+  for n in "${names[@]}"; do
+    case $n in
+      nginx) ;;
+      *-25) "$java25/bin/jcmd" "${cpu_pids[$n]}" VM.native_memory summary >"$out/floor-nmt-$n.txt" ;;
+      *) jcmd "${cpu_pids[$n]}" VM.native_memory summary >"$out/floor-nmt-$n.txt" ;;
+    esac
+  done
+fi
