@@ -31,6 +31,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 . bench/first-review.sh
 . bench/oci-run.sh
+. bench/servers.sh
 
 # Bench tools (not test dependencies): wrk, h2load (nghttp2-client), nginx-light, curl.
 missing=()
@@ -44,20 +45,14 @@ fi
 [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
 
 work=$(mktemp -d)
-pids=()
 id=pid1-load-$$
 cleanup() {
   [ -z "$image" ] || crun delete --force "$id" >/dev/null 2>&1 || true
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now() { date +%s%N; }
 rss_kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 # CPU time (user + system) of the processes in measured_pids and their threads, in clock ticks.
@@ -175,25 +170,9 @@ say "RSS idle: $(mib "$idle_rss") MiB; answer: $answer_bytes bytes"
 
 # The floor: nginx, same TLS files, same port kind, a fixed body of the webhook's answer size. It runs
 # beside the webhook from here on, idle while the webhook is measured and the other way round.
-nport=$(free_port)
-json='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"x","allowed":true,"pad":""}}'
-pad=$(( answer_bytes - ${#json} ))
-[ "$pad" -gt 0 ] || pad=0
-fixed=${json/\"pad\":\"\"/\"pad\":\"$(head -c "$pad" /dev/zero | tr '\0' x)\"}
-mkdir -p "$work/nginx"
-sed -e "s|@DIR@|$work|g" -e "s|@PORT@|$nport|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@BODY@|$fixed|" \
-  bench/nginx.conf.template >"$work/nginx.conf"
-nginx -p "$work/nginx" -c "$work/nginx.conf" >>"$out/nginx.log" 2>&1 &
-pids+=("$!")
-nginx_pid=$!
-nurl="https://127.0.0.1:$nport/mutate"
-for _ in $(seq 1 250); do
-  curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$BODY_FILE" "$nurl" && break
-  sleep 0.02
-done
+start_nginx_floor "$work" "$answer_bytes" "$out/nginx.log"
+nurl=$nginx_url
 webhook_pids=$server_pid
-# nginx's CPU is its master's and its workers'.
-nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 
 declare -A rps lat
 url="https://127.0.0.1:$port/mutate"
