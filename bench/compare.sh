@@ -30,18 +30,14 @@ for tool in wrk nginx curl; do
   command -v $tool >/dev/null || { echo "compare.sh: $tool is missing (bench/load.sh installs it)" >&2; exit 1; }
 done
 
+. bench/first-review.sh
+. bench/servers.sh
 work=$(mktemp -d)
-pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  done
+  stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 tests-e2e/free_port.py; }
-. bench/first-review.sh
 
 # The jar of each revision, built once into its own worktree.
 jars=()
@@ -84,25 +80,11 @@ for i in "${!jars[@]}"; do
   say "build $((i + 1)): ${labels[$i]}, answer $answer bytes"
 done
 
-# nginx, as load.sh runs it: a fixed JSON body of the last answer's length.
-nport=$(free_port)
+# nginx, as load.sh runs it (bench/servers.sh): a fixed JSON body of the last answer's length.
 ln -s 0/tls "$work/tls"
-mkdir -p "$work/nginx"
-json='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"x","allowed":true,"pad":""}}'
-pad=$(( answer - ${#json} ))
-[ "$pad" -gt 0 ] || pad=0
-fixed=${json/\"pad\":\"\"/\"pad\":\"$(head -c "$pad" /dev/zero | tr '\0' x)\"}
-sed -e "s|@DIR@|$work|g" -e "s|@PORT@|$nport|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@BODY@|$fixed|" \
-  bench/nginx.conf.template >"$work/nginx.conf"
-nginx -p "$work/nginx" -c "$work/nginx.conf" >"$work/nginx.log" 2>&1 &
-nginx_pid=$!
-pids+=("$nginx_pid")
-for _ in $(seq 1 250); do
-  curl -sf -o /dev/null --cacert "$work/tls/ca.crt" --data-binary @"$body" "https://127.0.0.1:$nport/mutate" && break
-  sleep 0.02
-done
-urls+=("https://127.0.0.1:$nport/mutate")
-cpus+=("$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')")
+start_nginx_floor "$work" "$answer" "$work/nginx.log"
+urls+=("$nginx_url")
+cpus+=("$nginx_pids")
 labels+=(nginx)
 
 ticks() { local t=0 p; for p in $1; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }

@@ -1,7 +1,8 @@
-# Sourced by bench/load.sh and bench/floor.sh: free ports, the processes they start (pids) and their stop on exit,
-# and nginx answering a fixed body (the floor).
+# Sourced by bench/load.sh, bench/floor.sh and bench/compare.sh: free ports, the processes they start (pids) and
+# their stop on exit, and nginx answering a fixed body (the floor).
 pids=()
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Below the kernel's ephemeral range (tests-e2e/free_port.py says why).
+free_port() { python3 tests-e2e/free_port.py; }
 # SIGTERM to every PID in pids, then up to 5 s for each to exit before SIGKILL.
 stop_started() {
   local pid
