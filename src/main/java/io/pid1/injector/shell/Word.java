@@ -18,6 +18,9 @@ record Word(List<WordPart> parts, int start, int end) {
 
     /** The word's text when it has only literal parts (quoted or not), else null. */
     String literalText() {
+        if (parts.size() == 1) {
+            return parts.get(0) instanceof WordPart.Literal literal ? literal.text() : null;
+        }
         StringBuilder text = new StringBuilder();
         for (WordPart part : parts) {
             if (!(part instanceof WordPart.Literal literal)) {
