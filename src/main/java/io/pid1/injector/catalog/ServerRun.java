@@ -24,7 +24,7 @@ final class ServerRun {
         this.env = env;
         List<String> envArgs =
                 server.argsEnv().map(env::get).map(FlagReader::split).orElse(List.of());
-        this.flags = new FlagReader(args, envArgs, env, server.optionEnvPrefix());
+        this.flags = new FlagReader(this.args, envArgs, env, server.optionEnvPrefix());
     }
 
     /** Whether it runs as master-worker: its required flags (or worker count) are there. */
