@@ -303,7 +303,7 @@ final class ContainerDraft {
     }
 
     private void recognise(Catalog catalog) {
-        tooLong = argv.stream().mapToLong(String::length).sum() > MAX_COMMAND_CHARS;
+        tooLong = chars(argv) > MAX_COMMAND_CHARS;
         shell = argvKnown && !tooLong ? findShell(catalog.programIndex(argv)) : null;
         shellExecs = shell != null && execs(shell);
         serverArgv = tooLong ? List.of() : shell != null ? shell.reading().lastCommand() : argv;
@@ -379,6 +379,14 @@ final class ContainerDraft {
                 scriptIndex,
                 reading,
                 List.copyOf(argv.subList(0, front)));
+    }
+
+    private static long chars(List<String> words) {
+        long chars = 0;
+        for (String word : words) {
+            chars += word.length();
+        }
+        return chars;
     }
 
     static String basename(String path) {
