@@ -4,12 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /** Reads a recognised server's facts (listen address, workers, timeout, signal) from its arguments. */
 final class ServerRun {
-
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
     private static final String SIGTERM = "SIGTERM";
 
@@ -159,9 +156,7 @@ final class ServerRun {
     }
 
     private static OptionalInt number(Optional<Optional<String>> value) {
-        Optional<String> digits = value.flatMap(v -> v)
-                .map(String::trim)
-                .filter(v -> DIGITS.matcher(v).matches());
+        Optional<String> digits = value.flatMap(v -> v).map(String::trim).filter(v -> Digits.upTo(v, 9));
         return digits.isPresent() ? OptionalInt.of(Integer.parseInt(digits.get())) : OptionalInt.empty();
     }
 
