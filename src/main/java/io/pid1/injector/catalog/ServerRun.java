@@ -38,17 +38,17 @@ final class ServerRun {
 
     /** What it starts, run directly by the catalog's launchers; {@code program} names it. */
     Launch launch(Context context, String program) {
-        Listen listen = listen();
+        List<Optional<String>> listenValues = flags.values(server.listenFlags());
         return started(
                 context,
                 server,
                 args,
-                listen,
+                listen(listenValues),
                 workers(server.workersFlags()),
                 gracefulTimeout(),
                 termIsGraceful(),
                 server.speaksHttp(flags),
-                tls(flags.values(server.listenFlags())),
+                flags.hasAny(server.tlsFlags()) || anySsl(listenValues),
                 server.workersAreChildren(flags),
                 program);
     }
@@ -58,12 +58,11 @@ final class ServerRun {
             ProjectCli project, Server server, List<String> projectArgs, Map<String, String> env, Context context) {
         FlagReader flags = FlagReader.of(projectArgs, env);
         OptionalInt defaultPort = project.defaultPort().isPresent() ? project.defaultPort() : server.defaultPort();
-        Listen listen = Listen.of(flags.values(project.listenFlags()), defaultPort);
+        List<Optional<String>> listenValues = flags.values(project.listenFlags());
+        Listen listen = Listen.of(listenValues, defaultPort);
         boolean http = project.http().orElse(server.http() && server.httpFlags().isEmpty());
         boolean termIsGraceful = project.termGraceful() || SIGTERM.equals(server.gracefulSignal());
-        boolean tls = flags.values(project.listenFlags()).stream()
-                .flatMap(Optional::stream)
-                .anyMatch(ServerRun::isSsl);
+        boolean tls = anySsl(listenValues);
         return started(
                 context,
                 server,
@@ -111,8 +110,7 @@ final class ServerRun {
                 Optional.empty());
     }
 
-    private Listen listen() {
-        List<Optional<String>> values = flags.values(server.listenFlags());
+    private Listen listen(List<Optional<String>> values) {
         if (values.isEmpty()
                 && server.portEnv().isPresent()
                 && env.containsKey(server.portEnv().get())) {
@@ -122,14 +120,14 @@ final class ServerRun {
         return Listen.of(values, server.defaultPort());
     }
 
-    private boolean tls(List<Optional<String>> listenValues) {
-        return flags.hasAny(server.tlsFlags())
-                || listenValues.stream().flatMap(Optional::stream).anyMatch(ServerRun::isSsl);
-    }
-
-    /** puma's {@code -b ssl://0.0.0.0:9292?key=…}. */
-    private static boolean isSsl(String listenValue) {
-        return listenValue.startsWith("ssl://");
+    /** Whether a listen value is TLS, as puma's {@code -b ssl://0.0.0.0:9292?key=…}. */
+    private static boolean anySsl(List<Optional<String>> listenValues) {
+        for (Optional<String> value : listenValues) {
+            if (value.filter(v -> v.startsWith("ssl://")).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private OptionalInt workers(List<String> workersFlags) {

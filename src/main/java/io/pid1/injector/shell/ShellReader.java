@@ -183,8 +183,10 @@ public final class ShellReader {
         if (!exec && name != null && BUILTINS.contains(name)) {
             throw new Unreadable("ends with the shell builtin " + name);
         }
-        if (program.stream().anyMatch(Word::hasGlob)) {
-            throw new Unreadable("uses a glob in the last command");
+        for (Word word : program) {
+            if (word.hasGlob()) {
+                throw new Unreadable("uses a glob in the last command");
+            }
         }
     }
 
