@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pid1.injector.catalog.Catalog;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,27 +134,13 @@ public class PodFixer {
         List<Finding> findings = new ArrayList<>(options.findings());
         findings.addAll(draft.findings());
         Map<String, Finding> reports = firstReports(draft.findings());
-        List<ContainerOutcome> containers = new ArrayList<>(outcomes.size());
-        outcomes.forEach(outcome -> containers.add(outcome.apply(reports)));
+        List<ContainerOutcome> containers =
+                outcomes.stream().map(outcome -> outcome.apply(reports)).toList();
         boolean reportOnly = options.inject() == PodOptions.Inject.AUDIT;
         if (applied.isEmpty()) {
-            return new Outcome(
-                    pod,
-                    JSON.createArrayNode(),
-                    findings,
-                    applied,
-                    servers,
-                    reportOnly,
-                    Collections.unmodifiableList(containers));
+            return new Outcome(pod, JSON.createArrayNode(), findings, applied, servers, reportOnly, containers);
         }
         status.record(fixed, applied, settings.version());
-        return new Outcome(
-                fixed,
-                Patch.diff(pod, fixed),
-                findings,
-                applied,
-                servers,
-                reportOnly,
-                Collections.unmodifiableList(containers));
+        return new Outcome(fixed, Patch.diff(pod, fixed), findings, applied, servers, reportOnly, containers);
     }
 }
