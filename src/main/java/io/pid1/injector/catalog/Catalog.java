@@ -91,9 +91,13 @@ public final class Catalog {
     /** The known sidecar a container of {@code image} running {@code command} (empty: the image's) is. */
     public Optional<Sidecar> sidecar(String image, List<String> command) {
         String repository = Sidecar.repository(image);
-        return entries.sidecars().stream()
-                .filter(sidecar -> sidecar.matches(repository, command))
-                .findFirst();
+        String program = command.isEmpty() ? null : ExecutablePatterns.basename(command.get(0));
+        for (Sidecar sidecar : entries.sidecars()) {
+            if (sidecar.matches(repository, program)) {
+                return Optional.of(sidecar);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -19,7 +19,8 @@ final class ExecutablePatterns {
      */
     static boolean matches(List<String> patterns, String word) {
         String base = basename(word);
-        for (String pattern : patterns) {
+        for (int i = 0; i < patterns.size(); i++) {
+            String pattern = patterns.get(i);
             if (pattern.startsWith("/") ? word.equals(pattern) : matchesBase(pattern, base)) {
                 return true;
             }

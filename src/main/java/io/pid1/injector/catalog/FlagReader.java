@@ -1,7 +1,6 @@
 package io.pid1.injector.catalog;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,8 +52,13 @@ final class FlagReader {
     }
 
     /** Whether any of {@code flags} is given. */
-    boolean hasAny(Collection<String> flags) {
-        return flags.stream().anyMatch(this::has);
+    boolean hasAny(List<String> flags) {
+        for (int i = 0; i < flags.size(); i++) {
+            if (has(flags.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -62,7 +66,7 @@ final class FlagReader {
      * line if it has any, else the env arguments, else the env variables. Each value is empty when
      * it is missing or refers to an unknown variable.
      */
-    List<Optional<String>> values(Collection<String> flags) {
+    List<Optional<String>> values(List<String> flags) {
         List<Optional<String>> values = occurrences(args, flags);
         if (values.isEmpty()) {
             values = occurrences(envArgs, flags);
@@ -79,16 +83,18 @@ final class FlagReader {
     }
 
     /** The value that takes effect when a flag is given more than once: the last one. */
-    Optional<Optional<String>> last(Collection<String> flags) {
+    Optional<Optional<String>> last(List<String> flags) {
         List<Optional<String>> values = values(flags);
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
     }
 
-    private List<Optional<String>> occurrences(List<String> words, Collection<String> flags) {
-        List<Optional<String>> values = new ArrayList<>();
+    /** The values of {@code flags} in {@code words}; read for each flag of each server, so walked by index. */
+    private List<Optional<String>> occurrences(List<String> words, List<String> flags) {
+        List<Optional<String>> values = new ArrayList<>(0);
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
-            for (String flag : flags) {
+            for (int f = 0; f < flags.size(); f++) {
+                String flag = flags.get(f);
                 if (word.equals(flag)) {
                     values.add(i + 1 < words.size() ? resolve(words.get(i + 1)) : Optional.empty());
                 } else if (word.length() > flag.length()

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 record ListenAddress(Optional<String> host, OptionalInt port, boolean unixSocket) {
 
     private static final Pattern SCHEME = Pattern.compile("^[a-z][a-z0-9+.-]*://");
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,5}");
     private static final Pattern BRACKETED = Pattern.compile("^\\[([^]]*)](?::(.*))?$");
 
     /** The address {@code value} names; empty when it is not one (a file descriptor, a bad port). */
@@ -29,11 +28,13 @@ record ListenAddress(Optional<String> host, OptionalInt port, boolean unixSocket
         if (query >= 0) {
             address = address.substring(0, query);
         }
-        Matcher bracketed = BRACKETED.matcher(address);
-        if (bracketed.matches()) {
-            return hostAndPort(bracketed.group(1), bracketed.group(2));
+        if (address.startsWith("[")) {
+            Matcher bracketed = BRACKETED.matcher(address);
+            if (bracketed.matches()) {
+                return hostAndPort(bracketed.group(1), bracketed.group(2));
+            }
         }
-        if (DIGITS.matcher(address).matches()) {
+        if (Digits.upTo(address, 5)) {
             return hostAndPort("", address);
         }
         int colon = address.lastIndexOf(':');
@@ -48,7 +49,7 @@ record ListenAddress(Optional<String> host, OptionalInt port, boolean unixSocket
         if (port == null) {
             return Optional.of(new ListenAddress(knownHost, OptionalInt.empty(), false));
         }
-        if (!DIGITS.matcher(port).matches() || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
+        if (!Digits.upTo(port, 5) || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
             return Optional.empty();
         }
         return Optional.of(new ListenAddress(knownHost, OptionalInt.of(Integer.parseInt(port)), false));

@@ -16,16 +16,20 @@ final class Recogniser {
     private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
 
     private final Entries entries;
+    /** Read only, during one call: not copied. */
     private final List<String> argv;
-    private final Map<String, String> env;
+    /** The env as the walk goes: the caller's, copied when a launcher first changes it ({@code env -i A=1}). */
+    private Map<String, String> env;
+
+    private boolean envCopied;
     private final List<String> wrappers = new ArrayList<>();
     private Optional<String> init = Optional.empty();
     private boolean direct = true;
 
     Recogniser(Entries entries, List<String> argv, Map<String, String> env) {
         this.entries = entries;
-        this.argv = List.copyOf(argv);
-        this.env = new HashMap<>(env);
+        this.argv = argv;
+        this.env = env;
     }
 
     Launch recognise() {
@@ -101,10 +105,13 @@ final class Recogniser {
         if (i + 1 >= argv.size()) {
             return Optional.empty();
         }
-        return entries.entrypoints().stream()
-                .filter(entrypoint -> ExecutablePatterns.matches(entrypoint.executables(), argv.get(i)))
-                .filter(entrypoint -> entrypoint.passes(argv.get(i + 1)))
-                .findFirst();
+        for (Entrypoint entrypoint : entries.entrypoints()) {
+            if (ExecutablePatterns.matches(entrypoint.executables(), argv.get(i))
+                    && entrypoint.passes(argv.get(i + 1))) {
+                return Optional.of(entrypoint);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The launch when {@code word} is a process manager, a known non-master-worker program, a server or a project. */
@@ -191,10 +198,13 @@ final class Recogniser {
     }
 
     private Optional<Launcher> launcher(String word, int wordsFrom) {
-        return entries.launchers().stream()
-                .filter(launcher -> ExecutablePatterns.matches(launcher.executables(), word))
-                .filter(launcher -> SubcommandWords.after(argv, wordsFrom, launcher.words()) >= 0)
-                .findFirst();
+        for (Launcher launcher : entries.launchers()) {
+            if (ExecutablePatterns.matches(launcher.executables(), word)
+                    && SubcommandWords.after(argv, wordsFrom, launcher.words()) >= 0) {
+                return Optional.of(launcher);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The index of the program after {@code launcher}'s options and operands, or -1. */
@@ -213,7 +223,7 @@ final class Recogniser {
                 return i;
             }
             if (launcher.clearOptions().contains(word)) {
-                env.clear();
+                changeEnv().clear();
                 i++;
             } else if (SubcommandWords.isOption(word)) {
                 boolean takesValue = !word.contains("=")
@@ -222,9 +232,8 @@ final class Recogniser {
                 i += takesValue ? 2 : 1;
             } else if (launcher.assignments() && ASSIGNMENT.matcher(word).matches()) {
                 int equals = word.indexOf('=');
-                env.put(
-                        word.substring(0, equals),
-                        EnvRefs.resolve(word.substring(equals + 1), env).orElse(null));
+                String value = EnvRefs.resolve(word.substring(equals + 1), env).orElse(null);
+                changeEnv().put(word.substring(0, equals), value);
                 i++;
             } else if (operands > 0) {
                 operands--;
@@ -234,6 +243,15 @@ final class Recogniser {
             }
         }
         return i;
+    }
+
+    /** The env, now this walk's own copy, to change. */
+    private Map<String, String> changeEnv() {
+        if (!envCopied) {
+            env = new HashMap<>(env);
+            envCopied = true;
+        }
+        return env;
     }
 
     private ServerRun.Context context() {

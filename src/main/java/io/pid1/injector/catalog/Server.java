@@ -104,7 +104,7 @@ public record Server(
 
     /** Whether its listen port speaks HTTP when run with {@code args}. */
     boolean speaksHttp(FlagReader args) {
-        return http && (httpFlags.isEmpty() || httpFlags.stream().anyMatch(args::has));
+        return http && (httpFlags.isEmpty() || args.hasAny(httpFlags));
     }
 
     /** Whether its workers are child processes when run with {@code args}: the pool they choose keeps them. */

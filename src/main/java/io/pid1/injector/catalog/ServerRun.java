@@ -4,12 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /** Reads a recognised server's facts (listen address, workers, timeout, signal) from its arguments. */
 final class ServerRun {
-
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
     private static final String SIGTERM = "SIGTERM";
 
@@ -24,7 +21,7 @@ final class ServerRun {
         this.env = env;
         List<String> envArgs =
                 server.argsEnv().map(env::get).map(FlagReader::split).orElse(List.of());
-        this.flags = new FlagReader(args, envArgs, env, server.optionEnvPrefix());
+        this.flags = new FlagReader(this.args, envArgs, env, server.optionEnvPrefix());
     }
 
     /** Whether it runs as master-worker: its required flags (or worker count) are there. */
@@ -41,17 +38,17 @@ final class ServerRun {
 
     /** What it starts, run directly by the catalog's launchers; {@code program} names it. */
     Launch launch(Context context, String program) {
-        Listen listen = listen();
+        List<Optional<String>> listenValues = flags.values(server.listenFlags());
         return started(
                 context,
                 server,
                 args,
-                listen,
+                listen(listenValues),
                 workers(server.workersFlags()),
                 gracefulTimeout(),
                 termIsGraceful(),
                 server.speaksHttp(flags),
-                tls(flags.values(server.listenFlags())),
+                flags.hasAny(server.tlsFlags()) || anySsl(listenValues),
                 server.workersAreChildren(flags),
                 program);
     }
@@ -61,12 +58,11 @@ final class ServerRun {
             ProjectCli project, Server server, List<String> projectArgs, Map<String, String> env, Context context) {
         FlagReader flags = FlagReader.of(projectArgs, env);
         OptionalInt defaultPort = project.defaultPort().isPresent() ? project.defaultPort() : server.defaultPort();
-        Listen listen = Listen.of(flags.values(project.listenFlags()), defaultPort);
+        List<Optional<String>> listenValues = flags.values(project.listenFlags());
+        Listen listen = Listen.of(listenValues, defaultPort);
         boolean http = project.http().orElse(server.http() && server.httpFlags().isEmpty());
         boolean termIsGraceful = project.termGraceful() || SIGTERM.equals(server.gracefulSignal());
-        boolean tls = flags.values(project.listenFlags()).stream()
-                .flatMap(Optional::stream)
-                .anyMatch(ServerRun::isSsl);
+        boolean tls = anySsl(listenValues);
         return started(
                 context,
                 server,
@@ -114,8 +110,7 @@ final class ServerRun {
                 Optional.empty());
     }
 
-    private Listen listen() {
-        List<Optional<String>> values = flags.values(server.listenFlags());
+    private Listen listen(List<Optional<String>> values) {
         if (values.isEmpty()
                 && server.portEnv().isPresent()
                 && env.containsKey(server.portEnv().get())) {
@@ -125,14 +120,14 @@ final class ServerRun {
         return Listen.of(values, server.defaultPort());
     }
 
-    private boolean tls(List<Optional<String>> listenValues) {
-        return flags.hasAny(server.tlsFlags())
-                || listenValues.stream().flatMap(Optional::stream).anyMatch(ServerRun::isSsl);
-    }
-
-    /** puma's {@code -b ssl://0.0.0.0:9292?key=…}. */
-    private static boolean isSsl(String listenValue) {
-        return listenValue.startsWith("ssl://");
+    /** Whether a listen value is TLS, as puma's {@code -b ssl://0.0.0.0:9292?key=…}. */
+    private static boolean anySsl(List<Optional<String>> listenValues) {
+        for (Optional<String> value : listenValues) {
+            if (value.filter(v -> v.startsWith("ssl://")).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private OptionalInt workers(List<String> workersFlags) {
@@ -159,9 +154,7 @@ final class ServerRun {
     }
 
     private static OptionalInt number(Optional<Optional<String>> value) {
-        Optional<String> digits = value.flatMap(v -> v)
-                .map(String::trim)
-                .filter(v -> DIGITS.matcher(v).matches());
+        Optional<String> digits = value.flatMap(v -> v).map(String::trim).filter(v -> Digits.upTo(v, 9));
         return digits.isPresent() ? OptionalInt.of(Integer.parseInt(digits.get())) : OptionalInt.empty();
     }
 

@@ -34,17 +34,17 @@ public record Sidecar(
     }
 
     /**
-     * Whether a container of the image {@code repository} ({@link #repository(String)}) running {@code command}
-     * (empty: the image's) is this sidecar.
+     * Whether a container of the image {@code repository} ({@link #repository(String)}) running {@code program}
+     * (the basename of its {@code command[0]}; null: the image's) is this sidecar.
      */
-    boolean matches(String repository, List<String> command) {
+    boolean matches(String repository, String program) {
         for (String known : images) {
             int at = repository.length() - known.length();
             if (repository.endsWith(known) && (at == 0 || repository.charAt(at - 1) == '/')) {
                 return true;
             }
         }
-        return !command.isEmpty() && executables.contains(ExecutablePatterns.basename(command.get(0)));
+        return program != null && executables.contains(program);
     }
 
     /** Whether an init container running {@code argv} needs this sidecar up first. */

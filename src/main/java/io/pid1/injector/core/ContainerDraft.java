@@ -9,6 +9,7 @@ import io.pid1.injector.catalog.Server;
 import io.pid1.injector.shell.Reading;
 import io.pid1.injector.shell.ShellReader;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -276,9 +277,13 @@ final class ContainerDraft {
         env.put(name, value);
     }
 
-    /** The env seen by the program: the image's, overridden by the container's. */
+    /** The env seen by the program, read only: the image's, overridden by the container's. */
     Map<String, String> effectiveEnv() {
-        Map<String, String> merged = new HashMap<>(image.map(ImageConfig::env).orElse(Map.of()));
+        Map<String, String> imageEnv = image.map(ImageConfig::env).orElse(Map.of());
+        if (imageEnv.isEmpty()) {
+            return Collections.unmodifiableMap(env);
+        }
+        Map<String, String> merged = new HashMap<>(imageEnv);
         merged.putAll(env);
         return merged;
     }
@@ -303,7 +308,7 @@ final class ContainerDraft {
     }
 
     private void recognise(Catalog catalog) {
-        tooLong = argv.stream().mapToLong(String::length).sum() > MAX_COMMAND_CHARS;
+        tooLong = chars(argv) > MAX_COMMAND_CHARS;
         shell = argvKnown && !tooLong ? findShell(catalog.programIndex(argv)) : null;
         shellExecs = shell != null && execs(shell);
         serverArgv = tooLong ? List.of() : shell != null ? shell.reading().lastCommand() : argv;
@@ -379,6 +384,14 @@ final class ContainerDraft {
                 scriptIndex,
                 reading,
                 List.copyOf(argv.subList(0, front)));
+    }
+
+    private static long chars(List<String> words) {
+        long chars = 0;
+        for (String word : words) {
+            chars += word.length();
+        }
+        return chars;
     }
 
     static String basename(String path) {

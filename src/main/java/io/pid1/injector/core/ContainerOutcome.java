@@ -32,13 +32,32 @@ public record ContainerOutcome(String container, Kind kind, String reason) {
 
     /** The reason repeats words of the pod's command: what is outside printable ASCII goes as {@code \\uXXXX}. */
     public ContainerOutcome {
-        StringBuilder safe = new StringBuilder(reason.length());
-        reason.chars()
-                .forEach(ch -> safe.append(
-                        ch >= 0x20 && ch < 0x7F
-                                ? String.valueOf((char) ch)
-                                : String.format(Locale.ROOT, "\\u%04x", ch)));
-        reason = safe.toString();
+        reason = printable(reason);
+    }
+
+    /** Kept as it is when all printable ASCII, as nearly every reason is; else escaped from the first other. */
+    private static String printable(String reason) {
+        int i = 0;
+        while (i < reason.length() && isPrintable(reason.charAt(i))) {
+            i++;
+        }
+        if (i == reason.length()) {
+            return reason;
+        }
+        StringBuilder safe = new StringBuilder(reason.length() + 8).append(reason, 0, i);
+        for (; i < reason.length(); i++) {
+            char ch = reason.charAt(i);
+            if (isPrintable(ch)) {
+                safe.append(ch);
+            } else {
+                safe.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            }
+        }
+        return safe.toString();
+    }
+
+    private static boolean isPrintable(int ch) {
+        return ch >= 0x20 && ch < 0x7F;
     }
 
     static ContainerOutcome of(String container, Kind kind, String reason) {

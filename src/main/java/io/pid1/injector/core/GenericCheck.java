@@ -38,42 +38,53 @@ final class GenericCheck {
         return argv;
     }
 
+    /** An exec probe with liveness timing, whose {@link #command} is set once the timing is final. */
     static ObjectNode liveness() {
-        return timing(10, 3);
+        return execProbe().put("periodSeconds", 10).put("timeoutSeconds", 3).put("failureThreshold", 3);
     }
 
+    /** An exec probe with readiness timing, whose {@link #command} is set next. */
     static ObjectNode readiness() {
-        return timing(5, 2);
+        return execProbe().put("periodSeconds", 5).put("timeoutSeconds", 3).put("failureThreshold", 2);
     }
 
     /**
      * Five minutes to start; an author's readiness that waits before its first try (it knows the
-     * app) makes the startup probe wait as long.
+     * app) makes the startup probe wait as long. The timing alone, for a probe of another kind.
      */
     static ObjectNode startup(JsonNode readiness) {
+        return startupTiming(Json.NODES.objectNode(), readiness);
+    }
+
+    /** An exec probe with {@link #startup} timing, whose {@link #command} is set next. */
+    static ObjectNode startupExec(JsonNode readiness) {
+        return startupTiming(execProbe(), readiness);
+    }
+
+    /** Sets {@code argv} as the command of an exec probe made here. */
+    static ObjectNode command(ObjectNode probe, List<String> argv) {
+        ((ObjectNode) probe.get("exec")).set("command", Json.array(argv));
+        return probe;
+    }
+
+    /**
+     * A probe whose first field is its {@code exec}, the command to come: built in place rather than as a timing
+     * copied behind an exec, since the fields' order is the output's.
+     */
+    private static ObjectNode execProbe() {
         ObjectNode probe = Json.NODES.objectNode();
+        probe.putObject("exec");
+        return probe;
+    }
+
+    private static ObjectNode startupTiming(ObjectNode probe, JsonNode readiness) {
         int delay =
                 readiness == null ? 0 : readiness.path("initialDelaySeconds").asInt(0);
         if (delay > 0) {
             probe.put("initialDelaySeconds", delay);
         }
-        probe.put("periodSeconds", STARTUP_PERIOD)
+        return probe.put("periodSeconds", STARTUP_PERIOD)
                 .put("timeoutSeconds", 3)
                 .put("failureThreshold", STARTUP_BUDGET_SECONDS / STARTUP_PERIOD);
-        return probe;
-    }
-
-    /** Puts {@code argv} as the probe's exec command, first among its fields. */
-    static ObjectNode exec(ObjectNode timing, List<String> argv) {
-        ObjectNode probe = Json.NODES.objectNode();
-        probe.putObject("exec").set("command", Json.array(argv));
-        probe.setAll(timing);
-        return probe;
-    }
-
-    private static ObjectNode timing(int periodSeconds, int failureThreshold) {
-        ObjectNode probe = Json.NODES.objectNode();
-        probe.put("periodSeconds", periodSeconds).put("timeoutSeconds", 3).put("failureThreshold", failureThreshold);
-        return probe;
     }
 }

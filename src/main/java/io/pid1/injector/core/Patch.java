@@ -3,6 +3,7 @@ package io.pid1.injector.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,25 @@ import java.util.Map;
  */
 final class Patch {
 
+    /** The operations' names, shared by every operation: a text node cannot change. */
+    private static final TextNode ADD = Json.NODES.textNode("add");
+
+    private static final TextNode REMOVE = Json.NODES.textNode("remove");
+    private static final TextNode REPLACE = Json.NODES.textNode("replace");
+
     private Patch() {}
+
+    /**
+     * Appends the operation {@code name} at {@code path} to {@code ops}, sized for its three fields (an object
+     * node's map holds sixteen by default).
+     */
+    private static ObjectNode op(ArrayNode ops, TextNode name, StringBuilder path) {
+        ObjectNode op = new ObjectNode(Json.NODES, new LinkedHashMap<>(4));
+        op.set("op", name);
+        op.put("path", path.toString());
+        ops.add(op);
+        return op;
+    }
 
     static ArrayNode diff(JsonNode from, JsonNode to) {
         ArrayNode ops = Json.NODES.arrayNode();
@@ -37,7 +56,7 @@ final class Patch {
         } else if (from instanceof ArrayNode a && to instanceof ArrayNode b && allObjects(a) && allObjects(b)) {
             arrays(path, a, b, ops);
         } else {
-            ops.addObject().put("op", "replace").put("path", path.toString()).set("value", to);
+            op(ops, REPLACE, path).set("value", to);
         }
     }
 
@@ -46,9 +65,7 @@ final class Patch {
         for (Iterator<String> names = from.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!to.has(name)) {
-                ops.addObject()
-                        .put("op", "remove")
-                        .put("path", child(path, name).toString());
+                op(ops, REMOVE, child(path, name));
                 path.setLength(parent);
             }
         }
@@ -57,7 +74,7 @@ final class Patch {
             JsonNode before = from.get(field.getKey());
             child(path, field.getKey());
             if (before == null) {
-                ops.addObject().put("op", "add").put("path", path.toString()).set("value", field.getValue());
+                op(ops, ADD, path).set("value", field.getValue());
             } else {
                 diff(path, before, field.getValue(), ops);
             }
@@ -75,22 +92,16 @@ final class Patch {
             }
         } else if (added > 0 && startsWith(to, 0, from)) {
             for (int i = from.size(); i < to.size(); i++) {
-                ops.addObject()
-                        .put("op", "add")
-                        .put("path", index(path, i).toString())
-                        .set("value", to.get(i));
+                op(ops, ADD, index(path, i)).set("value", to.get(i));
                 path.setLength(parent);
             }
         } else if (added > 0 && startsWith(to, added, from)) {
             for (int i = 0; i < added; i++) {
-                ops.addObject()
-                        .put("op", "add")
-                        .put("path", index(path, i).toString())
-                        .set("value", to.get(i));
+                op(ops, ADD, index(path, i)).set("value", to.get(i));
                 path.setLength(parent);
             }
         } else if (!byName(path, from, to, ops)) {
-            ops.addObject().put("op", "replace").put("path", path.toString()).set("value", to);
+            op(ops, REPLACE, path).set("value", to);
         }
     }
 
@@ -118,17 +129,14 @@ final class Patch {
         int parent = path.length();
         for (int i = from.size() - 1; i >= 0; i--) {
             if (!after.containsKey(from.get(i).path("name").asText())) {
-                ops.addObject().put("op", "remove").put("path", index(path, i).toString());
+                op(ops, REMOVE, index(path, i));
                 path.setLength(parent);
             }
         }
         for (int i = 0; i < to.size(); i++) {
             Integer old = before.get(to.get(i).path("name").asText());
             if (old == null) {
-                ops.addObject()
-                        .put("op", "add")
-                        .put("path", index(path, i).toString())
-                        .set("value", to.get(i));
+                op(ops, ADD, index(path, i)).set("value", to.get(i));
             } else {
                 diff(index(path, i), from.get(old), to.get(i), ops);
             }

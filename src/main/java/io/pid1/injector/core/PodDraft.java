@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -123,13 +124,16 @@ final class PodDraft {
     /** The fixes applied, by container name, as {@code pid1.io/status} names them ({@link FixKind#switchedBy()}). */
     Map<String, List<String>> applied() {
         Map<String, List<String>> ids = new LinkedHashMap<>();
-        applied.forEach((name, fixes) -> ids.put(
-                name,
-                fixes.stream()
-                        .map(FixKind::switchedBy)
-                        .distinct()
-                        .map(FixKind::id)
-                        .toList()));
+        applied.forEach((name, fixes) -> {
+            List<String> switches = new ArrayList<>(fixes.size());
+            for (FixKind fix : fixes) {
+                String id = fix.switchedBy().id();
+                if (!switches.contains(id)) {
+                    switches.add(id);
+                }
+            }
+            ids.put(name, Collections.unmodifiableList(switches));
+        });
         return ids;
     }
 

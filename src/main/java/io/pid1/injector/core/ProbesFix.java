@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code probes}: a master keeps its socket open while its workers are dead or hung, so only a
@@ -155,18 +156,18 @@ final class ProbesFix implements Fix {
         }
         int number = port.get().asInt();
         pod.mountBinary(c, PodDraft.PROBE);
-        ObjectNode timing = GenericCheck.liveness();
+        ObjectNode liveness = GenericCheck.liveness();
         if (tcpLiveness) {
-            keepTiming(c.node.get("livenessProbe"), timing);
+            keepTiming(c.node.get("livenessProbe"), liveness);
         }
         List<String> added = new ArrayList<>(List.of("liveness"));
-        c.node.set("livenessProbe", GenericCheck.exec(timing, GenericCheck.http(number, timing)));
+        c.node.set("livenessProbe", GenericCheck.command(liveness, GenericCheck.http(number, liveness)));
         if (!c.node.has("readinessProbe")) {
             ObjectNode readiness = GenericCheck.readiness();
-            c.node.set("readinessProbe", GenericCheck.exec(readiness, GenericCheck.http(number, readiness)));
+            c.node.set("readinessProbe", GenericCheck.command(readiness, GenericCheck.http(number, readiness)));
             added.add("readiness");
         }
-        addStartup(c, added, GenericCheck.http(number, GenericCheck.startup(null)));
+        addStartup(c, added, startup -> GenericCheck.http(number, startup));
         pod.applied(
                 c,
                 kind(),
@@ -197,13 +198,13 @@ final class ProbesFix implements Fix {
         int min = c.launch().childWorkers() ? Math.max(1, c.launch().workers().orElse(1)) : 0;
         List<String> argv = GenericCheck.workers(min, underInit);
         pod.mountBinary(c, PodDraft.PROBE);
-        ObjectNode timing = GenericCheck.liveness();
+        ObjectNode liveness = GenericCheck.liveness();
         if (tcpLiveness) {
-            keepTiming(c.node.get("livenessProbe"), timing);
+            keepTiming(c.node.get("livenessProbe"), liveness);
         }
-        c.node.set("livenessProbe", GenericCheck.exec(timing, argv));
+        c.node.set("livenessProbe", GenericCheck.command(liveness, argv));
         List<String> added = new ArrayList<>(List.of("liveness"));
-        addStartup(c, added, argv);
+        addStartup(c, added, startup -> argv);
         pod.applied(
                 c,
                 kind(),
@@ -221,9 +222,11 @@ final class ProbesFix implements Fix {
                 + (also.isEmpty() ? "" : "; also " + String.join(", ", also));
     }
 
-    private static void addStartup(ContainerDraft c, List<String> added, List<String> argv) {
+    /** @param check the check's argv, fitted to the probe it runs in ({@link GenericCheck#http}) */
+    private static void addStartup(ContainerDraft c, List<String> added, Function<JsonNode, List<String>> check) {
         if (!c.node.has("startupProbe")) {
-            c.node.set("startupProbe", GenericCheck.exec(GenericCheck.startup(c.node.get("readinessProbe")), argv));
+            ObjectNode startup = GenericCheck.startupExec(c.node.get("readinessProbe"));
+            c.node.set("startupProbe", GenericCheck.command(startup, check.apply(startup)));
             added.add("startup");
         }
     }

@@ -59,8 +59,11 @@ final class Status {
 
     /** Writes the annotation: what earlier admissions fixed plus {@code applied}. */
     void record(ObjectNode pod, Map<String, List<String>> applied, String version) {
-        Map<String, List<String>> all = new LinkedHashMap<>(fixed);
-        all.putAll(applied);
+        Map<String, List<String>> all = applied;
+        if (!fixed.isEmpty()) {
+            all = new LinkedHashMap<>(fixed);
+            all.putAll(applied);
+        }
         StringWriter text = new StringWriter(96);
         try (JsonGenerator status = JSON.getFactory().createGenerator(text)) {
             status.writeStartObject();

@@ -24,8 +24,9 @@ final class ExecFormProof {
     /**
      * @param commands the script's commands
      * @param program  the last command's words without {@code exec}; not empty
+     * @param argv     {@code program} as Kubernetes strings, when every word of it is proved
      */
-    Optional<Reading.ExecForm> prove(List<Command> commands, List<Word> program) {
+    Optional<Reading.ExecForm> prove(List<Command> commands, List<Word> program, Optional<List<String>> argv) {
         for (Command command : commands.subList(1, commands.size())) {
             if (command.link() != Command.Link.AND) {
                 return Optional.empty();
@@ -37,7 +38,6 @@ final class ExecFormProof {
         }
         Command last = commands.get(commands.size() - 1);
         Optional<List<Reading.Assignment>> assignments = assignments(last.assignments(), program);
-        Optional<List<String>> argv = argv(program);
         if (assignments.isEmpty() || argv.isEmpty()) {
             return Optional.empty();
         }
@@ -98,6 +98,9 @@ final class ExecFormProof {
     }
 
     private Optional<List<Reading.Assignment>> assignments(List<Word> prefixes, List<Word> program) {
+        if (prefixes.isEmpty()) {
+            return Optional.of(List.of());
+        }
         Set<String> expanded = new HashSet<>();
         program.forEach(word -> expanded.addAll(KubernetesWords.parameters(word)));
         Set<String> names = new HashSet<>();
@@ -112,17 +115,5 @@ final class ExecFormProof {
             result.add(new Reading.Assignment(name, value.get()));
         }
         return Optional.of(List.copyOf(result));
-    }
-
-    private Optional<List<String>> argv(List<Word> program) {
-        List<String> argv = new ArrayList<>();
-        for (Word word : program) {
-            Optional<String> rendered = words.render(word);
-            if (rendered.isEmpty()) {
-                return Optional.empty();
-            }
-            argv.add(rendered.get());
-        }
-        return Optional.of(List.copyOf(argv));
     }
 }

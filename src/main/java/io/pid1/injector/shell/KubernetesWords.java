@@ -75,6 +75,19 @@ final class KubernetesWords {
         return Optional.of(join(segments));
     }
 
+    /** The words as Kubernetes strings, or empty when one of them cannot be proved. */
+    Optional<List<String>> render(List<Word> words) {
+        String[] rendered = new String[words.size()];
+        for (int i = 0; i < rendered.length; i++) {
+            Optional<String> word = render(words.get(i));
+            if (word.isEmpty()) {
+                return Optional.empty();
+            }
+            rendered[i] = word.get();
+        }
+        return Optional.of(List.of(rendered));
+    }
+
     /** The word as a Kubernetes string when proved, else as written; for messages. */
     String describe(Word word, String script) {
         return render(word).orElseGet(() -> word.raw(script));

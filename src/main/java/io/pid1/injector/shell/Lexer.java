@@ -12,6 +12,9 @@ final class Lexer {
     private static final String ARITHMETIC_CHARS = " \t+-*/%<>=!~^&|?:,.";
 
     private final String script;
+    /** Reused for each word, which is built and emptied before the next one starts. */
+    private final WordBuilder builder = new WordBuilder();
+
     private int pos;
     private int nesting;
 
@@ -82,18 +85,17 @@ final class Lexer {
     private Word readWord() {
         int start = pos;
         int end = pos;
-        WordBuilder word = new WordBuilder();
         while (true) {
             int p = skipContinuations(pos);
             if (p >= script.length() || endsWord(script.charAt(p))) {
                 break;
             }
             pos = p;
-            readPiece(word);
+            readPiece(builder);
             end = pos;
         }
         pos = end;
-        return new Word(word.build(), start, end);
+        return new Word(builder.build(), start, end);
     }
 
     /** Reads one unquoted-context piece at {@code pos}: a quote, an escape, an expansion or a character. */

@@ -124,22 +124,25 @@ public final class ShellReader {
             commands = parser.parse();
         } catch (Unreadable unreadable) {
             List<Word> partial = withoutExec(parser.partialCommand());
-            return new Reading.Refused(unreadable.reason(), describe(partial, words, script));
+            return new Reading.Refused(unreadable.reason(), describe(partial, Optional.empty(), words, script));
         }
         List<Word> program = withoutExec(commands.get(commands.size() - 1).words());
-        List<String> lastCommand = describe(program, words, script);
+        Optional<List<String>> argv = words.render(program);
+        List<String> lastCommand = describe(program, argv, words, script);
         try {
-            return judge(script, commands, knownEnv, program, lastCommand);
+            return judge(script, commands, knownEnv, program, argv, lastCommand);
         } catch (Unreadable unreadable) {
             return new Reading.Refused(unreadable.reason(), lastCommand);
         }
     }
 
+    /** @param argv the program's words rendered once, for the exec form and the messages alike */
     private static Reading judge(
             String script,
             List<Command> commands,
             Map<String, String> env,
             List<Word> program,
+            Optional<List<String>> argv,
             List<String> lastCommand) {
         for (int i = 0; i < commands.size(); i++) {
             checkShellState(commands.get(i), i == commands.size() - 1);
@@ -147,7 +150,7 @@ public final class ShellReader {
         Command last = commands.get(commands.size() - 1);
         boolean exec = "exec".equals(last.name());
         checkProgram(program, exec);
-        Optional<Reading.ExecForm> execForm = new ExecFormProof(env).prove(commands, program);
+        Optional<Reading.ExecForm> execForm = new ExecFormProof(env).prove(commands, program, argv);
         if (execForm.isPresent()) {
             return execForm.get();
         }
@@ -180,8 +183,10 @@ public final class ShellReader {
         if (!exec && name != null && BUILTINS.contains(name)) {
             throw new Unreadable("ends with the shell builtin " + name);
         }
-        if (program.stream().anyMatch(Word::hasGlob)) {
-            throw new Unreadable("uses a glob in the last command");
+        for (Word word : program) {
+            if (word.hasGlob()) {
+                throw new Unreadable("uses a glob in the last command");
+            }
         }
     }
 
@@ -190,11 +195,16 @@ public final class ShellReader {
         return exec ? words.subList(1, words.size()) : words;
     }
 
-    /** The words for messages: as proved, else as written; none for a {@code cd}, which is no program. */
-    private static List<String> describe(List<Word> words, KubernetesWords renderer, String script) {
+    /**
+     * The words for messages: as proved ({@code rendered} when every word was), else as written; none for a
+     * {@code cd}, which is no program.
+     */
+    private static List<String> describe(
+            List<Word> words, Optional<List<String>> rendered, KubernetesWords renderer, String script) {
         if (!words.isEmpty() && "cd".equals(words.get(0).literalText())) {
             return List.of();
         }
-        return words.stream().map(word -> renderer.describe(word, script)).toList();
+        return rendered.orElseGet(() ->
+                words.stream().map(word -> renderer.describe(word, script)).toList());
     }
 }

@@ -1,12 +1,9 @@
 package io.pid1.injector.shell;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** A shell word: its parts and where it stands in the script ({@code start} inclusive, {@code end} exclusive). */
 record Word(List<WordPart> parts, int start, int end) {
-
-    private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=");
 
     /** The word's text when it is a single unquoted literal (a possible keyword or command name), else null. */
     String plainText() {
@@ -18,6 +15,9 @@ record Word(List<WordPart> parts, int start, int end) {
 
     /** The word's text when it has only literal parts (quoted or not), else null. */
     String literalText() {
+        if (parts.size() == 1) {
+            return parts.get(0) instanceof WordPart.Literal literal ? literal.text() : null;
+        }
         StringBuilder text = new StringBuilder();
         for (WordPart part : parts) {
             if (!(part instanceof WordPart.Literal literal)) {
@@ -33,7 +33,22 @@ record Word(List<WordPart> parts, int start, int end) {
         return !parts.isEmpty()
                 && parts.get(0) instanceof WordPart.Literal literal
                 && !literal.quoted()
-                && ASSIGNMENT.matcher(literal.text()).lookingAt();
+                && startsWithName(literal.text());
+    }
+
+    /** Whether {@code text} starts with {@code NAME=}; asked of each command's first word, so not a regex. */
+    private static boolean startsWithName(String text) {
+        int equals = text.indexOf('=');
+        if (equals <= 0 || text.charAt(0) >= '0' && text.charAt(0) <= '9') {
+            return false;
+        }
+        for (int i = 0; i < equals; i++) {
+            char c = text.charAt(i);
+            if (!(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the word has an unquoted {@code *}, {@code ?} or {@code [}. */

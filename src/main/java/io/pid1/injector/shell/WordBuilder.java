@@ -12,16 +12,14 @@ final class WordBuilder {
     private boolean hasText;
 
     void literal(String chars, boolean quoted) {
-        if (hasText && textQuoted != quoted) {
-            flush();
-        }
+        continueText(quoted);
         text.append(chars);
-        textQuoted = quoted;
-        hasText = true;
     }
 
+    /** One character, appended as it is: most of a script is read one character at a time. */
     void literal(char c, boolean quoted) {
-        literal(String.valueOf(c), quoted);
+        continueText(quoted);
+        text.append(c);
     }
 
     void part(WordPart part) {
@@ -29,9 +27,20 @@ final class WordBuilder {
         parts.add(part);
     }
 
+    /** The parts collected, after which the builder is empty again for the next word. */
     List<WordPart> build() {
         flush();
-        return List.copyOf(parts);
+        List<WordPart> built = List.copyOf(parts);
+        parts.clear();
+        return built;
+    }
+
+    private void continueText(boolean quoted) {
+        if (hasText && textQuoted != quoted) {
+            flush();
+        }
+        textQuoted = quoted;
+        hasText = true;
     }
 
     private void flush() {
