@@ -11,7 +11,7 @@
 # the next run: a revision is built once); `.` is target/quarkus-app as it is (mvn package). The Deployment's JVM
 # options in a 384 MiB container (as load.sh), the JDK on PATH; every server on 127.0.0.1, free ports; nginx serves
 # a fixed body as long as the last build's answer over the first build's TLS files. Writes
-# BENCH_OUT/compare.md. Stops every process it started.
+# BENCH_OUT/compare.md, wrk's own output in BENCH_OUT/compare-raw.txt. Stops every process it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -87,16 +87,9 @@ urls+=("$nginx_url")
 cpus+=("$nginx_pids")
 labels+=(nginx)
 
-ticks() { local t=0 p; for p in $1; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-# run N SECONDS: "req/s CPU-µs-per-request" of server N under wrk.
-run() {
-  local t0 t1 result
-  t0=$(ticks "${cpus[$1]}")
-  result=$(wrk -t2 -c"$connections" -d"${2}s" -s bench/post.lua "${urls[$1]}")
-  t1=$(ticks "${cpus[$1]}")
-  awk -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" '/requests in/ {n = $1} /Requests\/sec/ {r = $2}
-    END {printf "%d %d", r, (t1 - t0) * 1e6 / hz / n}' <<<"$result"
-}
+# run N SECONDS: "req/s CPU-µs-per-request" of server N under wrk (bench/servers.sh).
+: >"$out/compare-raw.txt"
+run() { wrk_cpu "${urls[$1]}" "$2" "${cpus[$1]}" "$out/compare-raw.txt"; }
 last=$(( ${#urls[@]} - 1 ))
 for i in $(seq 0 $((last - 1))); do run "$i" "$warmup" >/dev/null; done
 

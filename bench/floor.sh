@@ -47,8 +47,6 @@ trap 'stop_started; rm -rf "$work"' EXIT
 
 kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
-# CPU time (user + system) of the processes in $1 and their threads, in clock ticks (as load.sh's cpu_ticks).
-cpu_ticks() { local t=0 p; for p in $1; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 cp "$body" "$work/review.json"
 export BODY_FILE="$work/review.json"
 results="$out/floor.md"
@@ -100,17 +98,7 @@ rss_sum() { local t=0 p; for p in ${cpu_pids[$1]}; do t=$((t + $(kib "$p" "$2"))
 for name in "${names[@]}"; do idle[$name]=$(rss_sum "$name" VmRSS); done
 
 # wrk_run NAME SECONDS -> "req/s CPU-µs-per-request"
-wrk_run() {
-  local t0 t1
-  t0=$(cpu_ticks "${cpu_pids[$1]}")
-  wrk -t2 -c"$connections" -d"${2}s" -s bench/post.lua "${url[$1]}" >"$work/wrk.txt"
-  t1=$(cpu_ticks "${cpu_pids[$1]}")
-  cat "$work/wrk.txt" >>"$out/floor-raw.txt"
-  if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "wrk saw non-2xx answers from $1" >&2; fi
-  awk -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" '
-    /requests in/ {n = $1} /Requests\/sec/ {r = $2}
-    END {printf "%d %d", r, (t1 - t0) * 1e6 / hz / n}' "$work/wrk.txt"
-}
+wrk_run() { wrk_cpu "${url[$1]}" "$2" "${cpu_pids[$1]}" "$out/floor-raw.txt"; }
 # JIT warm-up of each JVM, not measured.
 for name in "${names[@]}"; do [ "$name" = nginx ] || wrk_run "$name" "$warmup" >/dev/null; done
 # Alternating rounds: the machine's other load moves all servers alike within a round.

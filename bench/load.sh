@@ -55,9 +55,8 @@ trap cleanup EXIT
 
 now() { date +%s%N; }
 rss_kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
-# CPU time (user + system) of the processes in measured_pids and their threads, in clock ticks.
+# The server whose CPU time the runs below take (bench/servers.sh's cpu_ticks).
 measured_pids=
-cpu_ticks() { local t=0 p; for p in $measured_pids; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 mib() { echo $(( $1 / 1024 )); }
 
 cp "$body" "$work/review.json"
@@ -109,18 +108,12 @@ stop() {
 
 # Closed loop: "req/s CPU-µs-per-request" of the server in measured_pids.
 cpu_per_request() { # TICKS_BEFORE REQUESTS -> microseconds of server CPU per request
-  awk -v t0="$1" -v t1="$(cpu_ticks)" -v n="$2" -v hz="$(getconf CLK_TCK)" \
+  awk -v t0="$1" -v t1="$(cpu_ticks "$measured_pids")" -v n="$2" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "%d", (t1 - t0) * 1e6 / hz / n}'
 }
-wrk_rps() {
-  local t0; t0=$(cpu_ticks)
-  wrk -t2 -c"$connections" -d"${max_seconds}s" --latency -s bench/post.lua "$1" >"$work/wrk.txt"
-  cat "$work/wrk.txt" >>"$out/raw.txt"
-  if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "wrk saw non-2xx answers" >&2; fi
-  echo "$(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk.txt") $(cpu_per_request "$t0" "$(awk '/requests in/ {print $1}' "$work/wrk.txt")")"
-}
+wrk_rps() { wrk_cpu "$1" "$max_seconds" "$measured_pids" "$out/raw.txt"; }
 h2load_rps() {
-  local t0; t0=$(cpu_ticks)
+  local t0; t0=$(cpu_ticks "$measured_pids")
   h2load -c"$connections" -m8 -t2 -D "$max_seconds" -d "$BODY_FILE" -H 'Content-Type: application/json' "$1" >"$work/h2load.txt"
   cat "$work/h2load.txt" >>"$out/raw.txt"
   grep -q ' 0 failed, 0 errored' "$work/h2load.txt" || echo "h2load saw failures" >&2

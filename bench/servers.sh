@@ -1,5 +1,5 @@
 # Sourced by bench/load.sh, bench/floor.sh and bench/compare.sh: free ports, the processes they start (pids) and
-# their stop on exit, and nginx answering a fixed body (the floor).
+# their stop on exit, nginx answering a fixed body (the floor), and a wrk run with the servers' CPU time.
 pids=()
 # Below the kernel's ephemeral range (tests-e2e/free_port.py says why).
 free_port() { python3 tests-e2e/free_port.py; }
@@ -11,6 +11,20 @@ stop_started() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
+}
+# CPU time (user + system) of the processes in $1 (PIDs separated by spaces) and their threads, in clock ticks.
+cpu_ticks() { local t=0 p; for p in $1; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# wrk_cpu URL SECONDS PIDS RAW: wrk's closed loop (2 threads, $connections connections, bench/post.lua) against URL
+# for SECONDS; prints "req/s CPU-µs-per-request" of the processes in PIDS and appends wrk's output to RAW.
+wrk_cpu() {
+  local t0 t1 result
+  t0=$(cpu_ticks "$3")
+  result=$(wrk -t2 -c"$connections" -d"${2}s" --latency -s bench/post.lua "$1")
+  t1=$(cpu_ticks "$3")
+  echo "$result" >>"$4"
+  if grep -q 'Non-2xx' <<<"$result"; then echo "wrk saw non-2xx answers from $1" >&2; fi
+  awk -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" '/requests in/ {n = $1} /Requests\/sec/ {r = $2}
+    END {printf "%d %d", r, (t1 - t0) * 1e6 / hz / n}' <<<"$result"
 }
 # start_nginx_floor WORK BYTES LOG: nginx on a free port over WORK/tls (tls.crt, tls.key, ca.crt), answering POST
 # /mutate with a JSON body BYTES long (the webhook's answer), also written to WORK/answer.json. Sets nginx_pid,

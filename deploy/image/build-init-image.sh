@@ -79,7 +79,7 @@ else
 fi
 for binary in "$tini" "$busybox" "$probe"; do
   if [ ! -x "$binary" ]; then
-    echo "build-init-image.sh: $binary is missing (apt-get install tini busybox-static)" >&2
+    echo "build-init-image.sh: $binary is missing (TINI, BUSYBOX: Debian packages tini, busybox-static)" >&2
     exit 1
   fi
   machine=$(od -An -tu2 -j18 -N2 "$binary" | tr -d ' ')
